@@ -1,0 +1,126 @@
+"""Dependencies every route shares, as Annotated aliases: the database session, the settings,
+the current user and their language, and the per-request renderer."""
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.config import Settings
+from app.i18n import Translator, negotiate, normalise, translator
+from app.models import Role, User
+from app.services import auth
+from app.services.access import NotVisible
+from app.services.security import same
+from app.web import Web
+
+SESSION_COOKIE = "tavle_session"
+LANG_COOKIE = "tavle_lang"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class SignInRequired(Exception):
+    """No valid session: the app answers with a redirect to the sign-in page."""
+
+
+class CsrfRejected(Exception):
+    """A state-changing request without the token from our own page."""
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def get_optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    return auth.user_for_token(session=session, settings=settings, token=token)
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(*roles: Role) -> Any:
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            # Not "forbidden": a page for another role simply does not exist for this user.
+            raise NotVisible(None)
+        return user
+
+    return Depends(check)
+
+
+ConsultantUser = Annotated[User, require_role(Role.consultant)]
+CitizenUser = Annotated[User, require_role(Role.citizen)]
+AdminUser = Annotated[User, require_role(Role.admin)]
+
+
+def get_citizen_self(citizen_id: int, user: CurrentUser) -> User:
+    """For the citizen's own pages (privacy, consent, export): nobody else, not even the consultant."""
+    if user.role != Role.citizen or user.id != citizen_id:
+        raise NotVisible(citizen_id)
+    return user
+
+
+CitizenSelf = Annotated[User, Depends(get_citizen_self)]
+
+
+def get_translator(request: Request, user: OptionalUser) -> Translator:
+    """The user's saved choice, then the cookie, then the browser's Accept-Language."""
+    chosen = (
+        normalise(user.locale if user else None)
+        or normalise(request.cookies.get(LANG_COOKIE))
+        or negotiate(request.headers.get("accept-language"))
+        or request.app.state.settings.default_locale
+    )
+    return translator(chosen)
+
+
+TranslatorDep = Annotated[Translator, Depends(get_translator)]
+
+
+def get_web(request: Request, user: OptionalUser, t: TranslatorDep) -> Web:
+    return Web(request=request, translator=t, user=user, csrf_token=request.state.csrf_token)
+
+
+WebDep = Annotated[Web, Depends(get_web)]
+
+
+async def verify_csrf(request: Request) -> None:
+    """Double-submit check: the token in the form or the X-CSRF-Token header must match the
+    cookie our own pages were served with. Another site can send the cookie, not the token."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    expected = request.state.csrf_token
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    if not sent or not same(sent, expected):
+        raise CsrfRejected()

@@ -1,0 +1,88 @@
+"""The app factory: settings in, a ready FastAPI app out."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from starlette.middleware.gzip import GZipMiddleware
+
+from app import errors
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.deps import verify_csrf
+from app.hub.lifecycle import running_hub
+from app.middleware import SecurityMiddleware
+from app.migrate import migrate
+from app.routes import (
+    account_security,
+    admin,
+    agenda,
+    agreements,
+    auth,
+    board,
+    caseload,
+    caseload_events,
+    challenges,
+    citizens,
+    events,
+    goals,
+    health,
+    home,
+    interventions,
+    invitations,
+    language,
+    meeting,
+    network,
+    oidc,
+    outcomes,
+    passkeys,
+    privacy,
+    pwa,
+    strengths,
+)
+from app.seed import seed_demo
+from app.static import StaticFiles
+from app.templating import STATIC_DIR
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            migrate(engine)
+        if settings.should_seed_demo:
+            seed_demo(engine)
+        async with running_hub(app, settings, engine):
+            yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Tavle",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(verify_csrf)],
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    errors.install(app)
+    events.install(app, engine)
+    for router in (health, auth, language, home, caseload, citizens, privacy, admin):
+        app.include_router(router.router)
+    for router in (board, agreements, events, meeting, caseload_events):
+        app.include_router(router.router)
+    for router in (challenges, goals, strengths, agenda, interventions, outcomes):
+        app.include_router(router.router)
+    for router in (invitations, network, passkeys, account_security, oidc):
+        app.include_router(router.router)
+    app.include_router(pwa.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityMiddleware, secure_cookies=settings.cookies_secure)
+    # Outermost. It leaves text/event-stream alone (Starlette's default exclusions), so live
+    # updates are never held back in a compression buffer.
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    return app

@@ -1,0 +1,70 @@
+"""Pure ASGI middleware (it must not buffer the event streams): security headers on every
+response, and the CSRF cookie that forms and htmx send back."""
+
+import secrets
+from http.cookies import SimpleCookie
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.services import audit
+
+CSRF_COOKIE = "tavle_csrf"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityMiddleware:
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool) -> None:
+        self.app = app
+        self.secure_cookies = secure_cookies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = _cookie(scope, CSRF_COOKIE)
+        new_cookie = token is None
+        if token is None:
+            token = secrets.token_urlsafe(32)
+        scope.setdefault("state", {})["csrf_token"] = token
+        audit.current_scope.set(scope)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                if new_cookie:
+                    headers.append((b"set-cookie", self._csrf_cookie(token).encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _csrf_cookie(self, token: str) -> str:
+        cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"
+        return cookie + ("; Secure" if self.secure_cookies else "")
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:
+                return None
+            if name in jar:
+                return jar[name].value or None
+    return None

@@ -1,0 +1,72 @@
+"""SQLModel tables, one module per part of the domain. Importing this registers them all."""
+
+from app.models.agenda import AgendaTopic
+from app.models.agreement import Actor, Agreement, AgreementRevision, AgreementStatus
+from app.models.audit import AuditEntry
+from app.models.auth import AuthSession, LoginThrottle
+from app.models.board import Board, BoardUndo
+from app.models.board_seen import BoardSeen
+from app.models.caseload import CaseloadLink
+from app.models.challenge import Challenge, ChallengeStatus, LifeArea
+from app.models.consent import ConsentRecord
+from app.models.goal import Goal, GoalChallengeLink, ScaleKind, ScaleReading
+from app.models.intervention import (
+    Intervention,
+    InterventionGoalLink,
+    MeaningfulnessRating,
+    Wish,
+)
+from app.models.invitation import Invitation, InvitationKind
+from app.models.network import NetworkLink
+from app.models.oidc import OidcIdentity
+from app.models.outcome import Meeting, Outcome, OutcomeStatus
+from app.models.passkey import PasskeyCredential
+from app.models.signin import PendingSignIn
+from app.models.strength import Strength
+from app.models.suggestion import PlanSuggestion, SuggestionKind, SuggestionStatus, TargetType
+from app.models.totp import TotpSecret
+from app.models.user import Role, User
+
+__all__ = [
+    "Actor",
+    "AgendaTopic",
+    "Agreement",
+    "AgreementRevision",
+    "AgreementStatus",
+    "AuditEntry",
+    "AuthSession",
+    "Board",
+    "BoardSeen",
+    "BoardUndo",
+    "CaseloadLink",
+    "Challenge",
+    "ChallengeStatus",
+    "ConsentRecord",
+    "Goal",
+    "GoalChallengeLink",
+    "Intervention",
+    "InterventionGoalLink",
+    "Invitation",
+    "InvitationKind",
+    "LifeArea",
+    "LoginThrottle",
+    "MeaningfulnessRating",
+    "Meeting",
+    "NetworkLink",
+    "OidcIdentity",
+    "Outcome",
+    "OutcomeStatus",
+    "PasskeyCredential",
+    "PendingSignIn",
+    "PlanSuggestion",
+    "Role",
+    "ScaleKind",
+    "ScaleReading",
+    "Strength",
+    "SuggestionKind",
+    "SuggestionStatus",
+    "TargetType",
+    "TotpSecret",
+    "User",
+    "Wish",
+]

@@ -1,0 +1,158 @@
+"""The board page, and the one place that renders parts of it for one viewer: for the page's own
+htmx answers and for the live updates every other open view receives."""
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import escape
+
+from app.catalogue import N_
+from app.catalogue.life_areas import LIFE_AREA_NAMES
+from app.deps import CurrentUser, SessionDep, WebDep
+from app.hub import Event
+from app.i18n import Translator
+from app.services import agreements as agreement_service
+from app.services.access import visible_board
+from app.services.agreements import ACTOR_NAMES, STATUS_NAMES, UNDO_SECONDS, AgreementForm
+from app.services.board import COLUMNS, REGIONS, BoardView, load_board, mark_seen
+from app.templating import render
+from app.web import Web
+
+router = APIRouter(tags=["board"])
+
+BOARD_TEMPLATE = "board.html"
+# Regions sent out-of-band in an update, in page order.
+UPDATE_BLOCKS = (*REGIONS, "undo", "new_agreement")
+# Never sent to a viewer who may not see the plan (a network member).
+PLAN_BLOCKS = frozenset({"challenges", "goals", "strengths", "interventions"})
+
+
+def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
+    return {
+        "view": view,
+        "columns": COLUMNS,
+        "status_names": STATUS_NAMES,
+        "actor_names": ACTOR_NAMES,
+        "life_area_names": LIFE_AREA_NAMES,
+        "undo_seconds": UNDO_SECONDS,
+        "viewers": [],
+        "undo": None,
+        "form": AgreementForm(),
+        "goals": view.data.goals,
+        **extra,
+    }
+
+
+@router.get("/citizens/{citizen_id}/board")
+def board_page(
+    citizen_id: int, web: WebDep, session: SessionDep, user: CurrentUser, undo: str = ""
+) -> Response:
+    citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
+    assert user.id is not None
+    previous = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id)
+    view = BoardView(data=load_board(session=session, citizen=citizen), viewer=user, seen_at=previous)
+    record = (
+        agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
+        if undo.isdigit()
+        else None
+    )
+    return web.page(BOARD_TEMPLATE, **board_context(view, undo=record))
+
+
+def render_update(
+    *,
+    view: BoardView,
+    regions: Iterable[str],
+    translator: Translator,
+    context: dict[str, Any],
+    announcement: str = "",
+    announce_in_place: bool = False,
+) -> str:
+    """The parts of the board that changed, as out-of-band fragments for one viewer, plus what
+    to announce. Only what this viewer may see ever goes in: the blocks render `view`, which
+    filters by the viewer's permissions. A live event carries the announcement out-of-band too;
+    an answer to the page's own request (`announce_in_place`) has it as its main content, which
+    htmx puts into the live region (its hx-target)."""
+    wanted = set(regions)
+    full = board_context(view, oob=True, **context)
+    parts = [
+        render(BOARD_TEMPLATE, full, translator, block=block)
+        for block in UPDATE_BLOCKS
+        if block in wanted and (view.shows_plan or block not in PLAN_BLOCKS)
+    ]
+    if announce_in_place:
+        parts.append(str(escape(announcement)))
+    elif announcement:
+        parts.append(_announcement(announcement))
+    return "\n".join(parts)
+
+
+def _announcement(text: str) -> str:
+    return f'<div id="board-live" hx-swap-oob="innerHTML">{escape(text)}</div>'
+
+
+def update_response(
+    web: Web,
+    *,
+    view: BoardView,
+    regions: Iterable[str],
+    announcement: str = "",
+    status_code: int = 200,
+    focus: str = "",
+    **context: Any,
+) -> HTMLResponse:
+    """The answer to the page's own htmx request: what changed, with its own announcement."""
+    html = render_update(
+        view=view,
+        regions=regions,
+        translator=web.translator,
+        context=web.context(**context),
+        announcement=announcement,
+        announce_in_place=True,
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Vary"] = "HX-Request, Cookie, Accept-Language"
+    if focus:
+        response.headers["HX-Trigger-After-Settle"] = json.dumps({"tavle:focus": focus})
+    return response
+
+
+ANNOUNCEMENTS = {
+    "created": N_("%(name)s proposed a new agreement: “%(what)s”."),
+    "accepted": N_("%(name)s accepted “%(what)s”."),
+    "edited": N_("%(name)s changed the wording of “%(what)s”."),
+    "restored": N_("%(name)s brought back “%(what)s”."),
+    "moved": N_("%(name)s moved “%(what)s” to %(column)s."),
+    "shared": N_("%(name)s shared “%(what)s” with the network."),
+    "unshared": N_("%(name)s stopped sharing “%(what)s” with the network."),
+}
+
+
+def announce(view: BoardView, events: Sequence[Event], translator: Translator) -> str:
+    """What to tell this viewer about changes others made, in their language. Never names a card
+    the viewer may not see."""
+    others = [e for e in events if e.kind != "presence" and e.actor_id != view.viewer.id]
+    if not view.shows_plan:
+        # A network member hears only of the shared cards they can see: not even that
+        # something else changed.
+        others = [e for e in others if e.kind == "agreement" and view.find(e.item_id) is not None]
+    if not others:
+        return ""
+    if len(others) > 1:
+        return translator.gettext("The board was updated.")
+    event = others[0]
+    actor = view.person(event.actor_id)
+    name = actor.name if actor else translator.gettext("Someone")
+    if event.kind != "agreement":
+        return translator.gettext("%(name)s updated the plan.", name=name) if view.shows_plan else ""
+    if event.action == "deleted":
+        return translator.gettext("%(name)s deleted an agreement.", name=name) if view.can_change else ""
+    card = view.find(event.item_id)
+    if card is None:
+        return ""
+    message = ANNOUNCEMENTS.get(event.action, N_("%(name)s changed “%(what)s”."))
+    column = translator.gettext(STATUS_NAMES[card.status])
+    return translator.gettext(message, name=name, what=card.what, column=column)

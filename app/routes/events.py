@@ -1,0 +1,230 @@
+"""The live stream of one board, for one viewer (Server-Sent Events).
+
+The viewer is authorised once, when the stream opens. Then every change published on the
+board's channel is rendered for this viewer (their language, only what they may see) and sent
+as one "board" event of out-of-band fragments whose `id:` is the board's version. A view that
+reconnects says which version it has (Last-Event-ID, or `since` when the page opens the stream)
+and gets what it missed: the parts touched since then when the hub still remembers them, or
+else the whole board."""
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+import anyio
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.config import Settings
+from app.deps import SESSION_COOKIE, SignInRequired, get_translator
+from app.hub import Event, Hub, Subscription, Viewer, board_channel
+from app.hub.base import CLOSE, PRESENCE
+from app.i18n import Translator
+from app.models import User
+from app.routes.board import announce, render_update
+from app.services import auth
+from app.services.access import visible_board
+from app.services.board import (
+    DATA_REGIONS,
+    BoardData,
+    BoardView,
+    board_version,
+    last_look,
+    load_board,
+    regions_for,
+)
+
+router = APIRouter(tags=["events"])
+
+HEARTBEAT_SECONDS = 15.0
+RECHECK_SIGN_IN_SECONDS = 60.0
+# Browsers wait this long before they reconnect a dropped stream (their default is ~3 s).
+RETRY_MS = 1000
+CACHED_BOARDS = 1024
+
+
+@dataclass
+class StreamViewer:
+    user: User
+    citizen: User
+    translator: Translator
+    seen_at: datetime | None
+    csrf_token: str
+    token: str
+
+    @property
+    def as_viewer(self) -> Viewer:
+        return Viewer(user_id=self.user.id or 0, name=self.user.name, role=str(self.user.role))
+
+
+class BoardCache:
+    """The last board read per board in this process, shared by all its viewers here, so a
+    change seen by ten viewers costs one read, not ten."""
+
+    def __init__(self, engine: Engine, size: int = CACHED_BOARDS) -> None:
+        self.engine = engine
+        self.size = size
+        self._boards: OrderedDict[int, BoardData] = OrderedDict()
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def get(self, citizen: User, at_least: int) -> BoardData:
+        cid = citizen.id or 0
+        cached = self._boards.get(cid)
+        if cached is not None and cached.version >= at_least:
+            return cached
+        lock = self._locks.setdefault(cid, asyncio.Lock())
+        async with lock:
+            cached = self._boards.get(cid)
+            if cached is not None and cached.version >= at_least:
+                return cached
+            data = await anyio.to_thread.run_sync(self._load, citizen)
+            self._boards[cid] = data
+            self._boards.move_to_end(cid)
+            while len(self._boards) > self.size:
+                old, _ = self._boards.popitem(last=False)
+                self._locks.pop(old, None)
+            return data
+
+    def _load(self, citizen: User) -> BoardData:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return load_board(session=session, citizen=citizen)
+
+
+def install(app: FastAPI, engine: Engine) -> None:
+    app.state.board_cache = BoardCache(engine)
+
+
+@router.get("/citizens/{citizen_id}/board/events")
+async def board_events(citizen_id: int, request: Request, since: str = "") -> StreamingResponse:
+    app = request.app
+    viewer = await anyio.to_thread.run_sync(partial(_open, app, request, citizen_id))
+    last_event_id = request.headers.get("last-event-id", "").strip() or since.strip()
+    known = int(last_event_id) if last_event_id.isdigit() else None
+    stream = BoardStream(app=app, viewer=viewer, known=known)
+    return StreamingResponse(
+        stream.run(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _open(app: FastAPI, request: Request, citizen_id: int) -> StreamViewer:
+    """Signs in and authorises once, like every page, in a worker thread."""
+    settings: Settings = app.state.settings
+    token = request.cookies.get(SESSION_COOKIE, "")
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        user = auth.user_for_token(session=session, settings=settings, token=token) if token else None
+        if user is None:
+            raise SignInRequired()
+        citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
+        assert user.id is not None
+        return StreamViewer(
+            user=user,
+            citizen=citizen,
+            translator=get_translator(request, user),
+            seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen_id),
+            csrf_token=request.state.csrf_token,
+            token=token,
+        )
+
+
+def sse(data: str, *, event: str = "board", version: int | None = None) -> str:
+    lines = [f"event: {event}"]
+    if version is not None:
+        lines.append(f"id: {version}")
+    lines.extend(f"data: {line}" for line in (data.splitlines() or [""]))
+    return "\n".join(lines) + "\n\n"
+
+
+class BoardStream:
+    def __init__(self, *, app: FastAPI, viewer: StreamViewer, known: int | None) -> None:
+        self.app = app
+        self.hub: Hub = app.state.hub
+        self.cache: BoardCache = app.state.board_cache
+        self.viewer = viewer
+        self.known = known
+        self.channel = board_channel(viewer.citizen.id or 0)
+        self.sent = 0
+
+    async def run(self) -> AsyncIterator[str]:
+        # Subscribe before reading the version, so nothing can slip between the two.
+        with self.hub.subscribe(self.channel, self.viewer.as_viewer) as subscription:
+            yield f"retry: {RETRY_MS}\n\n"
+            first = await self._catch_up()
+            if first:
+                yield first
+            async for chunk in self._follow(subscription):
+                yield chunk
+
+    async def _catch_up(self) -> str:
+        current = await anyio.to_thread.run_sync(self._current_version)
+        self.sent = current
+        known = self.known
+        if known is not None and known == current:
+            return ""
+        missed = self.hub.history(self.channel, known) if known is not None and known < current else None
+        if missed and missed[-1].version >= current:
+            return await self._render(regions_for(e.kind for e in missed), missed, current)
+        return await self._render(DATA_REGIONS, [], current)
+
+    async def _follow(self, subscription: Subscription) -> AsyncIterator[str]:
+        recheck_at = time.monotonic() + RECHECK_SIGN_IN_SECONDS
+        while True:
+            event = await subscription.get(timeout=HEARTBEAT_SECONDS)
+            if event is None:
+                if time.monotonic() > recheck_at:
+                    recheck_at = time.monotonic() + RECHECK_SIGN_IN_SECONDS
+                    if not await anyio.to_thread.run_sync(self._still_signed_in):
+                        return
+                yield ": still here\n\n"
+                continue
+            events = [event, *subscription.drain()]
+            if any(e.kind == CLOSE for e in events) or self.hub.closed.is_set():
+                return
+            behind, subscription.behind = subscription.behind, False
+            changes = [e for e in events if e.kind != PRESENCE and (e.version > self.sent or e.version == 0)]
+            regions = set(DATA_REGIONS if behind else regions_for(e.kind for e in changes))
+            if any(e.kind == PRESENCE for e in events):
+                regions.add(PRESENCE)
+            if not regions:
+                continue
+            target = max([self.sent, *(e.version for e in changes)])
+            yield await self._render(regions, [] if behind else changes, target)
+
+    async def _render(self, regions: Iterable[str], events: Sequence[Event], at_least: int) -> str:
+        wanted = set(regions)
+        data = await self.cache.get(self.viewer.citizen, at_least)
+        view = BoardView(data=data, viewer=self.viewer.user, seen_at=self.viewer.seen_at)
+        context = {
+            "user": self.viewer.user,
+            "csrf_token": self.viewer.csrf_token,
+            "viewers": self.hub.viewers(self.channel),
+        }
+        html = render_update(
+            view=view,
+            regions=wanted,
+            translator=self.viewer.translator,
+            context=context,
+            announcement=announce(view, events, self.viewer.translator),
+        )
+        if wanted == {PRESENCE}:
+            return sse(html)
+        self.sent = max(self.sent, data.version)
+        return sse(html, version=data.version)
+
+    def _current_version(self) -> int:
+        with Session(self.app.state.engine) as session:
+            return board_version(session=session, citizen_id=self.viewer.citizen.id or 0)
+
+    def _still_signed_in(self) -> bool:
+        with Session(self.app.state.engine) as session:
+            user = auth.user_for_token(
+                session=session, settings=self.app.state.settings, token=self.viewer.token
+            )
+            return user is not None and user.id == self.viewer.user.id

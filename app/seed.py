@@ -1,0 +1,394 @@
+"""Demo data for the embedded default: one consultant and three citizens with real-looking plans.
+The sign-in details are fixed (and in the README) so every new user can try every role."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.models import (
+    Actor,
+    Agreement,
+    AgreementStatus,
+    Board,
+    CaseloadLink,
+    Challenge,
+    Goal,
+    GoalChallengeLink,
+    Intervention,
+    LifeArea,
+    MeaningfulnessRating,
+    Meeting,
+    NetworkLink,
+    Outcome,
+    OutcomeStatus,
+    Role,
+    ScaleKind,
+    ScaleReading,
+    Strength,
+    User,
+    Wish,
+)
+from app.models.base import utcnow
+from app.services.security import digest, hash_secret, normalise_code
+
+CONSULTANT_EMAIL = "mette@tavle.demo"
+CONSULTANT_PASSWORD = "tavle-demo"
+# The manager sees anonymous aggregates only and the admin manages accounts without reading plans;
+# both use the consultant's password.
+MANAGER_EMAIL = "lene@tavle.demo"
+ADMIN_EMAIL = "admin@tavle.demo"
+# Anna's sister, in Anna's network: she sees only the cards Anna shares.
+NETWORK_CODE = "LOUISE-DEMO"
+CITIZEN_PIN = "246810"
+
+
+@dataclass(frozen=True)
+class DemoCitizen:
+    name: str
+    code: str
+    locale: str | None
+
+
+DEMO_CITIZENS = (
+    DemoCitizen("Anna Jensen", "ANNA-DEMO", None),
+    DemoCitizen("Jonas Nielsen", "JONAS-DEMO", None),
+    DemoCitizen("Sara Ahmed", "SARA-DEMO", "en"),
+)
+
+
+def seed_demo(engine: Engine) -> bool:
+    """Creates the demo once; returns False when it was already there."""
+    with Session(engine) as session:
+        if session.exec(select(User).where(User.email == CONSULTANT_EMAIL)).first():
+            return False
+        consultant = User(
+            name="Mette Hansen",
+            role=Role.consultant,
+            email=CONSULTANT_EMAIL,
+            password_hash=hash_secret(CONSULTANT_PASSWORD),
+        )
+        session.add(consultant)
+        session.flush()
+        pin_hash = hash_secret(CITIZEN_PIN)
+        for name, role, email in (
+            ("Lene Larsen", Role.manager, MANAGER_EMAIL),
+            ("Adam Holm", Role.admin, ADMIN_EMAIL),
+        ):
+            session.add(
+                User(name=name, role=role, email=email, password_hash=hash_secret(CONSULTANT_PASSWORD))
+            )
+        for n, (demo, build) in enumerate(zip(DEMO_CITIZENS, (_anna, _jonas, _sara), strict=True)):
+            citizen = User(
+                name=demo.name,
+                role=Role.citizen,
+                locale=demo.locale,
+                invitation_digest=digest(normalise_code(demo.code)),
+                pin_hash=pin_hash,
+            )
+            session.add(citizen)
+            session.flush()
+            assert citizen.id is not None and consultant.id is not None
+            session.add(CaseloadLink(consultant_id=consultant.id, citizen_id=citizen.id))
+            session.add(Board(citizen_id=citizen.id))
+            build(session, citizen.id, consultant.id)
+            if n == 0:
+                _sister(session, citizen.id, pin_hash)
+            _meetings_and_outcomes(session, citizen.id, consultant.id, n)
+        session.commit()
+        return True
+
+
+def _meetings_and_outcomes(session: Session, cid: int, by: int, n: int) -> None:
+    """A meeting held and one planned, and three months of wage hours and status."""
+    session.add(Meeting(citizen_id=cid, at=utcnow() - timedelta(days=12 + n * 5), created_by_id=by))
+    if n != 1:
+        session.add(Meeting(citizen_id=cid, at=utcnow() + timedelta(days=6 + n * 3), created_by_id=by))
+    this_month = date.today().replace(day=1)
+    for back, hours in enumerate(((0, 4, 10), (0, 0, 0), (6, 12, 30))[n]):
+        month = (this_month - timedelta(days=31 * (2 - back))).replace(day=1)
+        status = OutcomeStatus.searching if hours < 30 else OutcomeStatus.ordinary_job
+        session.add(Outcome(citizen_id=cid, month=month, wage_hours=hours, status=status, recorded_by_id=by))
+
+
+def _sister(session: Session, cid: int, pin_hash: str) -> None:
+    sister = User(
+        name="Louise Jensen",
+        role=Role.network,
+        invitation_digest=digest(normalise_code(NETWORK_CODE)),
+        pin_hash=pin_hash,
+    )
+    session.add(sister)
+    session.flush()
+    assert sister.id is not None
+    session.add(NetworkLink(citizen_id=cid, member_id=sister.id, relation="Søster"))
+
+
+def _days(n: int) -> date:
+    return date.today() + timedelta(days=n)
+
+
+def _challenge(session: Session, cid: int, area: LifeArea, title: str, why: str, pos: int) -> int:
+    challenge = Challenge(
+        citizen_id=cid, life_area=area, title=title, why=why, position=pos, created_by_id=cid
+    )
+    session.add(challenge)
+    session.flush()
+    assert challenge.id is not None
+    return challenge.id
+
+
+def _goal(
+    session: Session,
+    cid: int,
+    title: str,
+    challenge_ids: list[int],
+    readings: list[tuple[int, int]],
+) -> int:
+    goal = Goal(citizen_id=cid, title=title, created_by_id=cid)
+    session.add(goal)
+    session.flush()
+    assert goal.id is not None
+    for challenge_id in challenge_ids:
+        session.add(GoalChallengeLink(goal_id=goal.id, challenge_id=challenge_id))
+    for days_ago, value in readings:
+        session.add(
+            ScaleReading(
+                goal_id=goal.id,
+                kind=ScaleKind.today,
+                value=value,
+                recorded_by_id=cid,
+                recorded_at=utcnow() - timedelta(days=days_ago),
+            )
+        )
+    return goal.id
+
+
+def _intervention(
+    session: Session,
+    cid: int,
+    by: int,
+    kind: str,
+    provider: str,
+    ratings: list[tuple[int, int, str]],
+) -> None:
+    item = Intervention(
+        citizen_id=cid,
+        kind=kind,
+        provider=provider,
+        starts_on=_days(-60),
+        ends_on=_days(60),
+        wish=Wish.wants,
+        created_by_id=by,
+    )
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    for days_ago, value, reason in ratings:
+        session.add(
+            MeaningfulnessRating(
+                intervention_id=item.id,
+                value=value,
+                reason=reason,
+                rated_at=utcnow() - timedelta(days=days_ago),
+            )
+        )
+
+
+def _agreement(
+    session: Session,
+    cid: int,
+    by: int,
+    what: str,
+    who: Actor,
+    due: int | None,
+    status: AgreementStatus,
+    pos: int,
+    who_name: str = "",
+    goal_id: int | None = None,
+    shared: bool = False,
+) -> None:
+    session.add(
+        Agreement(
+            citizen_id=cid,
+            what=what,
+            who=who,
+            who_name=who_name,
+            due_on=_days(due) if due is not None else None,
+            status=status,
+            position=pos,
+            goal_id=goal_id,
+            shared=shared,
+            accepted_by_citizen=True,
+            accepted_by_consultant=True,
+            created_by_id=by,
+            updated_by_id=by,
+        )
+    )
+
+
+def _anna(session: Session, cid: int, consultant: int) -> None:
+    morning = _challenge(
+        session,
+        cid,
+        LifeArea.everyday_life,
+        "Komme op om morgenen",
+        "Så jeg kan nå ting, før dagen er gået",
+        0,
+    )
+    debt = _challenge(
+        session,
+        cid,
+        LifeArea.money,
+        "Få styr på min gæld",
+        "Brevene fra inkasso gør mig bange",
+        1,
+    )
+    _challenge(
+        session,
+        cid,
+        LifeArea.mental_wellbeing,
+        "Tale med nye mennesker uden at blive nervøs",
+        "",
+        2,
+    )
+    goal = _goal(
+        session,
+        cid,
+        "Arbejde 10 timer om ugen med dyr inden sommer",
+        [morning],
+        [(60, 3), (30, 4), (7, 5)],
+    )
+    _goal(session, cid, "Have overblik over hvad jeg skylder", [debt], [(30, 2), (5, 4)])
+    for text in ("Jeg er god til dyr", "Jeg holder hvad jeg lover, når jeg har en plan"):
+        session.add(Strength(citizen_id=cid, text=text, created_by_id=cid))
+    _agreement(session, cid, cid, "Ringe til gældsrådgivningen", Actor.citizen, 7, AgreementStatus.todo, 0)
+    _agreement(
+        session,
+        cid,
+        consultant,
+        "Finde tre dyrehandler, der tager praktikanter",
+        Actor.consultant,
+        10,
+        AgreementStatus.doing,
+        1,
+        goal_id=goal,
+    )
+    _agreement(
+        session,
+        cid,
+        cid,
+        "Gå tur med min søster to gange om ugen",
+        Actor.network,
+        None,
+        AgreementStatus.done,
+        2,
+        who_name="Louise (søster)",
+        shared=True,
+    )
+    _intervention(
+        session,
+        cid,
+        consultant,
+        "mentor",
+        "Mentorkorps Nord",
+        [(45, 6, ""), (20, 7, ""), (3, 8, "Hun lytter til mig")],
+    )
+    _intervention(
+        session,
+        cid,
+        consultant,
+        "debt_counselling",
+        "Gældsrådgivningen",
+        [(25, 6, ""), (4, 3, "Jeg forstår ikke papirerne")],
+    )
+
+
+def _jonas(session: Session, cid: int, consultant: int) -> None:
+    back = _challenge(
+        session,
+        cid,
+        LifeArea.physical_health,
+        "Ondt i ryggen når jeg står længe",
+        "Jeg vil kunne arbejde på lager igen",
+        0,
+    )
+    _challenge(session, cid, LifeArea.transport, "Komme frem uden bil", "", 1)
+    goal = _goal(session, cid, "Kunne stå op i to timer", [back], [(40, 2), (10, 3)])
+    session.add(Strength(citizen_id=cid, text="Jeg er god med mine hænder", created_by_id=cid))
+    session.add(Strength(citizen_id=cid, text="Har kørt truck i otte år", created_by_id=consultant))
+    _agreement(
+        session,
+        cid,
+        consultant,
+        "Træne hos fysioterapeuten hver tirsdag",
+        Actor.citizen,
+        -3,
+        AgreementStatus.todo,
+        0,
+        goal_id=goal,
+    )
+    _agreement(
+        session,
+        cid,
+        consultant,
+        "Undersøge buskort til Aalborg",
+        Actor.consultant,
+        5,
+        AgreementStatus.todo,
+        1,
+    )
+    _intervention(
+        session,
+        cid,
+        consultant,
+        "physiotherapy",
+        "Fysio Vest",
+        [(35, 7, ""), (6, 3, "Det gør mere ondt efter træning")],
+    )
+
+
+def _sara(session: Session, cid: int, consultant: int) -> None:
+    language = _challenge(
+        session,
+        cid,
+        LifeArea.language,
+        "Speak Danish at work",
+        "I want to talk with colleagues, not only with my phone",
+        0,
+    )
+    _challenge(session, cid, LifeArea.work, "Find a job in a kitchen", "I love cooking", 1)
+    goal = _goal(session, cid, "Work in a canteen kitchen", [language], [(50, 4), (14, 6)])
+    session.add(Strength(citizen_id=cid, text="I cook for 20 people at family parties", created_by_id=cid))
+    _agreement(
+        session,
+        cid,
+        cid,
+        "Go to Danish class on Monday and Wednesday",
+        Actor.citizen,
+        2,
+        AgreementStatus.doing,
+        0,
+        goal_id=goal,
+    )
+    _agreement(
+        session,
+        cid,
+        consultant,
+        "Ask the canteen at the hospital about an internship",
+        Actor.consultant,
+        14,
+        AgreementStatus.todo,
+        1,
+        goal_id=goal,
+    )
+    _intervention(
+        session,
+        cid,
+        consultant,
+        "course",
+        "Sprogcenter Midt",
+        [(40, 8, ""), (10, 9, "I can talk more now")],
+    )
+    _intervention(session, cid, consultant, "internship", "Kantinen, Regionshospitalet", [])

@@ -1,0 +1,429 @@
+"""Agreements: who does what by when. Proposed by either side, agreed when both accept; once
+agreed the wording changes only as a new version, kept in the history. Moves and deletes can be
+undone for a while, because the server keeps the state before them."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, delete, select
+
+from app.catalogue import N_
+from app.i18n import Translator
+from app.models import (
+    Actor,
+    Agreement,
+    AgreementRevision,
+    AgreementStatus,
+    BoardUndo,
+    Goal,
+    Role,
+    User,
+)
+from app.models.agreement import WHAT_MAX, WHO_NAME_MAX
+from app.models.base import utcnow
+from app.services.access import NotVisible
+from app.services.board import board_changed
+
+STATUS_NAMES: dict[str, str] = {
+    AgreementStatus.todo: N_("To do"),
+    AgreementStatus.doing: N_("In progress"),
+    AgreementStatus.done: N_("Done"),
+    AgreementStatus.dropped: N_("Dropped"),
+}
+ACTOR_NAMES: dict[str, str] = {
+    Actor.citizen: N_("The citizen"),
+    Actor.consultant: N_("The consultant"),
+    Actor.network: N_("Someone in the network"),
+    Actor.mentor: N_("Mentor"),
+    Actor.employer: N_("Employer"),
+    Actor.other: N_("Someone else"),
+}
+# Named people: whoever is not the citizen or the consultant needs a name.
+NAMED_ACTORS = (Actor.network,)
+# The undo button shows for a while on the page; the server honours it a little longer.
+UNDO_SECONDS = 30
+UNDO_KEEP = timedelta(minutes=10)
+PURGE_DELETED_AFTER = timedelta(days=1)
+LATEST_DUE = timedelta(days=5 * 366)
+
+
+class EditConflict(Exception):
+    """Someone else changed the wording since the form was opened."""
+
+    def __init__(self, current: Agreement) -> None:
+        super().__init__(f"agreement {current.id} is at revision {current.revision}")
+        self.current = current
+
+
+class UndoGone(Exception):
+    """Too late, or the card has changed since: undoing now would overwrite someone's work."""
+
+
+@dataclass
+class AgreementForm:
+    what: str = ""
+    who: str = Actor.citizen.value
+    who_name: str = ""
+    due_on: str = ""
+    goal_id: str = ""
+    # Only the citizen's form offers it; see `propose`.
+    shared: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, agreement: Agreement) -> "AgreementForm":
+        return cls(
+            what=agreement.what,
+            who=agreement.who,
+            who_name=agreement.who_name,
+            due_on=agreement.due_on.isoformat() if agreement.due_on else "",
+            goal_id=str(agreement.goal_id or ""),
+        )
+
+
+@dataclass(frozen=True)
+class Wording:
+    what: str
+    who: Actor
+    who_name: str
+    due_on: date | None
+    goal_id: int | None
+
+
+def side(user: User) -> str:
+    return "citizen" if user.role == Role.citizen else "consultant"
+
+
+def get_agreement(*, session: Session, citizen: User, agreement_id: int) -> Agreement:
+    """The citizen's agreement, or NotVisible (404) when it belongs to anyone else."""
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None or agreement.citizen_id != citizen.id or agreement.deleted_at is not None:
+        raise NotVisible(agreement_id)
+    return agreement
+
+
+def validate(
+    *,
+    session: Session,
+    citizen: User,
+    form: AgreementForm,
+    t: Translator,
+    current: Agreement | None = None,
+) -> Wording | None:
+    """Checks the form; on errors, fills `form.errors` (in the user's language) and returns None."""
+    errors = form.errors
+    errors.clear()
+    what = form.what.strip()
+    form.what = what
+    if not what:
+        errors["what"] = t.gettext("Write what is agreed.")
+    elif len(what) > WHAT_MAX:
+        errors["what"] = t.gettext("Please keep it under %(n)s characters.", n=WHAT_MAX)
+    try:
+        who = Actor(form.who)
+    except ValueError:
+        who = Actor.citizen
+        errors["who"] = t.gettext("Choose who does it.")
+    who_name = form.who_name.strip()
+    form.who_name = who_name
+    if who in NAMED_ACTORS and not who_name:
+        errors["who_name"] = t.gettext("Write the person's name.")
+    elif len(who_name) > WHO_NAME_MAX:
+        errors["who_name"] = t.gettext("Please keep it under %(n)s characters.", n=WHO_NAME_MAX)
+    due_on = None
+    if form.due_on.strip():
+        try:
+            due_on = date.fromisoformat(form.due_on.strip())
+        except ValueError:
+            errors["due_on"] = t.gettext("Write the date like this: 2026-12-31.")
+        else:
+            unchanged = current is not None and current.due_on == due_on
+            if due_on < date.today() and not unchanged:
+                errors["due_on"] = t.gettext("Choose today or a later date.")
+            elif due_on > date.today() + LATEST_DUE:
+                errors["due_on"] = t.gettext("Choose a date within the next five years.")
+    goal_id = None
+    if form.goal_id.strip():
+        goal = session.get(Goal, int(form.goal_id)) if form.goal_id.strip().isdigit() else None
+        if goal is None or goal.citizen_id != citizen.id:
+            errors["goal_id"] = t.gettext("Choose one of the goals in the list.")
+        else:
+            goal_id = goal.id
+    if errors:
+        return None
+    return Wording(what=what, who=who, who_name=who_name, due_on=due_on, goal_id=goal_id)
+
+
+def propose(
+    *, session: Session, citizen: User, actor: User, wording: Wording, shared: bool = False
+) -> Agreement:
+    """A new card in "to do", accepted by the side that proposed it. Only the citizen can make
+    it "shared with my network"; from anyone else `shared` is ignored."""
+    assert citizen.id is not None
+    last = session.exec(
+        select(Agreement.position)
+        .where(
+            Agreement.citizen_id == citizen.id,
+            Agreement.status == AgreementStatus.todo,
+            col(Agreement.deleted_at).is_(None),
+        )
+        .order_by(col(Agreement.position).desc())
+    ).first()
+    agreement = Agreement(
+        citizen_id=citizen.id,
+        what=wording.what,
+        who=wording.who,
+        who_name=wording.who_name,
+        due_on=wording.due_on,
+        goal_id=wording.goal_id,
+        position=(last + 1) if last is not None else 0,
+        accepted_by_citizen=side(actor) == "citizen",
+        accepted_by_consultant=side(actor) == "consultant",
+        created_by_id=actor.id,
+        updated_by_id=actor.id,
+        shared=shared and actor.id == citizen.id,
+    )
+    session.add(agreement)
+    session.flush()
+    _changed(session, agreement, actor, "created")
+    return agreement
+
+
+class NotTheCitizen(Exception):
+    """Only the citizen decides what their network may see."""
+
+
+def set_shared(*, session: Session, citizen: User, actor: User, agreement: Agreement, shared: bool) -> None:
+    """ "Shared with my network" or "between me and my consultant". Only the citizen may change
+    it. Not a change of wording: no new version, and the card stays agreed."""
+    if actor.id != citizen.id or agreement.citizen_id != citizen.id:
+        raise NotTheCitizen(agreement.id)
+    if agreement.shared == shared:
+        return
+    agreement.shared = shared
+    _touch(agreement, actor)
+    session.add(agreement)
+    _changed(session, agreement, actor, "shared" if shared else "unshared")
+
+
+def accept(*, session: Session, citizen: User, actor: User, agreement: Agreement) -> None:
+    if side(actor) == "citizen":
+        agreement.accepted_by_citizen = True
+    else:
+        agreement.accepted_by_consultant = True
+    _touch(agreement, actor)
+    session.add(agreement)
+    _changed(session, agreement, actor, "accepted")
+
+
+def edit(
+    *, session: Session, citizen: User, actor: User, agreement: Agreement, wording: Wording, revision: int
+) -> bool:
+    """Saves a new version of the wording. The previous one goes into the history, and the other
+    side must accept the new one. Raises EditConflict if the form started from an old version.
+    Returns False when nothing changed."""
+    if revision != agreement.revision:
+        raise EditConflict(agreement)
+    if wording == _wording(agreement):
+        return False
+    session.add(
+        AgreementRevision(
+            agreement_id=agreement.id or 0,
+            revision=agreement.revision,
+            what=agreement.what,
+            who=agreement.who,
+            who_name=agreement.who_name,
+            due_on=agreement.due_on,
+            status=agreement.status,
+            changed_by_id=actor.id,
+        )
+    )
+    agreement.what = wording.what
+    agreement.who = wording.who
+    agreement.who_name = wording.who_name
+    agreement.due_on = wording.due_on
+    agreement.goal_id = wording.goal_id
+    agreement.revision += 1
+    agreement.accepted_by_citizen = side(actor) == "citizen"
+    agreement.accepted_by_consultant = side(actor) == "consultant"
+    _touch(agreement, actor)
+    session.add(agreement)
+    _changed(session, agreement, actor, "edited")
+    return True
+
+
+def history(*, session: Session, agreement: Agreement) -> list[AgreementRevision]:
+    """Earlier versions, newest first."""
+    return list(
+        session.exec(
+            select(AgreementRevision)
+            .where(AgreementRevision.agreement_id == agreement.id)
+            .order_by(col(AgreementRevision.revision).desc(), col(AgreementRevision.id).desc())
+        ).all()
+    )
+
+
+def move(
+    *, session: Session, citizen: User, actor: User, agreement: Agreement, status: str, position: int
+) -> BoardUndo | None:
+    """Puts the card at `position` in the column for `status`; returns how to undo it."""
+    target = AgreementStatus(status)
+    before = (agreement.status, agreement.position)
+    _place(session, agreement, target, position)
+    if (agreement.status, agreement.position) == before:
+        return None
+    _touch(agreement, actor)
+    undo = _undo(session, citizen, actor, agreement, "move", before)
+    _changed(session, agreement, actor, "moved")
+    return undo
+
+
+def remove(*, session: Session, citizen: User, actor: User, agreement: Agreement) -> BoardUndo:
+    """Hides the card at once and keeps it for a day, so the delete can be undone."""
+    before = (agreement.status, agreement.position)
+    agreement.deleted_at = utcnow()
+    _touch(agreement, actor)
+    session.add(agreement)
+    _renumber(session, agreement.citizen_id, agreement.status)
+    undo = _undo(session, citizen, actor, agreement, "delete", before)
+    _purge(session, citizen)
+    _changed(session, agreement, actor, "deleted")
+    return undo
+
+
+def find_undo(*, session: Session, citizen: User, actor: User, undo_id: int) -> BoardUndo | None:
+    undo = session.get(BoardUndo, undo_id)
+    if undo is None or undo.citizen_id != citizen.id or undo.user_id != actor.id:
+        return None
+    if utcnow() - undo.created_at > UNDO_KEEP:
+        return None
+    return undo
+
+
+def undo(*, session: Session, citizen: User, actor: User, undo_id: int) -> Agreement:
+    """Puts the card back where it was. Raises UndoGone when it is too late or it changed since."""
+    record = find_undo(session=session, citizen=citizen, actor=actor, undo_id=undo_id)
+    agreement = session.get(Agreement, record.agreement_id) if record else None
+    if record is None or agreement is None or agreement.citizen_id != citizen.id:
+        raise UndoGone()
+    if record.action == "delete":
+        if agreement.deleted_at is None:
+            raise UndoGone()
+        agreement.deleted_at = None
+        action = "restored"
+    else:
+        if agreement.deleted_at is not None or (agreement.status, agreement.position) != (
+            record.after_status,
+            record.after_position,
+        ):
+            raise UndoGone()
+        action = "moved"
+    session.add(agreement)
+    session.flush()
+    _place(session, agreement, AgreementStatus(record.before_status), record.before_position)
+    _touch(agreement, actor)
+    session.delete(record)
+    _changed(session, agreement, actor, action)
+    return agreement
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _wording(agreement: Agreement) -> Wording:
+    return Wording(
+        what=agreement.what,
+        who=Actor(agreement.who),
+        who_name=agreement.who_name,
+        due_on=agreement.due_on,
+        goal_id=agreement.goal_id,
+    )
+
+
+def _touch(agreement: Agreement, actor: User) -> None:
+    agreement.updated_at = utcnow()
+    agreement.updated_by_id = actor.id
+
+
+def _column(session: Session, citizen_id: int, status: str) -> list[Agreement]:
+    return list(
+        session.exec(
+            select(Agreement)
+            .where(
+                Agreement.citizen_id == citizen_id,
+                Agreement.status == status,
+                col(Agreement.deleted_at).is_(None),
+            )
+            .order_by(col(Agreement.position), col(Agreement.id))
+        ).all()
+    )
+
+
+def _place(session: Session, agreement: Agreement, status: AgreementStatus, position: int) -> None:
+    """Moves the card into a column at a position and numbers both columns 0, 1, 2, …"""
+    old_status = agreement.status
+    cards = [a for a in _column(session, agreement.citizen_id, status) if a.id != agreement.id]
+    position = max(0, min(position, len(cards)))
+    cards.insert(position, agreement)
+    agreement.status = status
+    for index, card in enumerate(cards):
+        card.position = index
+        session.add(card)
+    if old_status != status:
+        session.flush()
+        _renumber(session, agreement.citizen_id, old_status)
+
+
+def _renumber(session: Session, citizen_id: int, status: str) -> None:
+    session.flush()
+    for index, card in enumerate(_column(session, citizen_id, status)):
+        if card.position != index:
+            card.position = index
+            session.add(card)
+
+
+def _undo(
+    session: Session, citizen: User, actor: User, agreement: Agreement, action: str, before: tuple[str, int]
+) -> BoardUndo:
+    assert citizen.id is not None and actor.id is not None and agreement.id is not None
+    record = BoardUndo(
+        citizen_id=citizen.id,
+        user_id=actor.id,
+        agreement_id=agreement.id,
+        action=action,
+        before_status=before[0],
+        before_position=before[1],
+        after_status=agreement.status,
+        after_position=agreement.position,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def _purge(session: Session, citizen: User) -> None:
+    """Deleted cards and old undo records go for good after a while (data minimisation)."""
+    now = utcnow()
+    session.exec(
+        delete(BoardUndo).where(
+            col(BoardUndo.citizen_id) == citizen.id, col(BoardUndo.created_at) < now - UNDO_KEEP
+        )
+    )
+    session.exec(
+        delete(Agreement).where(
+            col(Agreement.citizen_id) == citizen.id,
+            col(Agreement.deleted_at) < now - PURGE_DELETED_AFTER,
+        )
+    )
+
+
+def _changed(session: Session, agreement: Agreement, actor: User, action: str) -> None:
+    """Commits the change together with the board's new version, then publishes it."""
+    board_changed(
+        session=session,
+        citizen_id=agreement.citizen_id,
+        kind="agreement",
+        action=action,
+        item_id=agreement.id,
+        actor_id=actor.id,
+    )

@@ -1,0 +1,125 @@
+"""Sign-in, sessions and the throttle that slows down guessing of passwords and PINs."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.models import AuthSession, LoginThrottle, Role, User
+from app.models.base import utcnow
+from app.services.security import digest, new_token, normalise_code, verify_secret
+
+
+class LoginLocked(Exception):
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"locked until {until.isoformat()}")
+        self.until = until
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    token: str
+
+
+def authenticate_staff(*, session: Session, settings: Settings, email: str, password: str) -> User | None:
+    """Consultants (and later managers and admins) sign in with email and password."""
+    key = f"email:{email.strip().lower()}"
+    _raise_if_locked(session=session, key=key)
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    staff = user is not None and user.role != Role.citizen
+    ok = verify_secret(password, user.password_hash if staff and user else None)
+    return _settle(session=session, settings=settings, key=key, user=user if ok else None)
+
+
+def authenticate_citizen(*, session: Session, settings: Settings, code: str, pin: str) -> User | None:
+    """Citizens (and the network members they invite) sign in with their personal code and PIN."""
+    code_digest = digest(normalise_code(code))
+    key = f"code:{code_digest}"
+    _raise_if_locked(session=session, key=key)
+    user = session.exec(select(User).where(User.invitation_digest == code_digest)).first()
+    by_code = user is not None and user.role in (Role.citizen, Role.network)
+    ok = verify_secret(pin, user.pin_hash if by_code and user else None)
+    return _settle(session=session, settings=settings, key=key, user=user if ok else None)
+
+
+def _raise_if_locked(*, session: Session, key: str) -> None:
+    throttle = session.get(LoginThrottle, key)
+    if throttle and throttle.locked_until and throttle.locked_until > utcnow():
+        raise LoginLocked(throttle.locked_until)
+
+
+def _settle(*, session: Session, settings: Settings, key: str, user: User | None) -> User | None:
+    throttle = session.get(LoginThrottle, key) or LoginThrottle(key=key)
+    if user is not None:
+        if throttle.failures:
+            session.delete(throttle)
+            session.commit()
+        return user
+    throttle.failures += 1
+    throttle.updated_at = utcnow()
+    locked = throttle.failures >= settings.login_max_attempts
+    if locked:
+        throttle.locked_until = utcnow() + timedelta(minutes=settings.login_lock_minutes)
+        throttle.failures = 0
+    session.add(throttle)
+    session.commit()
+    if locked and throttle.locked_until:
+        raise LoginLocked(throttle.locked_until)
+    return None
+
+
+def start_session(*, session: Session, settings: Settings, user: User) -> SignedIn:
+    token = new_token()
+    assert user.id is not None
+    session.add(
+        AuthSession(
+            token_digest=digest(token),
+            user_id=user.id,
+            csrf_token=new_token(),
+            expires_at=utcnow() + timedelta(days=settings.session_days),
+        )
+    )
+    session.commit()
+    return SignedIn(user=user, token=token)
+
+
+def user_for_token(*, session: Session, settings: Settings, token: str) -> User | None:
+    record = session.get(AuthSession, digest(token))
+    if record is None:
+        return None
+    now = utcnow()
+    idle_limit = record.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    if record.expires_at <= now or idle_limit <= now:
+        session.delete(record)
+        session.commit()
+        return None
+    # Touch at most once a minute: a board streaming to many viewers must not write per request.
+    if now - record.last_seen_at > timedelta(minutes=1):
+        record.last_seen_at = now
+        session.add(record)
+        session.commit()
+    user = session.get(User, record.user_id)
+    # FastAPI runs each of a route's sync dependencies on its own trip to the thread pool. Ending
+    # this read here hands the pooled connection back in between, so a request waiting for its
+    # next thread never holds a connection that the busy threads are waiting for. (Under load
+    # that wait was circular: every thread and every connection stuck until the pool timed out.)
+    session.commit()
+    return user
+
+
+def end_session(*, session: Session, token: str) -> None:
+    record = session.get(AuthSession, digest(token))
+    if record is not None:
+        session.delete(record)
+        session.commit()
+
+
+def end_all_sessions(*, session: Session, user_id: int) -> int:
+    """Sign out everywhere: every device this person is signed in on."""
+    records = session.exec(select(AuthSession).where(AuthSession.user_id == user_id)).all()
+    for record in records:
+        session.delete(record)
+    session.commit()
+    return len(records)

@@ -1,0 +1,296 @@
+"""The board: its version, what it shows, and to whom.
+
+Every change to anything the board shows goes through `board_changed`, which raises the board's
+version and publishes the change to every open view, in every process."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from app.hub import Event, Hub, board_channel, hub_for
+from app.models import (
+    Agreement,
+    AgreementStatus,
+    Board,
+    BoardSeen,
+    CaseloadLink,
+    Challenge,
+    ChallengeStatus,
+    Goal,
+    Role,
+    ScaleKind,
+    ScaleReading,
+    Strength,
+    User,
+)
+from app.models.base import utcnow
+from app.services.plan import TOP_CHALLENGES, GoalView, InterventionView, intervention_views
+
+COLUMNS = (AgreementStatus.todo, AgreementStatus.doing, AgreementStatus.done)
+
+# The parts of the board page that can be sent on their own; what each kind of change touches.
+REGIONS = ("presence", "challenges", "goals", "strengths", "interventions", "columns")
+DATA_REGIONS = frozenset(REGIONS) - {"presence"}
+KIND_REGIONS: dict[str, frozenset[str]] = {
+    "agreement": frozenset({"columns"}),
+    "challenge": frozenset({"challenges"}),
+    "goal": frozenset({"goals", "columns"}),
+    "reading": frozenset({"goals"}),
+    "strength": frozenset({"strengths"}),
+    "intervention": frozenset({"interventions"}),
+    "rating": frozenset({"interventions"}),
+    "presence": frozenset({"presence"}),
+}
+
+
+def regions_for(kinds: Iterable[str]) -> frozenset[str]:
+    """Which regions to re-render for these kinds of change; anything unknown redraws all data."""
+    regions: set[str] = set()
+    for kind in kinds:
+        regions |= KIND_REGIONS.get(kind, DATA_REGIONS)
+    return frozenset(regions)
+
+
+def board_changed(
+    *,
+    session: Session,
+    citizen_id: int,
+    kind: str = "board",
+    action: str = "",
+    item_id: int | None = None,
+    actor_id: int | None = None,
+    hub: Hub | None = None,
+) -> int:
+    """Raises the board's version by one, commits, publishes, and returns the new version.
+
+    Call it after committing any change to what the board shows. `kind` says what changed
+    ("agreement", "challenge", "goal", "reading", "strength"; the default "board" redraws
+    everything), `action` and `item_id` which item and how (used for the spoken announcement),
+    `actor_id` who did it (their own views then do not announce it back to them).
+
+    The hub is found through the session's engine (the app factory registers its hub against
+    its engine), so callers never pass it; `hub=` is for tests. Routes run in a threadpool: the
+    hub's `before_commit`/`after_commit` hand the event to the event loop thread-safely (the
+    in-process hub) or NOTIFY inside this transaction (PostgreSQL delivers it on commit)."""
+    now = utcnow()
+    version = (
+        session.connection()
+        .execute(
+            update(Board)
+            .where(col(Board.citizen_id) == citizen_id)
+            .values(version=col(Board.version) + 1, updated_at=now)
+            .returning(col(Board.version))
+        )
+        .scalar_one_or_none()
+    )
+    if version is None:
+        session.add(Board(citizen_id=citizen_id, version=1, updated_at=now))
+        session.flush()
+        version = 1
+    hub = hub or hub_for(session.get_bind())
+    event = Event(
+        channel=board_channel(citizen_id),
+        version=version,
+        kind=kind,
+        action=action,
+        item_id=item_id,
+        actor_id=actor_id,
+    )
+    if hub is not None:
+        hub.before_commit(session, event)
+    session.commit()
+    if hub is not None:
+        hub.after_commit(event)
+    return version
+
+
+def board_version(*, session: Session, citizen_id: int) -> int:
+    board = session.exec(select(Board.version).where(Board.citizen_id == citizen_id)).first()
+    return board or 0
+
+
+@dataclass
+class BoardData:
+    """Everything a board shows, read in a few queries; the same for every viewer."""
+
+    citizen: User
+    version: int
+    challenges: list[Challenge]
+    goals: list[GoalView]
+    strengths: list[Strength]
+    agreements: list[Agreement]
+    people: dict[int, User] = field(default_factory=dict)
+    # Interventions with the citizen's meaningfulness ratings, oldest first.
+    interventions: list[InterventionView] = field(default_factory=list)
+
+    @property
+    def goal_titles(self) -> dict[int, str]:
+        return {view.goal.id: view.goal.title for view in self.goals if view.goal.id is not None}
+
+
+def load_board(*, session: Session, citizen: User) -> BoardData:
+    # The version is read first: what follows is at least that new, never older.
+    cid = citizen.id
+    assert cid is not None
+    version = board_version(session=session, citizen_id=cid)
+    challenges = session.exec(
+        select(Challenge)
+        .where(Challenge.citizen_id == cid, Challenge.status == ChallengeStatus.active)
+        .order_by(col(Challenge.position), col(Challenge.id))
+        .limit(TOP_CHALLENGES)
+    ).all()
+    goals = session.exec(select(Goal).where(Goal.citizen_id == cid).order_by(col(Goal.id))).all()
+    readings = session.exec(
+        select(ScaleReading)
+        .join(Goal, Goal.id == ScaleReading.goal_id)  # type: ignore[arg-type]
+        .where(Goal.citizen_id == cid, ScaleReading.kind == ScaleKind.today)
+        .order_by(col(ScaleReading.recorded_at), col(ScaleReading.id))
+    ).all()
+    by_goal: dict[int, list[ScaleReading]] = defaultdict(list)
+    for reading in readings:
+        by_goal[reading.goal_id].append(reading)
+    strengths = session.exec(
+        select(Strength).where(Strength.citizen_id == cid).order_by(col(Strength.id))
+    ).all()
+    agreements = list(
+        session.exec(
+            select(Agreement)
+            .where(Agreement.citizen_id == cid, col(Agreement.deleted_at).is_(None))
+            .order_by(col(Agreement.position), col(Agreement.id))
+        ).all()
+    )
+    return BoardData(
+        citizen=citizen,
+        version=version,
+        challenges=list(challenges),
+        goals=[GoalView(goal=g, readings=by_goal[g.id or 0]) for g in goals],
+        strengths=list(strengths),
+        agreements=agreements,
+        people=_people(session=session, citizen_id=cid, agreements=agreements),
+        interventions=intervention_views(session=session, citizen_ids=[cid])[cid],
+    )
+
+
+def _people(*, session: Session, citizen_id: int, agreements: list[Agreement]) -> dict[int, User]:
+    """The names a board mentions: who made or changed a card, who it names, the consultants."""
+    ids = {citizen_id}
+    for agreement in agreements:
+        ids.update(i for i in (agreement.created_by_id, agreement.updated_by_id, agreement.who_user_id) if i)
+    consultants = select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
+    users = session.exec(select(User).where(or_(col(User.id).in_(ids), col(User.id).in_(consultants)))).all()
+    return {user.id: user for user in users if user.id is not None}
+
+
+# -- who may see what --------------------------------------------------------------------------
+
+
+def may_see_plan(viewer: User) -> bool:
+    """Challenges, goals and strengths: the citizen and their consultant (access checked before)."""
+    return viewer.role in (Role.citizen, Role.consultant)
+
+
+def may_see_agreement(viewer: User, agreement: Agreement) -> bool:
+    """A network member sees only the cards the citizen shared with the network; nobody else
+    outside the two. (Access to the board itself is checked before, in app.services.access.)"""
+    if viewer.role == Role.citizen:
+        return viewer.id == agreement.citizen_id
+    if viewer.role == Role.consultant:
+        return True
+    if viewer.role == Role.network:
+        return agreement.shared
+    return False
+
+
+def may_change(viewer: User) -> bool:
+    return viewer.role in (Role.citizen, Role.consultant)
+
+
+@dataclass
+class BoardView:
+    """The board as one viewer sees it: only what they may see, with their own "new" markers."""
+
+    data: BoardData
+    viewer: User
+    seen_at: datetime | None
+    today: date = field(default_factory=date.today)
+
+    @property
+    def version(self) -> int:
+        return self.data.version
+
+    @property
+    def citizen(self) -> User:
+        return self.data.citizen
+
+    @property
+    def shows_plan(self) -> bool:
+        return may_see_plan(self.viewer)
+
+    @property
+    def can_change(self) -> bool:
+        return may_change(self.viewer)
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.viewer.id == self.data.citizen.id
+
+    @property
+    def agreements(self) -> list[Agreement]:
+        return [a for a in self.data.agreements if may_see_agreement(self.viewer, a)]
+
+    def column(self, status: str) -> list[Agreement]:
+        return [a for a in self.agreements if a.status == status]
+
+    def find(self, agreement_id: int | None) -> Agreement | None:
+        return next((a for a in self.agreements if a.id == agreement_id), None)
+
+    def overdue(self, agreement: Agreement) -> bool:
+        return bool(
+            agreement.due_on
+            and agreement.due_on < self.today
+            and agreement.status in (AgreementStatus.todo, AgreementStatus.doing)
+        )
+
+    def marker(self, agreement: Agreement) -> str | None:
+        """Says "new" or "changed" when someone else touched the card since this viewer looked."""
+        if self.seen_at is None or agreement.updated_at <= self.seen_at:
+            return None
+        if agreement.updated_by_id == self.viewer.id:
+            return None
+        return "new" if agreement.created_at > self.seen_at else "changed"
+
+    def waits_for_me(self, agreement: Agreement) -> bool:
+        if agreement.agreed:
+            return False
+        if self.viewer.role == Role.citizen:
+            return not agreement.accepted_by_citizen
+        if self.viewer.role == Role.consultant:
+            return not agreement.accepted_by_consultant
+        return False
+
+    def person(self, user_id: int | None) -> User | None:
+        return self.data.people.get(user_id) if user_id else None
+
+
+def last_look(*, session: Session, viewer_id: int, citizen_id: int) -> datetime | None:
+    """When the viewer looked before the page they have open now (None: never)."""
+    row = session.get(BoardSeen, (viewer_id, citizen_id))
+    return row.previous_seen_at if row else None
+
+
+def mark_seen(*, session: Session, viewer_id: int, citizen_id: int) -> datetime | None:
+    """Records that the viewer opens the board now; returns when they looked before. A first
+    look marks nothing as new: everything is."""
+    row = session.get(BoardSeen, (viewer_id, citizen_id))
+    now = utcnow()
+    if row is None:
+        row = BoardSeen(user_id=viewer_id, citizen_id=citizen_id, seen_at=now, previous_seen_at=now)
+    else:
+        row.previous_seen_at, row.seen_at = row.seen_at, now
+    session.add(row)
+    session.commit()
+    return row.previous_seen_at

@@ -1,0 +1,35 @@
+// Installs Tavle's service worker (/sw.js), tells it the page's language (so its offline page
+// speaks it), and shows the board's "Offline — last updated …" notice when the worker answered
+// this page from its copy. The notice and its time are rendered by the server; this only shows it.
+(function () {
+  "use strict";
+  if (!("serviceWorker" in navigator)) {
+    return;
+  }
+  var workers = navigator.serviceWorker;
+
+  function showOfflineNotice() {
+    var notice = document.querySelector("[data-offline-notice]");
+    if (notice) {
+      notice.hidden = false;
+    }
+  }
+
+  workers.addEventListener("message", function (event) {
+    if (event.data && event.data.type === "offline-copy") {
+      showOfflineNotice();
+    }
+  });
+  if (workers.controller) {
+    workers.controller.postMessage({ type: "page", lang: document.documentElement.lang });
+  }
+  if (navigator.onLine === false) {
+    showOfflineNotice();
+  }
+  // After the page's own files, so installing never slows the first visit down.
+  window.addEventListener("load", function () {
+    workers.register("/sw.js", { scope: "/" }).catch(function () {
+      // No worker (a private window, or blocked by policy): Tavle works as a plain website.
+    });
+  });
+})();

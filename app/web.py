@@ -1,0 +1,69 @@
+"""Per-request rendering: one place decides full page or fragment, and speaks the user's language."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.i18n import Translator
+from app.models import User
+from app.templating import render
+
+
+def wants_fragment(request: Request) -> bool:
+    """htmx asked, and it is not restoring history (which needs the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+@dataclass
+class Web:
+    request: Request
+    translator: Translator
+    user: User | None
+    csrf_token: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def context(self, **context: Any) -> dict[str, Any]:
+        return {
+            "request": self.request,
+            "user": self.user,
+            "csrf_token": self.csrf_token,
+            "current_path": self.request.url.path,
+            "current_url": _relative_url(self.request),
+            **self.extra,
+            **context,
+        }
+
+    def page(
+        self, template: str, *, block: str | None = None, status_code: int = 200, **context: Any
+    ) -> HTMLResponse:
+        """The whole page, or only `block` of it when htmx asked for a fragment."""
+        chosen = block if block and wants_fragment(self.request) else None
+        html = render(template, self.context(**context), self.translator, block=chosen)
+        response = HTMLResponse(html, status_code=status_code)
+        response.headers["Vary"] = "HX-Request, Cookie, Accept-Language"
+        return response
+
+    def gettext(self, message: str, **variables: Any) -> str:
+        return self.translator.gettext(message, **variables)
+
+
+def see_other(url: str) -> RedirectResponse:
+    """303 after a state change, so a reload never posts twice."""
+    return RedirectResponse(url, status_code=303)
+
+
+def _relative_url(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def safe_next(url: str | None, default: str = "/") -> str:
+    """Only same-site paths: a crafted link must not send a signed-in user elsewhere."""
+    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return default

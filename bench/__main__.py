@@ -1,0 +1,225 @@
+"""`make bench`: every measurement in one run, bounded in time, then bench/results.json and
+BENCHMARKS.md. Phases run one after another so they never compete for the two cores."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import uvloop
+
+from bench import report
+from bench.client import HttpError
+from bench.growth import cost
+from bench.requests import board_page, card_move
+from bench.seed import SeededBoard, add_citizens, postgres_database, prepare
+from bench.server import ROOT, bare, raise_file_limit, tavle
+from bench.sync import SyncBench, result
+from bench.throughput import measure
+
+T = TypeVar("T")
+
+SYNC_BOARDS = (100, 1000)
+SYNC_RATE = 50.0
+SYNC_SECONDS = {100: 10.0, 1000: 20.0}
+# The saturation ramp: each step writes this fast for this long, until p99 or loss gives out.
+RAMP = (25.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 400.0, 500.0, 600.0)
+RAMP_SECONDS = 5.0
+SATURATION_P99_MS = 50.0
+THROUGHPUT_SECONDS = 5.0
+THROUGHPUT_BOARDS = 32
+GROWTH_STEPS = (10, 1000, 10000)
+# Hard limits per phase, so a run always ends (well within the 10 minutes `make bench` allows).
+PHASE_LIMIT = {"sqlite": 260.0, "bare": 20.0, "postgres": 130.0, "growth": 100.0}
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+async def bounded(name: str, work: Awaitable[T], results: dict[str, Any]) -> T | None:
+    started = time.monotonic()
+    try:
+        value = await asyncio.wait_for(work, PHASE_LIMIT[name])
+    except (TimeoutError, HttpError, OSError, RuntimeError) as exc:
+        results.setdefault("failures", []).append(f"{name}: {type(exc).__name__}: {exc}")
+        say(f"!! {name} failed: {type(exc).__name__}: {exc}")
+        return None
+    say(f"   ({name} took {time.monotonic() - started:.0f} s)")
+    return value
+
+
+async def one_process(folder: Path, results: dict[str, Any]) -> None:
+    url = f"sqlite:///{folder / 'sync.db'}"
+    engine = prepare(url)
+    boards = add_citizens(engine, max(SYNC_BOARDS) + THROUGHPUT_BOARDS, sessions=True).boards
+    engine.dispose()
+    spare, boards = boards[:THROUGHPUT_BOARDS], boards[THROUGHPUT_BOARDS:]
+    with tavle(url) as server:
+        await throughput_tavle(server.port, spare, results)
+        for count in SYNC_BOARDS:
+            bench = SyncBench(boards[:count], write_port=server.port, stream_port=server.port)
+            rss_before = server.rss_kb()
+            await bench.open_streams()
+            await asyncio.sleep(2)
+            streams = len(bench.streams)
+            if count == max(SYNC_BOARDS):
+                per_stream = (server.rss_kb() - rss_before) / streams
+                results["memory"] = {"connections": streams, "kb_per_connection": round(per_stream, 1)}
+                say(f"memory: {streams} open streams, {per_stream:.1f} kB each")
+            seconds = SYNC_SECONDS[count]
+            cpu = server.cpu_seconds()
+            window = await bench.run(SYNC_RATE, seconds)
+            figures = result(window, boards=count, streams=streams, rate=SYNC_RATE, seconds=seconds)
+            figures["server_cpu_ms_per_write"] = round((server.cpu_seconds() - cpu) * 1000 / window.sent, 1)
+            say(f"sync, one process, {count} boards: {report.latency_line(figures)}")
+            if count == max(SYNC_BOARDS):
+                results["sync_one_process"] = figures
+                results["sync_saturation"] = {"writes_per_s": 0, "p99_ms": None, "steps": []}
+                await saturation(bench, streams, results["sync_saturation"])
+            else:
+                results[f"sync_one_process_{count}"] = figures
+            bench.close_streams()
+            bench.pool.close()
+            await asyncio.sleep(1)
+
+
+async def saturation(bench: SyncBench, streams: int, outcome: dict[str, Any]) -> None:
+    """Steps up the write rate until p99 passes the limit or a write is lost or fails; fills
+    `outcome` as it goes, so a step cut short by the phase's time limit keeps the ones before."""
+    for rate in RAMP:
+        window = await bench.run(rate, RAMP_SECONDS)
+        figures = result(window, boards=len(bench.boards), streams=streams, rate=rate, seconds=RAMP_SECONDS)
+        outcome["steps"].append(
+            {k: figures[k] for k in ("writes_per_s", "p50_ms", "p99_ms", "lost", "errors")}
+        )
+        say(f"saturation, {rate:.0f} writes/s: {report.latency_line(figures)}")
+        p99 = figures["p99_ms"]
+        if p99 is None or p99 > SATURATION_P99_MS or figures["lost"] or figures["errors"]:
+            return
+        outcome["writes_per_s"], outcome["p99_ms"] = rate, figures["p99_ms"]
+        await asyncio.sleep(1)
+
+
+async def throughput_tavle(port: int, boards: list[SeededBoard], results: dict[str, Any]) -> None:
+    page = await measure(
+        port,
+        lambda c, n: board_page(boards[c], "citizen"),
+        seconds=THROUGHPUT_SECONDS,
+        connections=len(boards),
+    )
+    move = await measure(
+        port,
+        lambda c, n: card_move(boards[c], "citizen", to="doing" if n % 2 == 0 else "todo"),
+        seconds=THROUGHPUT_SECONDS,
+        connections=len(boards),
+    )
+    results["throughput"] = {
+        "board_page_rps": page.rps,
+        "card_move_rps": move.rps,
+        "board_page_errors": page.errors,
+        "card_move_errors": move.errors,
+    }
+    say(f"throughput: board page {page.rps:.0f}/s, card move {move.rps:.0f}/s")
+
+
+async def throughput_bare(results: dict[str, Any]) -> None:
+    request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with bare() as server:
+        ceiling = await measure(
+            server.port, lambda c, n: request, seconds=THROUGHPUT_SECONDS, connections=THROUGHPUT_BOARDS
+        )
+    figures = results.setdefault("throughput", {})
+    figures["ceiling_rps"] = ceiling.rps
+    figures["ceiling_errors"] = ceiling.errors
+    say(f"throughput: bare FastAPI fixed text {ceiling.rps:.0f}/s")
+
+
+async def two_processes(results: dict[str, Any]) -> None:
+    """Writes go to process A, both viewers' streams to process B; PostgreSQL carries the change."""
+    count = max(SYNC_BOARDS)
+    with postgres_database() as url:
+        engine = prepare(url)
+        boards = add_citizens(engine, count, sessions=True).boards
+        engine.dispose()
+        with tavle(url) as writer, tavle(url) as reader:
+            bench = SyncBench(boards, write_port=writer.port, stream_port=reader.port)
+            await bench.open_streams()
+            await asyncio.sleep(2)
+            seconds = SYNC_SECONDS[count]
+            window = await bench.run(SYNC_RATE, seconds)
+            figures = result(
+                window, boards=count, streams=len(bench.streams), rate=SYNC_RATE, seconds=seconds
+            )
+            bench.close_streams()
+            bench.pool.close()
+    results["sync_two_process_pg"] = figures
+    say(f"sync, two processes on PostgreSQL, {count} boards: {report.latency_line(figures)}")
+
+
+async def growth(folder: Path, results: dict[str, Any]) -> None:
+    url = f"sqlite:///{folder / 'growth.db'}"
+    engine = prepare(url)
+    board = add_citizens(engine, GROWTH_STEPS[0], sessions=True).boards[0]
+    steps: dict[str, dict[str, float]] = {}
+    with tavle(url) as server:
+        total = GROWTH_STEPS[0]
+        for citizens in GROWTH_STEPS:
+            if citizens > total:
+                # Data set-up while the server runs (SQLite in WAL mode takes it alongside).
+                add_citizens(engine, citizens - total, sessions=False)
+                total = citizens
+            steps[str(citizens)] = await cost(server.port, board, "consultant")
+            say(f"growth, {citizens} citizens: {steps[str(citizens)]}")
+    engine.dispose()
+    first, last = steps[str(GROWTH_STEPS[0])], steps[str(GROWTH_STEPS[-1])]
+    results["growth"] = {
+        "write_ratio_10k_vs_10": round(last["write_ms"] / first["write_ms"], 3),
+        "page_ratio_10k_vs_10": round(last["page_ms"] / first["page_ms"], 3),
+        "steps": steps,
+    }
+
+
+async def run_all() -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="tavle-bench-") as temp:
+        folder = Path(temp)
+        await bounded("sqlite", one_process(folder, results), results)
+        await bounded("bare", throughput_bare(results), results)
+        await bounded("postgres", two_processes(results), results)
+        await bounded("growth", growth(folder, results), results)
+    figures = results.get("throughput", {})
+    ceiling = figures.get("ceiling_rps")
+    if ceiling:
+        for name in ("board_page", "card_move"):
+            if f"{name}_rps" in figures:
+                figures[f"{name}_ratio"] = round(figures[f"{name}_rps"] / ceiling, 3)
+    return results
+
+
+def main() -> int:
+    started, started_at = time.monotonic(), datetime.now(UTC)
+    load_before = report.load_average()
+    files = raise_file_limit()
+    say(f"Tavle benchmark: results in bench/results.json and BENCHMARKS.md (open files allowed: {files})")
+    results = uvloop.run(run_all())
+    seconds = round(time.monotonic() - started, 1)
+    results["meta"] = report.machine(started_at=started_at, seconds=seconds, load_before=load_before)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    markdown = report.markdown(results)
+    (ROOT / "BENCHMARKS.md").write_text(markdown)
+    say("")
+    say(report.table(results))
+    say(f"\nTotal time: {results['meta']['seconds']:.0f} s")
+    return 1 if results.get("failures") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

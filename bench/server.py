@@ -1,0 +1,114 @@
+"""Starting the server the way a user does: uvicorn in its own process on a free 127.0.0.1 port."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Thousands of open streams need thousands of file descriptors, on both sides.
+WANTED_FILES = 16384
+
+
+def raise_file_limit() -> int:
+    """Raises this process's soft limit on open files (the server processes inherit it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = WANTED_FILES if hard == resource.RLIM_INFINITY else min(WANTED_FILES, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """One uvicorn process. The same flags for Tavle and for the bare comparison app."""
+
+    def __init__(self, app: str, *, env: dict[str, str] | None = None, factory: bool = True) -> None:
+        self.app = app
+        self.env = env or {}
+        self.factory = factory
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = ROOT / "bench" / f".server-{self.port}.log"
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self, timeout: float = 60.0) -> Server:
+        command = [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1", "--port", str(self.port)]
+        command += ["--factory"] if self.factory else []
+        # Access logging off and warnings only: the benchmark measures the app, not its log lines.
+        command += ["--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "3"]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited at start-up:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not answer within {timeout:.0f} s")
+
+    def rss_kb(self) -> int:
+        """Resident memory (VmRSS) of the server process, in kB."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        self.log.unlink(missing_ok=True)
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def tavle(database_url: str) -> Server:
+    return Server(
+        "app.main:create_app",
+        env={
+            "TAVLE_DATABASE_URL": database_url,
+            "TAVLE_ENVIRONMENT": "production",
+            "TAVLE_SEED_DEMO": "false",
+            "TAVLE_PUBSUB": "auto",
+        },
+    )
+
+
+def bare() -> Server:
+    return Server("bench.bare:app", factory=False)

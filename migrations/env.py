@@ -1,0 +1,47 @@
+"""Alembic environment: the URL comes from Tavle's settings (or the caller's connection)."""
+
+from alembic import context
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import app.models  # noqa: F401  (registers every table on the metadata)
+from app.config import get_settings
+from app.db import make_engine
+
+target_metadata = SQLModel.metadata
+# Any fixed number: several app processes starting at once take turns migrating.
+MIGRATION_LOCK = 7_411_702
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(get_settings().database_url)
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    is_postgres = connection.dialect.name == "postgresql"
+    if is_postgres:
+        connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+        connection.commit()
+    try:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        if is_postgres:
+            connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+            connection.commit()
+
+
+run_migrations_online()

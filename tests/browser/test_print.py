@@ -1,0 +1,96 @@
+"""Paper: the plan and the board print as what was agreed, black on white, on A4. The browser
+is switched to print media, as when it prints, and the test checks what would be on paper."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+from sqlmodel import Session
+
+from app.models import AgreementStatus
+from tests import factories
+from tests.browser.conftest import sign_in_citizen
+
+pytestmark = pytest.mark.browser
+
+BLACK = "rgb(0, 0, 0)"
+WHITE = "rgb(255, 255, 255)"
+
+
+def _printed(new_context: Callable[..., BrowserContext], path: str) -> Page:
+    page = new_context("phone", locale="da-DK").new_page()
+    sign_in_citizen(page, "LISE-1")
+    page.goto(path)
+    page.emulate_media(media="print")
+    return page
+
+
+def _style(page: Page, selector: str, prop: str) -> str:
+    return str(page.locator(selector).first.evaluate(f"e => getComputedStyle(e).{prop}"))
+
+
+def _nothing_to_click(page: Page) -> None:
+    for selector in ("header.site-header", "nav", "form", "button", ".read-aloud"):
+        for element in page.locator(selector).all():
+            expect(element).to_be_hidden()
+
+
+def test_the_plan_prints_its_texts_without_navigation_or_buttons(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    citizen = factories.citizen(db, name="Lise Lund", code="LISE-1")
+    factories.challenge(db, citizen, title="Sove bedre om natten")
+    factories.goal(db, citizen, title="Kunne cykle til praktik")
+    factories.agreement(db, citizen, what="Ringe til lægen")
+    page = _printed(new_context, f"/citizens/{citizen.id}")
+
+    _nothing_to_click(page)
+    for text in ("Sove bedre om natten", "Kunne cykle til praktik", "Ringe til lægen"):
+        expect(page.get_by_text(text, exact=True)).to_be_visible()
+    assert _style(page, "body", "backgroundColor") == WHITE
+    assert _style(page, ".card-title", "color") == BLACK
+    # A card is never cut in two by a page break.
+    assert _style(page, "li.card", "breakInside") == "avoid"
+    # Links on paper: black text, still underlined to show it was a link.
+    assert _style(page, ".card-title a", "color") == BLACK
+    assert "underline" in _style(page, ".card-title a", "textDecorationLine")
+
+
+def test_the_board_prints_the_agreements_and_nothing_to_click(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    citizen = factories.citizen(db, name="Lise Lund", code="LISE-1")
+    factories.agreement(db, citizen, what="Ringe til lægen")
+    factories.agreement(db, citizen, what="Købe buskort", status=AgreementStatus.doing)
+    factories.agreement(db, citizen, what="Gammel idé", status=AgreementStatus.dropped)
+    page = _printed(new_context, f"/citizens/{citizen.id}/board")
+
+    _nothing_to_click(page)
+    for hidden in (".board-actions", ".board-handle", "#agreement-new", "#board-live", ".offline-notice"):
+        for element in page.locator(hidden).all():
+            expect(element).to_be_hidden()
+    expect(page.get_by_text("Ringe til lægen", exact=True)).to_be_visible()
+    expect(page.get_by_text("Købe buskort", exact=True)).to_be_visible()
+    # Dropped agreements are not part of the plan on paper.
+    expect(page.locator("#column-dropped-details")).to_be_hidden()
+    assert _style(page, "li.board-card", "breakInside") == "avoid"
+    assert _style(page, "li.board-card", "backgroundColor") == WHITE
+
+
+def test_the_printed_plan_fits_a4_pages(db: Session, new_context: Callable[..., BrowserContext]) -> None:
+    citizen = factories.citizen(db, name="Lise Lund", code="LISE-1")
+    for n in range(12):
+        factories.agreement(
+            db, citizen, what=f"Aftale nummer {n + 1}: ringe til jobcentret og spørge om kurset"
+        )
+    page = _printed(new_context, f"/citizens/{citizen.id}")
+    # The stylesheet asks for A4 (210 × 297 mm): Chromium's PDF of it, without a size given,
+    # has pages of that size (595 × 842 points), not its default Letter.
+    pdf = page.pdf(prefer_css_page_size=True)
+    sizes = {tuple(round(float(n)) for n in box.split()[2:]) for box in _media_boxes(pdf)}
+    assert sizes == {(595, 842)}, sizes
+
+
+def _media_boxes(pdf: bytes) -> list[str]:
+    return [m.decode() for m in re.findall(rb"/MediaBox\s*\[\s*([\d.\s]+)\]", pdf)]

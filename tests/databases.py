@@ -1,0 +1,61 @@
+"""Throwaway databases for the suite: a SQLite file, and a PostgreSQL database created per run."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import SQLModel
+
+import app.models  # noqa: F401  (registers the tables)
+
+PG_ADMIN_URL = os.environ.get("TAVLE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_or_skip(reason: str) -> None:
+    """In CI a missing PostgreSQL or browser is a failure, never a silent skip."""
+    if IN_CI:
+        pytest.fail(f"{reason} (required under CI=true)", pytrace=False)
+    pytest.skip(reason)
+
+
+@contextmanager
+def sqlite_database(folder: Path) -> Iterator[str]:
+    yield f"sqlite:///{folder / 'tavle-test.db'}"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    name = f"tavle_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        require_or_skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
+        raise
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wipe(engine: Engine) -> None:
+    """Empties every table between tests; far faster than migrating a new database each time.
+    Ids are not restarted: like production, an id is never given to a second person, and a
+    live server kept across tests must not mistake a new citizen for an earlier one."""
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {quoted} CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f'DELETE FROM "{name}"'))

@@ -1,0 +1,155 @@
+"""Small builders for test data. Every user gets a known password or PIN."""
+
+import itertools
+from datetime import date
+
+from sqlmodel import Session
+
+from app.models import (
+    Actor,
+    Agreement,
+    AgreementStatus,
+    Board,
+    CaseloadLink,
+    Challenge,
+    Goal,
+    Intervention,
+    LifeArea,
+    Role,
+    User,
+)
+from app.services.security import digest, hash_secret, normalise_code
+
+PASSWORD = "correct horse battery"
+PIN = "135790"
+_counter = itertools.count(1)
+_hashes: dict[str, str] = {}
+
+
+def _hash(secret: str) -> str:
+    # Argon2 is slow on purpose; the suite reuses one hash per secret.
+    if secret not in _hashes:
+        _hashes[secret] = hash_secret(secret)
+    return _hashes[secret]
+
+
+def consultant(session: Session, name: str = "Karin Konsulent", email: str | None = None) -> User:
+    n = next(_counter)
+    user = User(
+        name=name,
+        role=Role.consultant,
+        email=email or f"consultant{n}@example.dk",
+        password_hash=_hash(PASSWORD),
+    )
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def citizen(
+    session: Session,
+    consultant: User | None = None,
+    name: str = "Bo Borger",
+    code: str | None = None,
+    locale: str | None = None,
+) -> User:
+    n = next(_counter)
+    user = User(
+        name=name,
+        role=Role.citizen,
+        locale=locale,
+        invitation_digest=digest(normalise_code(code or f"CODE-{n}")),
+        pin_hash=_hash(PIN),
+    )
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    assert user.id is not None
+    session.add(Board(citizen_id=user.id))
+    if consultant is not None:
+        assert consultant.id is not None
+        session.add(CaseloadLink(consultant_id=consultant.id, citizen_id=user.id))
+    session.commit()
+    return user
+
+
+def network_member(
+    session: Session, citizen: User, name: str = "Louise Søster", code: str | None = None
+) -> User:
+    """A member of `citizen`'s network who has joined (signs in with `code` and PIN)."""
+    from app.models import NetworkLink
+
+    n = next(_counter)
+    user = User(
+        name=name,
+        role=Role.network,
+        invitation_digest=digest(normalise_code(code or f"NET-{n}")),
+        pin_hash=_hash(PIN),
+    )
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    assert user.id is not None and citizen.id is not None
+    session.add(NetworkLink(citizen_id=citizen.id, member_id=user.id, relation="søster"))
+    session.commit()
+    return user
+
+
+def challenge(session: Session, owner: User, title: str = "Komme op om morgenen") -> Challenge:
+    assert owner.id is not None
+    item = Challenge(
+        citizen_id=owner.id, life_area=LifeArea.everyday_life, title=title, created_by_id=owner.id
+    )
+    session.add(item)
+    session.commit()
+    session.refresh(item)
+    return item
+
+
+def goal(session: Session, owner: User, title: str = "Arbejde 10 timer om ugen") -> Goal:
+    assert owner.id is not None
+    item = Goal(citizen_id=owner.id, title=title, created_by_id=owner.id)
+    session.add(item)
+    session.commit()
+    session.refresh(item)
+    return item
+
+
+def agreement(
+    session: Session,
+    owner: User,
+    what: str = "Ringe til tandlægen",
+    status: AgreementStatus = AgreementStatus.todo,
+    due_on: date | None = None,
+) -> Agreement:
+    assert owner.id is not None
+    item = Agreement(
+        citizen_id=owner.id,
+        what=what,
+        who=Actor.citizen,
+        status=status,
+        due_on=due_on,
+        created_by_id=owner.id,
+    )
+    session.add(item)
+    session.commit()
+    session.refresh(item)
+    return item
+
+
+def intervention(session: Session, owner: User, kind: str = "mentor") -> Intervention:
+    assert owner.id is not None
+    item = Intervention(citizen_id=owner.id, kind=kind, provider="Mentorhuset")
+    session.add(item)
+    session.commit()
+    session.refresh(item)
+    return item
+
+
+def staff(session: Session, role: Role, email: str, name: str = "Ada Admin") -> User:
+    user = User(name=name, role=role, email=email, password_hash=_hash(PASSWORD))
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user

@@ -1,0 +1,90 @@
+"""The caseload overview: meetings, agreements due and overdue, flags, latest meaningfulness;
+sorting and filtering with plain GET parameters; only the consultant's own citizens."""
+
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from app.models import MeaningfulnessRating, Meeting
+from app.models.base import utcnow
+from tests import factories
+
+
+def _rate(db: Session, intervention_id: int | None, *values: int) -> None:
+    assert intervention_id is not None
+    for n, value in enumerate(values):
+        at = utcnow() - timedelta(days=len(values) - n)
+        db.add(MeaningfulnessRating(intervention_id=intervention_id, value=value, rated_at=at))
+    db.commit()
+
+
+def test_overview_shows_meetings_agreements_ratings_and_flags(client, db: Session) -> None:
+    client.headers["Accept-Language"] = "en"
+    consultant = factories.consultant(db)
+    anna = factories.citizen(db, consultant, name="Anna")
+    bo = factories.citizen(db, consultant, name="Bo")
+    stranger = factories.citizen(db, factories.consultant(db), name="Zelda Stranger")
+    item = factories.intervention(db, anna)
+    _rate(db, item.id, 9, 2)
+    _rate(db, factories.intervention(db, bo, kind="course").id, 8)
+    _rate(db, factories.intervention(db, stranger).id, 1)
+    factories.agreement(db, anna, due_on=date.today() - timedelta(days=2))
+    factories.agreement(db, anna, due_on=date.today() + timedelta(days=2))
+    db.add(Meeting(citizen_id=anna.id or 0, at=utcnow() - timedelta(days=5)))
+    db.add(Meeting(citizen_id=anna.id or 0, at=utcnow() + timedelta(days=9)))
+    db.commit()
+    client.sign_in_staff(consultant.email)
+
+    page = client.get("/caseload")
+    assert page.status_code == 200
+    assert "Zelda Stranger" not in page.text
+    assert "1 due this week, 1 overdue" in page.text
+    assert "Meaningful: 2 of 10" in page.text and "Meaningful: 8 of 10" in page.text
+    assert "a low rating" in page.text and "The rating fell from 9 to 2." in page.text
+    assert f'href="/citizens/{anna.id}/board"' in page.text
+    assert 'sse-connect="/caseload/events?sort=name&amp;show=all&amp;q="' in page.text
+
+    flagged = client.get("/caseload?show=flagged")
+    assert "Anna" in flagged.text and ">Bo<" not in flagged.text
+    by_name = client.get("/caseload?sort=name").text
+    assert by_name.index(">Anna<") < by_name.index(">Bo<")
+    by_meaning = client.get("/caseload?sort=meaningfulness").text
+    assert by_meaning.index(">Anna<") < by_meaning.index(">Bo<")
+    no_meeting = client.get("/caseload?show=no_meeting").text
+    assert ">Bo<" in no_meeting and ">Anna<" not in no_meeting
+    assert ">Bo<" in client.get("/caseload?q=bo").text
+    # Unknown choices fall back to defaults, never a 500.
+    assert client.get("/caseload?sort=%00drop&show=x").status_code == 200
+
+
+def test_htmx_asks_only_for_the_rows(client, db: Session) -> None:
+    consultant = factories.consultant(db)
+    factories.citizen(db, consultant, name="Anna")
+    client.sign_in_staff(consultant.email)
+    response = client.get("/caseload?sort=flags", headers={"HX-Request": "true"})
+    assert "<html" not in response.text and "Anna" in response.text
+
+
+def test_citizen_cannot_open_caseload_or_its_stream(client, db: Session) -> None:
+    consultant = factories.consultant(db)
+    factories.citizen(db, consultant, code="CASE-1")
+    client.sign_in_citizen("CASE-1")
+    assert client.get("/caseload").status_code in (403, 404)
+    assert client.get("/caseload/events").status_code == 404
+
+
+def test_consultant_plans_a_meeting(client, db: Session) -> None:
+    client.headers["Accept-Language"] = "en"
+    consultant = factories.consultant(db)
+    citizen = factories.citizen(db, consultant, name="Anna")
+    client.sign_in_staff(consultant.email)
+    url = f"/citizens/{citizen.id}/meetings"
+    bad = client.post_form(url, {"at": "next tuesday"})
+    assert bad.status_code == 400 and 'value="next tuesday"' in bad.text
+    when = (date.today() + timedelta(days=3)).isoformat()
+    assert client.post_form(url, {"at": f"{when}T10:30"}).status_code == 303
+    page = client.get("/caseload")
+    assert "10:30" in page.text and "Not planned" not in page.text
+    # Not for someone else's citizen.
+    other = factories.citizen(db, factories.consultant(db))
+    assert client.post_form(f"/citizens/{other.id}/meetings", {"at": f"{when}T10:30"}).status_code == 404

@@ -1,0 +1,55 @@
+"""Danish by default, English one tap away, remembered in a cookie and on the user."""
+
+from sqlmodel import Session
+
+from app.models import User
+from tests import factories
+from tests.conftest import Client
+
+
+def test_danish_is_the_default(client: Client, db: Session) -> None:
+    page = client.get("/login")
+    assert '<html lang="da">' in page.text
+    assert "Log ind på Tavle" in page.text
+
+
+def test_accept_language_is_honoured_on_first_visit(client: Client, db: Session) -> None:
+    page = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9,da;q=0.5"})
+    assert '<html lang="en">' in page.text
+    assert "Sign in to Tavle" in page.text
+
+
+def test_switching_language_changes_every_string_and_is_remembered(client: Client, db: Session) -> None:
+    response = client.post_form("/language", {"locale": "en", "next": "/login"})
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    page = client.get("/login")
+    assert '<html lang="en">' in page.text
+    assert "Sign in to Tavle" in page.text and "Log ind på Tavle" not in page.text
+    assert 'value="da"' in page.text  # the switch now offers Danish
+
+
+def test_signed_in_choice_is_saved_on_the_user(client: Client, db: Session) -> None:
+    me = factories.citizen(db, code="LISE")
+    client.sign_in_citizen("LISE")
+    client.post_form("/language", {"locale": "en", "next": f"/citizens/{me.id}"})
+    db.expire_all()
+    saved = db.get(User, me.id)
+    assert saved is not None and saved.locale == "en"
+    client.cookies.delete("tavle_lang")
+    assert "This is your plan" in client.get(f"/citizens/{me.id}").text
+
+
+def test_unknown_language_is_ignored(client: Client, db: Session) -> None:
+    client.post_form("/language", {"locale": "xx", "next": "/login"})
+    assert '<html lang="da">' in client.get("/login").text
+
+
+def test_dates_and_numbers_follow_the_locale(client: Client, db: Session) -> None:
+    from datetime import date
+
+    me = factories.citizen(db, code="LISE")
+    factories.agreement(db, me, what="Ringe til lægen", due_on=date(2030, 3, 5))
+    client.sign_in_citizen("LISE")
+    assert "5. mar. 2030" in client.get(f"/citizens/{me.id}").text
+    client.post_form("/language", {"locale": "en", "next": "/"})
+    assert "Mar 5, 2030" in client.get(f"/citizens/{me.id}").text

@@ -1,0 +1,130 @@
+"""Outcomes per citizen, and the manager's anonymous aggregates (k-anonymity, CSV)."""
+
+import csv
+import io
+from datetime import date
+
+from sqlmodel import Session, select
+
+from app.models import MeaningfulnessRating, Outcome, OutcomeStatus, Role
+from tests import factories
+
+
+def _manager(db: Session, client) -> None:  # type: ignore[no-untyped-def]
+    client.headers["Accept-Language"] = "en"
+    factories.staff(db, Role.manager, "leder@example.dk", name="Lene Leder")
+    client.sign_in_staff("leder@example.dk")
+
+
+def _cohort(db: Session, n: int, *, ordinary: int, hours: int, kind: str = "mentor", value: int = 6) -> None:
+    consultant = factories.consultant(db)
+    for i in range(n):
+        citizen = factories.citizen(db, consultant, name=f"Citizen {i}")
+        status = OutcomeStatus.ordinary_job if i < ordinary else OutcomeStatus.searching
+        db.add(
+            Outcome(
+                citizen_id=citizen.id or 0,
+                month=date(2026, 5, 1),
+                wage_hours=20 if i < hours else 0,
+                status=status,
+            )
+        )
+        item = factories.intervention(db, citizen, kind=kind)
+        db.add(MeaningfulnessRating(intervention_id=item.id or 0, value=value))
+    db.commit()
+
+
+def test_consultant_records_and_citizen_sees(client, db: Session) -> None:
+    client.headers["Accept-Language"] = "en"
+    consultant = factories.consultant(db)
+    citizen = factories.citizen(db, consultant, code="OUT-1")
+    client.sign_in_staff(consultant.email)
+    url = f"/citizens/{citizen.id}/outcomes"
+    response = client.post_form(url, {"month": "2026-04", "wage_hours": "12", "status": "flex_job"})
+    assert response.status_code == 303
+    # The same month again corrects it instead of adding a second row.
+    client.post_form(url, {"month": "2026-04", "wage_hours": "15", "status": "flex_job"})
+    rows = db.exec(select(Outcome)).all()
+    assert [(r.month, r.wage_hours, r.status) for r in rows] == [
+        (date(2026, 4, 1), 15, OutcomeStatus.flex_job)
+    ]
+    client.post_form("/logout")
+    client.sign_in_citizen("OUT-1")
+    page = client.get(url)
+    assert page.status_code == 200 and "Flex job" in page.text and ">15<" in page.text
+    assert 'name="wage_hours"' not in page.text
+    assert (
+        client.post_form(url, {"month": "2026-05", "wage_hours": "40", "status": "ordinary_job"}).status_code
+        == 403
+    )
+
+
+def test_bad_outcome_input_is_refused_and_kept(client, db: Session) -> None:
+    client.headers["Accept-Language"] = "en"
+    consultant = factories.consultant(db)
+    citizen = factories.citizen(db, consultant)
+    client.sign_in_staff(consultant.email)
+    url = f"/citizens/{citizen.id}/outcomes"
+    for data in (
+        {"month": "soon", "wage_hours": "5", "status": "education"},
+        {"month": "2026-04", "wage_hours": "-3", "status": "education"},
+        {"month": "2026-04", "wage_hours": "nan", "status": "education"},
+        {"month": "2026-04", "wage_hours": "5", "status": "astronaut"},
+    ):
+        response = client.post_form(url, data)
+        assert response.status_code == 400
+        assert f'value="{data["wage_hours"]}"' in response.text
+    assert db.exec(select(Outcome)).all() == []
+
+
+def test_other_caseload_gets_404(client, db: Session) -> None:
+    citizen = factories.citizen(db, factories.consultant(db))
+    stranger = factories.consultant(db)
+    client.sign_in_staff(stranger.email)
+    assert client.get(f"/citizens/{citizen.id}/outcomes").status_code == 404
+    data = {"month": "2026-04", "wage_hours": "5", "status": "education"}
+    assert client.post_form(f"/citizens/{citizen.id}/outcomes", data).status_code == 404
+
+
+def test_group_of_four_is_hidden(client, db: Session) -> None:
+    _cohort(db, 4, ordinary=1, hours=2)
+    _manager(db, client)
+    page = client.get("/outcomes")
+    assert page.status_code == 200
+    assert "Too few citizens to show figures yet." in page.text
+    assert "25%" not in page.text and "50%" not in page.text
+    rows = list(csv.DictReader(io.StringIO(client.get("/outcomes.csv").text)))
+    assert all(row["count"] == "" and row["share"] == "" and row["average"] == "" for row in rows)
+    assert all(row["citizens"] == "" for row in rows)
+
+
+def test_shares_and_averages_from_five(client, db: Session) -> None:
+    _cohort(db, 5, ordinary=1, hours=2, kind="mentor", value=6)
+    _cohort(db, 4, ordinary=0, hours=0, kind="course", value=9)  # the courses: only 4 citizens
+    _manager(db, client)
+    page = client.get("/outcomes")
+    assert "Citizens with a recorded outcome: 9" in page.text
+    response = client.get("/outcomes.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = {(r["section"], r["group"]): r for r in csv.DictReader(io.StringIO(response.text))}
+    hours = rows[("outcome", "Citizens with wage hours")]
+    assert (hours["count"], hours["share"], hours["target"]) == ("2", "0.222", "0.30")
+    job = rows[("outcome", "Citizens in an ordinary job")]
+    assert (job["count"], job["target"]) == ("1", "0.15")
+    mentor = rows[("meaningfulness", "Mentor")]
+    assert (mentor["citizens"], mentor["count"], mentor["average"]) == ("5", "5", "6.0")
+    course = rows[("meaningfulness", "Course or upskilling")]
+    assert course["average"] == "" and course["citizens"] == "" and course["note"]
+
+
+def test_only_managers_see_aggregates(client, db: Session) -> None:
+    consultant = factories.consultant(db)
+    client.sign_in_staff(consultant.email)
+    assert client.get("/outcomes").status_code in (403, 404)
+    assert client.get("/outcomes.csv").status_code in (403, 404)
+
+
+def test_manager_lands_on_outcomes(client, db: Session) -> None:
+    _manager(db, client)
+    response = client.get("/", follow_redirects=False)
+    assert response.headers["location"] == "/outcomes"

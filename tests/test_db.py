@@ -1,0 +1,49 @@
+"""The data layer: migrations match the models, timestamps are timezone-aware on every backend."""
+
+from datetime import UTC, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+
+from app.models import ScaleKind, ScaleReading, User
+from tests import factories
+
+
+def test_migrations_create_exactly_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        diff = compare_metadata(context, SQLModel.metadata)
+    assert diff == []
+
+
+def test_timestamps_come_back_timezone_aware(db: Session) -> None:
+    person = factories.citizen(db)
+    db.expire_all()
+    loaded = db.get(User, person.id)
+    assert loaded is not None and loaded.created_at.tzinfo is not None
+    assert abs((datetime.now(UTC) - loaded.created_at).total_seconds()) < 60
+
+
+def test_naive_timestamps_are_refused(db: Session) -> None:
+    person = factories.citizen(db)
+    goal = factories.goal(db, person)
+    assert goal.id is not None
+    db.add(ScaleReading(goal_id=goal.id, kind=ScaleKind.today, value=3, recorded_at=datetime(2026, 1, 1)))
+    with pytest.raises(Exception, match="naive"):
+        db.commit()
+    db.rollback()
+
+
+def test_scale_values_outside_0_to_10_are_refused_by_the_database(db: Session) -> None:
+    person = factories.citizen(db)
+    goal = factories.goal(db, person)
+    assert goal.id is not None
+    row = {"goal_id": goal.id, "kind": "today", "value": 11, "recorded_at": datetime.now(UTC)}
+    with pytest.raises(IntegrityError):
+        db.execute(insert(ScaleReading).values(**row))
+        db.commit()
+    db.rollback()
