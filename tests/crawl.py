@@ -22,6 +22,21 @@ MAX_PAGES = 120
 # Links that are not pages: streams would never end, the rest are not HTML.
 NOT_PAGES = re.compile(r"/events|\.csv$|\.json$|/qr|/static/|/logout")
 HIDDEN_TAGS = ("script", "style", "template")
+VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 @dataclass
@@ -37,23 +52,32 @@ class _Reader(HTMLParser):
         self.text: list[str] = []
         self.links: list[str] = []
         self._hidden = 0
+        self._page_lang: str | None = None
+        # Open elements inside one marked as another language (the consent text in both).
+        self._foreign = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self._page_lang = values.get("lang")
+        elif tag not in VOID_TAGS and (self._foreign or (values.get("lang") not in (None, self._page_lang))):
+            self._foreign += 1
         if tag in HIDDEN_TAGS:
             self._hidden += 1
-        values = dict(attrs)
         if tag == "a" and (href := values.get("href")):
             self.links.append(href)
         for name in ("aria-label", "title", "placeholder", "alt"):
-            if values.get(name):
+            if values.get(name) and not self._foreign:
                 self.text.append(values[name] or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in HIDDEN_TAGS:
             self._hidden -= 1
+        if self._foreign and tag not in VOID_TAGS:
+            self._foreign -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden:
+        if not self._hidden and not self._foreign:
             self.text.append(data)
 
 

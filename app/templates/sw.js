@@ -127,11 +127,18 @@ async function forgetPages() {
 async function keepOfflinePageIn(lang) {
   const cache = await caches.open(CACHE);
   const kept = await cache.match(OFFLINE_URL, { ignoreVary: true });
-  if (lang && (!kept || kept.headers.get("Content-Language") !== lang)) {
-    try {
-      await cache.add(OFFLINE_URL);
-    } catch (error) {
-      // Offline now: the page in the old language is better than none.
-    }
+  if (!lang || (kept && kept.headers.get("Content-Language") === lang)) {
+    return;
+  }
+  let response;
+  try {
+    response = await fetch(OFFLINE_URL);
+  } catch (error) {
+    return; // Offline now: the page in the old language is better than none.
+  }
+  if (response.ok) {
+    // The page varies by cookie, so a plain put could keep the old language beside the new one.
+    await cache.delete(OFFLINE_URL, { ignoreVary: true });
+    await cache.put(OFFLINE_URL, response);
   }
 }
