@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         default=5, description="Wrong passwords or PINs in a row before sign-in is locked."
     )
     login_lock_minutes: int = Field(default=15, description="How long a locked sign-in waits.")
+    threads: int = Field(
+        default=8,
+        ge=1,
+        description="Worker threads per process for requests that use the database.",
+    )
     pubsub: str = Field(
         default="auto",
         description="Live-update hub: 'memory', 'postgres', or 'auto' (postgres on PostgreSQL).",

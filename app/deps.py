@@ -1,5 +1,8 @@
 """Dependencies every route shares, as Annotated aliases: the database session, the settings,
-the current user and their language, and the per-request renderer."""
+the current user and their language, and the per-request renderer.
+
+Those that never wait for the database are `async def`: FastAPI runs a plain `def` dependency
+on a trip of its own to the thread pool, and a request pays for every trip."""
 
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -28,7 +31,7 @@ class CsrfRejected(Exception):
     """A state-changing request without the token from our own page."""
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -54,7 +57,7 @@ def get_optional_user(request: Request, session: SessionDep, settings: SettingsD
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
-def get_current_user(user: OptionalUser) -> User:
+async def get_current_user(user: OptionalUser) -> User:
     if user is None:
         raise SignInRequired()
     return user
@@ -64,7 +67,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
 def require_role(*roles: Role) -> Any:
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             # Not "forbidden": a page for another role simply does not exist for this user.
             raise NotVisible(None)
@@ -78,7 +81,7 @@ CitizenUser = Annotated[User, require_role(Role.citizen)]
 AdminUser = Annotated[User, require_role(Role.admin)]
 
 
-def get_citizen_self(citizen_id: int, user: CurrentUser) -> User:
+async def get_citizen_self(citizen_id: int, user: CurrentUser) -> User:
     """For the citizen's own pages (privacy, consent, export): nobody else, not even the consultant."""
     if user.role != Role.citizen or user.id != citizen_id:
         raise NotVisible(citizen_id)
@@ -88,7 +91,7 @@ def get_citizen_self(citizen_id: int, user: CurrentUser) -> User:
 CitizenSelf = Annotated[User, Depends(get_citizen_self)]
 
 
-def get_translator(request: Request, user: OptionalUser) -> Translator:
+def translator_for(request: Request, user: User | None) -> Translator:
     """The user's saved choice, then the cookie, then the browser's Accept-Language."""
     chosen = (
         normalise(user.locale if user else None)
@@ -99,10 +102,14 @@ def get_translator(request: Request, user: OptionalUser) -> Translator:
     return translator(chosen)
 
 
+async def get_translator(request: Request, user: OptionalUser) -> Translator:
+    return translator_for(request, user)
+
+
 TranslatorDep = Annotated[Translator, Depends(get_translator)]
 
 
-def get_web(request: Request, user: OptionalUser, t: TranslatorDep) -> Web:
+async def get_web(request: Request, user: OptionalUser, t: TranslatorDep) -> Web:
     return Web(request=request, translator=t, user=user, csrf_token=request.state.csrf_token)
 
 

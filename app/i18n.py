@@ -71,6 +71,8 @@ class Translator:
 
     def template_gettext(self, message: str, **variables: Any) -> Markup:
         # Translations are trusted; the values put into them are escaped.
+        if not variables:
+            return _plain_message(self.locale, message)
         return Markup(self._t.gettext(message)) % variables
 
     def template_ngettext(self, singular: str, plural: str, n: int, **variables: Any) -> Markup:
@@ -90,6 +92,8 @@ class Translator:
         return format_datetime(value, format=fmt, tzinfo=_tz(), locale=self.locale)
 
     def number(self, value: float | int) -> str:
+        if isinstance(value, int) and 0 <= value < 1000:
+            return _small_number(self.locale, value)
         return format_decimal(value, locale=self.locale)
 
     def percent(self, value: float) -> str:
@@ -104,11 +108,37 @@ class Translator:
         return Locale.parse(self.locale)
 
 
+# A page asks for the same few hundred messages and small numbers over and over: each is made
+# once per language (the catalogues never change while the process runs).
+@lru_cache(maxsize=4096)
+def _plain_message(locale: str, message: str) -> Markup:
+    return Markup(translations(locale).gettext(message)) % {}
+
+
+@lru_cache(maxsize=2048)
+def _small_number(locale: str, value: int) -> str:
+    return format_decimal(value, locale=locale)
+
+
 @lru_cache
 def _tz() -> Any:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(TIMEZONE)
+
+
+def warm_up() -> None:
+    """Loads the catalogues and Babel's locale data at start-up: the first date or number
+    formatted in a process reads them from disk (over half a second), which would otherwise
+    stall the first page and every live update waiting behind it."""
+    now = datetime.now(_tz())
+    for locale in SUPPORTED:
+        t = translator(locale)
+        t.gettext("Tavle")
+        t.number(1.5)
+        t.date(now)
+        t.datetime(now)
+        t.percent(0.5)
 
 
 @lru_cache

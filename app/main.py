@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -11,6 +12,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.deps import verify_csrf
 from app.hub.lifecycle import running_hub
+from app.i18n import warm_up
 from app.middleware import SecurityMiddleware
 from app.migrate import migrate
 from app.routes import (
@@ -55,6 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             migrate(engine)
         if settings.should_seed_demo:
             seed_demo(engine)
+        warm_up()
+        # Python runs one thread at a time: past a few, more threads only take turns and make
+        # every request wait longer for its turn (measured in bench/, see BENCHMARKS.md).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         async with running_hub(app, settings, engine):
             yield
         engine.dispose()
@@ -70,7 +76,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     errors.install(app)
-    events.install(app, engine)
     for router in (health, auth, language, home, caseload, citizens, privacy, admin):
         app.include_router(router.router)
     for router in (board, agreements, events, meeting, caseload_events):

@@ -25,6 +25,9 @@ def environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates change only with a deploy (a restart); checking each file's time on every
+        # render and import costs a system call each.
+        auto_reload=False,
     )
     # {% trans %} passes its variables as keywords to the gettext we put in each context.
     env.newstyle_gettext = True  # type: ignore[attr-defined]

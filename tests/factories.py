@@ -18,6 +18,7 @@ from app.models import (
     Role,
     User,
 )
+from app.services.board import board_changed
 from app.services.security import digest, hash_secret, normalise_code
 
 PASSWORD = "correct horse battery"
@@ -96,6 +97,13 @@ def network_member(
     return user
 
 
+def changed_board(session: Session, owner: User) -> None:
+    """What the app does after every change to a board: a new version, so nothing serves an
+    older read of it. Tests that change board rows by hand call this afterwards too."""
+    assert owner.id is not None
+    board_changed(session=session, citizen_id=owner.id)
+
+
 def challenge(session: Session, owner: User, title: str = "Komme op om morgenen") -> Challenge:
     assert owner.id is not None
     item = Challenge(
@@ -103,6 +111,7 @@ def challenge(session: Session, owner: User, title: str = "Komme op om morgenen"
     )
     session.add(item)
     session.commit()
+    changed_board(session, owner)
     session.refresh(item)
     return item
 
@@ -112,6 +121,7 @@ def goal(session: Session, owner: User, title: str = "Arbejde 10 timer om ugen")
     item = Goal(citizen_id=owner.id, title=title, created_by_id=owner.id)
     session.add(item)
     session.commit()
+    changed_board(session, owner)
     session.refresh(item)
     return item
 
@@ -134,6 +144,7 @@ def agreement(
     )
     session.add(item)
     session.commit()
+    changed_board(session, owner)
     session.refresh(item)
     return item
 
@@ -143,6 +154,7 @@ def intervention(session: Session, owner: User, kind: str = "mentor") -> Interve
     item = Intervention(citizen_id=owner.id, kind=kind, provider="Mentorhuset")
     session.add(item)
     session.commit()
+    changed_board(session, owner)
     session.refresh(item)
     return item
 

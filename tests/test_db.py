@@ -1,14 +1,18 @@
 """The data layer: migrations match the models, timestamps are timezone-aware on every backend."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from app.db import WRITE_WAIT_SECONDS, make_engine
 from app.models import ScaleKind, ScaleReading, User
 from tests import factories
 
@@ -47,3 +51,33 @@ def test_scale_values_outside_0_to_10_are_refused_by_the_database(db: Session) -
         db.execute(insert(ScaleReading).values(**row))
         db.commit()
     db.rollback()
+
+
+def test_sqlite_writers_in_one_process_queue_instead_of_failing(tmp_path: Path) -> None:
+    """Many threads writing at once: every write lands, none meets "database is locked", and a
+    connection that wrote and rolled back lets the next writer in at once."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'writers.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE tally (n INTEGER)"))
+
+    def write(n: int) -> None:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO tally VALUES (:n)"), {"n": n})
+            # Hold the write a moment, as a request does while it works.
+            connection.execute(text("SELECT count(*) FROM tally")).scalar_one()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(write, range(200)))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM tally")).scalar_one() == 200
+        dbapi = connection.connection.dbapi_connection
+        assert not getattr(dbapi, "holds_write_lock", True)
+        connection.execute(text("INSERT INTO tally VALUES (0)"))
+        assert getattr(dbapi, "holds_write_lock", False)
+        connection.rollback()
+        assert not getattr(dbapi, "holds_write_lock", True)
+
+    started = time.monotonic()
+    write(201)
+    assert time.monotonic() - started < WRITE_WAIT_SECONDS / 2
+    engine.dispose()

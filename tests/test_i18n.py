@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from markupsafe import Markup
 
-from app.i18n import negotiate, translator
+from app.i18n import negotiate, translations, translator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,3 +70,12 @@ def test_accept_language_negotiation() -> None:
 def test_babel_formats_numbers_per_locale() -> None:
     assert translator("da").number(1234.5) == "1.234,5"
     assert translator("en").number(1234.5) == "1,234.5"
+
+
+def test_messages_without_values_read_the_same_as_through_the_full_path() -> None:
+    t = translator("da")
+    for message in ("Log in", "Tavle", "New agreement"):
+        assert t.template_gettext(message) == Markup(translations("da").gettext(message)) % {}
+    # A literal per cent sign stays one sign, as when values are put in.
+    assert t.template_gettext("100%% sure") == "100% sure"
+    assert t.number(7) == "7" and translator("en").number(1234) == "1,234"

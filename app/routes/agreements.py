@@ -15,7 +15,8 @@ from app.routes.board import BOARD_TEMPLATE, board_context, update_response
 from app.services import agreements as service
 from app.services.access import NotVisible, visible_citizen
 from app.services.agreements import STATUS_NAMES, AgreementForm, EditConflict, NotTheCitizen, UndoGone
-from app.services.board import BoardView, last_look, load_board, may_change
+from app.services.board import BoardView, last_look, may_change
+from app.services.board_cache import current_board
 from app.web import Web, see_other, wants_fragment
 
 router = APIRouter(tags=["agreements"])
@@ -35,7 +36,7 @@ def _citizen(session: Session, user: User, citizen_id: int) -> User:
 def _view(session: Session, citizen: User, user: User) -> BoardView:
     assert user.id is not None and citizen.id is not None
     return BoardView(
-        data=load_board(session=session, citizen=citizen),
+        data=current_board(session=session, citizen=citizen),
         viewer=user,
         seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen.id),
     )

@@ -17,7 +17,8 @@ from app.i18n import Translator
 from app.services import agreements as agreement_service
 from app.services.access import visible_board
 from app.services.agreements import ACTOR_NAMES, STATUS_NAMES, UNDO_SECONDS, AgreementForm
-from app.services.board import COLUMNS, REGIONS, BoardView, load_board, mark_seen
+from app.services.board import COLUMNS, REGIONS, BoardView, mark_seen
+from app.services.board_cache import current_board
 from app.templating import render
 from app.web import Web
 
@@ -53,7 +54,7 @@ def board_page(
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
     previous = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id)
-    view = BoardView(data=load_board(session=session, citizen=citizen), viewer=user, seen_at=previous)
+    view = BoardView(data=current_board(session=session, citizen=citizen), viewer=user, seen_at=previous)
     record = (
         agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
         if undo.isdigit()

@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
 from app.config import Settings
-from app.deps import SESSION_COOKIE, SignInRequired, get_translator
+from app.deps import SESSION_COOKIE, SignInRequired, translator_for
 from app.hub import Hub
 from app.hub.base import CLOSE
 from app.i18n import Translator
@@ -65,7 +65,7 @@ def _open(app: FastAPI, request: Request, sort: str, show: str, q: str) -> Casel
             raise NotVisible(0)
         return CaseloadViewer(
             user=user,
-            translator=get_translator(request, user),
+            translator=translator_for(request, user),
             csrf_token=request.state.csrf_token,
             token=token,
             sort=sort,

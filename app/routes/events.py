@@ -7,9 +7,7 @@ reconnects says which version it has (Last-Event-ID, or `since` when the page op
 and gets what it missed: the parts touched since then when the hub still remembers them, or
 else the whole board."""
 
-import asyncio
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,11 +16,10 @@ from functools import partial
 import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.config import Settings
-from app.deps import SESSION_COOKIE, SignInRequired, get_translator
+from app.deps import SESSION_COOKIE, SignInRequired, translator_for
 from app.hub import Event, Hub, Subscription, Viewer, board_channel
 from app.hub.base import CLOSE, PRESENCE
 from app.i18n import Translator
@@ -30,15 +27,8 @@ from app.models import User
 from app.routes.board import announce, render_update
 from app.services import auth
 from app.services.access import visible_board
-from app.services.board import (
-    DATA_REGIONS,
-    BoardData,
-    BoardView,
-    board_version,
-    last_look,
-    load_board,
-    regions_for,
-)
+from app.services.board import DATA_REGIONS, BoardView, board_version, last_look, regions_for
+from app.services.board_cache import BoardCache, cache_for
 
 router = APIRouter(tags=["events"])
 
@@ -46,7 +36,6 @@ HEARTBEAT_SECONDS = 15.0
 RECHECK_SIGN_IN_SECONDS = 60.0
 # Browsers wait this long before they reconnect a dropped stream (their default is ~3 s).
 RETRY_MS = 1000
-CACHED_BOARDS = 1024
 
 
 @dataclass
@@ -61,43 +50,6 @@ class StreamViewer:
     @property
     def as_viewer(self) -> Viewer:
         return Viewer(user_id=self.user.id or 0, name=self.user.name, role=str(self.user.role))
-
-
-class BoardCache:
-    """The last board read per board in this process, shared by all its viewers here, so a
-    change seen by ten viewers costs one read, not ten."""
-
-    def __init__(self, engine: Engine, size: int = CACHED_BOARDS) -> None:
-        self.engine = engine
-        self.size = size
-        self._boards: OrderedDict[int, BoardData] = OrderedDict()
-        self._locks: dict[int, asyncio.Lock] = {}
-
-    async def get(self, citizen: User, at_least: int) -> BoardData:
-        cid = citizen.id or 0
-        cached = self._boards.get(cid)
-        if cached is not None and cached.version >= at_least:
-            return cached
-        lock = self._locks.setdefault(cid, asyncio.Lock())
-        async with lock:
-            cached = self._boards.get(cid)
-            if cached is not None and cached.version >= at_least:
-                return cached
-            data = await anyio.to_thread.run_sync(self._load, citizen)
-            self._boards[cid] = data
-            self._boards.move_to_end(cid)
-            while len(self._boards) > self.size:
-                old, _ = self._boards.popitem(last=False)
-                self._locks.pop(old, None)
-            return data
-
-    def _load(self, citizen: User) -> BoardData:
-        with Session(self.engine, expire_on_commit=False) as session:
-            return load_board(session=session, citizen=citizen)
-
-
-def install(app: FastAPI, engine: Engine) -> None:
-    app.state.board_cache = BoardCache(engine)
 
 
 @router.get("/citizens/{citizen_id}/board/events")
@@ -127,7 +79,7 @@ def _open(app: FastAPI, request: Request, citizen_id: int) -> StreamViewer:
         return StreamViewer(
             user=user,
             citizen=citizen,
-            translator=get_translator(request, user),
+            translator=translator_for(request, user),
             seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen_id),
             csrf_token=request.state.csrf_token,
             token=token,
@@ -146,7 +98,7 @@ class BoardStream:
     def __init__(self, *, app: FastAPI, viewer: StreamViewer, known: int | None) -> None:
         self.app = app
         self.hub: Hub = app.state.hub
-        self.cache: BoardCache = app.state.board_cache
+        self.cache: BoardCache = cache_for(app.state.engine)
         self.viewer = viewer
         self.known = known
         self.channel = board_channel(viewer.citizen.id or 0)
@@ -199,7 +151,7 @@ class BoardStream:
 
     async def _render(self, regions: Iterable[str], events: Sequence[Event], at_least: int) -> str:
         wanted = set(regions)
-        data = await self.cache.get(self.viewer.citizen, at_least)
+        data = await anyio.to_thread.run_sync(self.cache.get, self.viewer.citizen.id or 0, at_least)
         view = BoardView(data=data, viewer=self.viewer.user, seen_at=self.viewer.seen_at)
         context = {
             "user": self.viewer.user,

@@ -12,7 +12,8 @@ from app.deps import CurrentUser, SessionDep, SettingsDep, WebDep
 from app.routes.board import board_context
 from app.services.access import NotVisible, visible_citizen
 from app.services.agenda import agenda_for
-from app.services.board import BoardView, load_board, mark_seen, may_change
+from app.services.board import BoardView, mark_seen, may_change
+from app.services.board_cache import current_board
 
 router = APIRouter(tags=["meeting"])
 
@@ -26,7 +27,7 @@ def meeting_page(
         raise NotVisible(citizen_id)
     assert user.id is not None
     previous = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id)
-    view = BoardView(data=load_board(session=session, citizen=citizen), viewer=user, seen_at=previous)
+    view = BoardView(data=current_board(session=session, citizen=citizen), viewer=user, seen_at=previous)
     base = settings.public_url.rstrip("/") or str(web.request.base_url).rstrip("/")
     board_url = f"{base}/citizens/{citizen_id}/board"
     agenda = agenda_for(session=session, citizen_id=citizen_id)

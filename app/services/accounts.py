@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.catalogue import N_
 from app.models import CaseloadLink, Role, User
+from app.services.board import board_changed
 from app.services.security import hash_secret
 
 NAME_MAX = 120
@@ -70,3 +71,5 @@ def assign(*, session: Session, consultant_id: int, citizen_id: int) -> None:
     if session.get(CaseloadLink, (consultant_id, citizen_id)) is None:
         session.add(CaseloadLink(consultant_id=consultant_id, citizen_id=citizen_id))
         session.commit()
+        # The board names its consultants.
+        board_changed(session=session, citizen_id=citizen_id)

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, delete, select
 from app.catalogue import N_
 from app.models import AuthSession, Invitation, InvitationKind, NetworkLink, PasskeyCredential, Role, User
 from app.services import invitations
+from app.services.board import board_changed
 
 RELATION_MAX = 80
 
@@ -112,4 +113,6 @@ def remove_member(*, session: Session, citizen_id: int, member_id: int) -> bool:
         session.add(member)
         session.exec(delete(PasskeyCredential).where(col(PasskeyCredential.user_id) == member_id))
     session.commit()
+    # Views of the board show who is looking and whom cards name: they redraw without the member.
+    board_changed(session=session, citizen_id=citizen_id)
     return True

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, or_, select
+from sqlalchemy import Engine, Table, delete, or_, select
 from sqlmodel import Session, SQLModel
 
 from app.models import AuditEntry, LoginThrottle, User
 from app.services import audit
+from app.services.board_cache import cache_for
 
 USER_TABLE = "app_user"
 # Secrets and security bookkeeping are not "data about the citizen" and never leave the server.
@@ -97,6 +98,9 @@ def erase_citizen(*, session: Session, citizen: User, by: User) -> None:
     session.execute(delete(AuditEntry).where(AuditEntry.citizen_id == citizen_id))  # type: ignore[arg-type]
     session.delete(citizen)
     session.commit()
+    bind = session.get_bind()
+    if isinstance(bind, Engine):
+        cache_for(bind).forget(citizen_id)
     audit.record(session=session, actor=by, citizen_id=None, action="erase", target="citizen erased")
 
 

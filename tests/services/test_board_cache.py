@@ -1,0 +1,72 @@
+"""The shared board read: reused while the board's version stands, read again when it moves,
+read once for many who ask at the same moment, and forgotten when the citizen is erased."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.models import Role
+from app.services import board_cache
+from app.services.board import load_board
+from app.services.board_cache import BoardCache, cache_for, current_board
+from app.services.privacy import erase_citizen
+from tests import factories
+
+
+def test_a_read_is_reused_until_the_board_changes(db: Session, engine: Engine) -> None:
+    citizen = factories.citizen(db, code="LISE")
+    factories.agreement(db, citizen, what="Ringe til lægen")
+    first = current_board(session=db, citizen=citizen)
+    assert current_board(session=db, citizen=citizen) is first
+    assert [a.what for a in first.agreements] == ["Ringe til lægen"]
+
+    factories.agreement(db, citizen, what="Købe buskort")
+    again = current_board(session=db, citizen=citizen)
+    assert again is not first and again.version > first.version
+    assert [a.what for a in again.agreements] == ["Ringe til lægen", "Købe buskort"]
+
+
+def test_a_read_never_shares_rows_with_the_requests_session(db: Session) -> None:
+    citizen = factories.citizen(db, code="LISE")
+    card = factories.agreement(db, citizen, what="Ringe til lægen")
+    data = current_board(session=db, citizen=citizen)
+    assert all(row is not card for row in data.agreements)
+    card.what = "Ændret i anmodningen, ikke gemt"
+    assert data.agreements[0].what == "Ringe til lægen"
+    db.rollback()
+
+
+def test_many_asking_at_once_cause_one_read(db: Session, engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    citizen = factories.citizen(db, code="LISE")
+    factories.agreement(db, citizen)
+    assert citizen.id is not None
+    reads = 0
+    gate = threading.Event()
+
+    def slow_load(**kwargs):  # type: ignore[no-untyped-def]
+        nonlocal reads
+        reads += 1
+        gate.wait(1)
+        return load_board(**kwargs)
+
+    monkeypatch.setattr(board_cache, "load_board", slow_load)
+    cache = BoardCache(engine)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(cache.get, citizen.id, 1) for _ in range(8)]
+        gate.set()
+        results = [f.result() for f in futures]
+    assert reads == 1
+    assert all(r is results[0] for r in results)
+
+
+def test_erasing_the_citizen_leaves_no_copy_of_the_board_in_memory(db: Session, engine: Engine) -> None:
+    citizen = factories.citizen(db, code="LISE")
+    factories.agreement(db, citizen, what="Ringe til lægen")
+    admin = factories.staff(db, Role.admin, "admin@example.dk")
+    assert citizen.id is not None
+    current_board(session=db, citizen=citizen)
+    assert cache_for(engine)._fresh(citizen.id, 0) is not None
+    erase_citizen(session=db, citizen=citizen, by=admin)
+    assert cache_for(engine)._fresh(citizen.id, 0) is None
