@@ -39,6 +39,16 @@ def environment() -> Environment:
     return env
 
 
+def compile_templates() -> int:
+    """Compiles every template at start-up, so the first page and the first live update do not
+    wait for it (the board's templates take a tenth of a second)."""
+    env = environment()
+    names = env.list_templates()
+    for name in names:
+        env.get_template(name)
+    return len(names)
+
+
 def render(template: str, context: dict[str, Any], translator: Translator, block: str | None = None) -> str:
     full = {
         **context,

@@ -32,6 +32,7 @@ SYNC_SECONDS = {100: 10.0, 1000: 20.0}
 # The saturation ramp: each step writes this fast for this long, until p99 or loss gives out.
 RAMP = (25.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 400.0, 500.0, 600.0)
 RAMP_SECONDS = 5.0
+WARMUP_SECONDS = 2.0
 SATURATION_P99_MS = 50.0
 THROUGHPUT_SECONDS = 5.0
 THROUGHPUT_BOARDS = 32
@@ -59,13 +60,16 @@ async def bounded(name: str, work: Awaitable[T], results: dict[str, Any]) -> T |
 async def one_process(folder: Path, results: dict[str, Any]) -> None:
     url = f"sqlite:///{folder / 'sync.db'}"
     engine = prepare(url)
-    boards = add_citizens(engine, max(SYNC_BOARDS) + THROUGHPUT_BOARDS, sessions=True).boards
+    boards = add_citizens(engine, sum(SYNC_BOARDS) + THROUGHPUT_BOARDS, sessions=True).boards
     engine.dispose()
     spare, boards = boards[:THROUGHPUT_BOARDS], boards[THROUGHPUT_BOARDS:]
     with tavle(url) as server:
         await throughput_tavle(server.port, spare, results)
         for count in SYNC_BOARDS:
-            bench = SyncBench(boards[:count], write_port=server.port, stream_port=server.port)
+            # Boards of their own: the load generator knows which column each card is in only
+            # for boards it has not written to before.
+            mine, boards = boards[:count], boards[count:]
+            bench = SyncBench(mine, write_port=server.port, stream_port=server.port)
             rss_before = server.rss_kb()
             await bench.open_streams()
             await asyncio.sleep(2)
@@ -153,11 +157,16 @@ async def two_processes(results: dict[str, Any]) -> None:
             bench = SyncBench(boards, write_port=writer.port, stream_port=reader.port)
             await bench.open_streams()
             await asyncio.sleep(2)
+            # Fresh processes: their first requests set up connections and compile statements.
+            await bench.run(SYNC_RATE, WARMUP_SECONDS)
             seconds = SYNC_SECONDS[count]
+            cpu = writer.cpu_seconds() + reader.cpu_seconds()
             window = await bench.run(SYNC_RATE, seconds)
             figures = result(
                 window, boards=count, streams=len(bench.streams), rate=SYNC_RATE, seconds=seconds
             )
+            used = writer.cpu_seconds() + reader.cpu_seconds() - cpu
+            figures["server_cpu_ms_per_write"] = round(used * 1000 / max(1, window.sent), 1)
             bench.close_streams()
             bench.pool.close()
     results["sync_two_process_pg"] = figures

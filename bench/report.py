@@ -78,16 +78,16 @@ def _write_cost(results: dict[str, Any]) -> str:
 
 def _sync_limit(results: dict[str, Any]) -> str:
     return (
-        f"The clock starts when the write request is sent, and {_write_cost(results)}. Profiled "
-        "with py-spy: the move request is a full page-style request (session lookup, access "
-        "check, the consultant's audit entry, the move, the undo record, the board's new version, "
-        "commit, then the writer's own columns re-read and re-rendered), and after the commit "
-        "each process reads the board once (~3 ms) and renders the columns for each viewer in "
-        "their language (~1.5 ms each). One Python process therefore tops out at roughly "
-        "1000 / (CPU ms per write) writes per second, and close to that the requests queue for "
-        "the GIL and the thread pool: p50 is queueing-free only at low rates, p95/p99 are queueing. "
-        "The load generator holds 2,000 streams on the other core, and anything else running on "
-        "the machine (load average in the machine line above) takes from the same two cores."
+        f"The clock starts when the write request is sent, and {_write_cost(results)}. Where it "
+        "goes (py-spy and yappi on the server): the move request itself — session lookup, access "
+        "check (for the consultant also the audit entry, a commit of its own), the move and its "
+        "undo record, the board's new version and the commit, then re-reading the cards and "
+        "rendering the writer's own columns — is most of it; each viewer's update is a ~13 KB "
+        "render of the columns in their language (about 0.6 ms) from the one read of the board "
+        "the process shares. So p50 is the cost of one write, not queueing. What is left of the "
+        "tail is Python's garbage collector walking the objects of 2,000 open streams (30–100 ms "
+        "a time; rarer since start-up objects are frozen and the full walk runs a tenth as often) "
+        "and the load generator, which shares the two cores."
     )
 
 
@@ -103,9 +103,11 @@ TARGETS = (
         "≥ 300 writes/s with p99 ≤ 50 ms and nothing lost",
         lambda r: (_get(r, "sync_saturation", "writes_per_s") or 0) >= 300,
         lambda r: (
-            f"CPU per write: {_write_cost(r)}. At that cost one process on one core cannot do "
-            "300 writes/s whatever the latency; reaching it needs the write and the per-viewer "
-            "update to cost about 3 ms together (see the notes below for where the time goes)."
+            f"CPU per write: {_write_cost(r)}. One Python process runs one thread at a time, so it "
+            "tops out near 1000 / (CPU ms per write) writes per second; 300 writes/s needs the "
+            "write and both viewers' updates to cost about 3 ms together. The next steps: render "
+            "an update once per language and role instead of once per viewer, and a write path of "
+            "fewer statements (the move, its undo record and the new version in one round)."
         ),
     ),
     Target(
@@ -113,9 +115,10 @@ TARGETS = (
         "p99 ≤ 25 ms, 0 lost",
         _sync_ok("sync_two_process_pg", None, 25.0),
         lambda r: (
-            "As for one process (the writer's request dominates), plus a PostgreSQL round trip "
-            "for each statement of the write and the NOTIFY hop to the process holding the streams. "
-            "Server CPU per write, both processes: "
+            "As for one process, plus a PostgreSQL round trip for every statement of the write "
+            "(the writer's process) and, in the process holding the streams, a read of the board "
+            "per change (only the changed part when it has the version before) and a render per "
+            "viewer. Server CPU per write, both processes together: "
             f"{_get(r, 'sync_two_process_pg', 'server_cpu_ms_per_write')} ms."
         ),
     ),
@@ -126,12 +129,12 @@ TARGETS = (
         lambda r: (
             "The board page costs about "
             f"{r.get('growth', {}).get('steps', {}).get('10', {}).get('page_ms', '?')} ms on an idle "
-            "server, against ~0.1 ms for the fixed text. Profiled with py-spy: about half is the "
-            "template (a ~20 KB page of small blocks, per-card partials and macros, a gettext call "
-            "per string), a third is about ten ORM queries (session, access, board, cards, goals, "
-            "readings, strengths, people, interventions) and one commit (when the viewer last "
-            "looked, for the “new” markers), the rest is the framework: each sync dependency is "
-            "its own trip to the thread pool."
+            "server, against ~0.1 ms for the fixed text. The board's rows now come from the copy "
+            "the process shares (one small query checks its version); what is left is about half "
+            "the template (a ~20 KB page: every card carries its move menu, four small forms and a "
+            "read-aloud button), and half the session lookup, the access check, the write that "
+            "records when the viewer looked (it drives the “new since you last looked” markers) "
+            "and the framework. Reaching 0.25 would take serving a stored page per viewer."
         ),
     ),
     Target(
@@ -272,7 +275,8 @@ METHOD = """## Method
   The CSRF token is the double-submit pair the app's pages set (cookie and `X-CSRF-Token`).
 - **Sync latency**: every board is opened by its citizen and its consultant
   (`GET /citizens/{id}/board/events?since=<version>`, as the page does). Writes come at a
-  steady rate, round-robin over the boards, one at a time per board: the citizen and the
+  steady rate, round-robin over the boards (the 100- and the 1,000-board runs each on boards of
+  their own), one at a time per board: the citizen and the
   consultant take turns moving the first card between "to do" and "doing"
   (`POST …/agreements/{id}/move`, `to=doing`, with `HX-Request`, exactly as the board's buttons).
   For each write the clock starts when the request is sent and stops when the **other** viewer's
@@ -280,10 +284,12 @@ METHOD = """## Method
   A write whose event has not arrived 5 s after the last write is **lost**; a failed request or a
   stream that closed is an **error**.
 - **Saturation**: after the 50 writes/s run, on the same 2,000 streams, 5-second steps at
-  100, 150, 200, 250, 300, 400, 500, 600 writes/s; the result is the highest step with p99 ≤ 50 ms
-  and nothing lost or failed (the ramp stops at the first step that fails).
+  25, 50, 75, 100, 150, 200, 300, 400, 500, 600 writes/s; the result is the highest step with
+  p99 ≤ 50 ms and nothing lost or failed (the ramp stops at the first step that fails).
 - **Two processes**: two uvicorn processes on one PostgreSQL database (LISTEN/NOTIFY hub); all
-  writes go to process A, all 2,000 streams are held by process B.
+  writes go to process A, all 2,000 streams are held by process B. Both processes are new, so
+  2 s of writes at the same rate come first, unmeasured (their first requests open database
+  connections and compile statements); the one-process server is warmed by the throughput runs.
 - **Throughput**: 32 keep-alive connections, each sending its next request when the last answer
   is in, 1 s warm-up then 5 s counted. The board page (`GET /citizens/{id}/board`) and the card
   move are sent by 32 citizens on their own boards; the ceiling is `bench/bare.py`, a bare

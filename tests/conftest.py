@@ -55,6 +55,8 @@ def settings(database_url: str) -> Settings:
         migrate_on_start=False,
         login_max_attempts=5,
         login_lock_minutes=15,
+        # Many apps start in one test process: freezing would keep each one's garbage forever.
+        tune_gc=False,
     )
 
 

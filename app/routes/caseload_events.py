@@ -23,7 +23,7 @@ from app.hub.base import CLOSE
 from app.i18n import Translator
 from app.models import Role, User
 from app.routes.caseload import caseload_context, choices, render_rows
-from app.routes.events import HEARTBEAT_SECONDS, RECHECK_SIGN_IN_SECONDS, RETRY_MS, sse
+from app.routes.events import HEARTBEAT_SECONDS, RECHECK_SIGN_IN_SECONDS, RETRY_MS, jittered, sse
 from app.services import auth
 from app.services.access import NotVisible
 from app.services.interventions import caseload_channel
@@ -78,12 +78,12 @@ async def _run(app: FastAPI, viewer: CaseloadViewer) -> AsyncIterator[str]:
     hub: Hub = app.state.hub
     with hub.subscribe(caseload_channel(viewer.user.id or 0)) as subscription:
         yield f"retry: {RETRY_MS}\n\n"
-        recheck_at = time.monotonic() + RECHECK_SIGN_IN_SECONDS
+        recheck_at = time.monotonic() + jittered(RECHECK_SIGN_IN_SECONDS)
         while True:
-            event = await subscription.get(timeout=HEARTBEAT_SECONDS)
+            event = await subscription.get(timeout=jittered(HEARTBEAT_SECONDS))
             if event is None:
                 if time.monotonic() > recheck_at:
-                    recheck_at = time.monotonic() + RECHECK_SIGN_IN_SECONDS
+                    recheck_at = time.monotonic() + jittered(RECHECK_SIGN_IN_SECONDS)
                     if not await anyio.to_thread.run_sync(partial(_still_signed_in, app, viewer)):
                         return
                 yield ": still here\n\n"

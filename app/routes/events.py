@@ -7,6 +7,7 @@ reconnects says which version it has (Last-Event-ID, or `since` when the page op
 and gets what it missed: the parts touched since then when the hub still remembers them, or
 else the whole board."""
 
+import random
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,8 +28,9 @@ from app.models import User
 from app.routes.board import announce, render_update
 from app.services import auth
 from app.services.access import visible_board
-from app.services.board import DATA_REGIONS, BoardView, board_version, last_look, regions_for
+from app.services.board import DATA_REGIONS, BoardView, last_look, regions_for
 from app.services.board_cache import BoardCache, cache_for
+from app.services.board_data import BoardData, board_version
 
 router = APIRouter(tags=["events"])
 
@@ -86,6 +88,13 @@ def _open(app: FastAPI, request: Request, citizen_id: int) -> StreamViewer:
         )
 
 
+def jittered(seconds: float) -> float:
+    """A little less than `seconds`, at random. Streams opened together (after a restart every
+    viewer reconnects within a second) would otherwise send their heartbeats and check their
+    sign-ins all in the same instant, again and again, stalling every live update meanwhile."""
+    return seconds * random.uniform(0.8, 1.0)
+
+
 def sse(data: str, *, event: str = "board", version: int | None = None) -> str:
     lines = [f"event: {event}"]
     if version is not None:
@@ -122,16 +131,16 @@ class BoardStream:
             return ""
         missed = self.hub.history(self.channel, known) if known is not None and known < current else None
         if missed and missed[-1].version >= current:
-            return await self._render(regions_for(e.kind for e in missed), missed, current)
+            return await self._render(regions_for(e.kind for e in missed), missed, current, since=known)
         return await self._render(DATA_REGIONS, [], current)
 
     async def _follow(self, subscription: Subscription) -> AsyncIterator[str]:
-        recheck_at = time.monotonic() + RECHECK_SIGN_IN_SECONDS
+        recheck_at = time.monotonic() + jittered(RECHECK_SIGN_IN_SECONDS)
         while True:
-            event = await subscription.get(timeout=HEARTBEAT_SECONDS)
+            event = await subscription.get(timeout=jittered(HEARTBEAT_SECONDS))
             if event is None:
                 if time.monotonic() > recheck_at:
-                    recheck_at = time.monotonic() + RECHECK_SIGN_IN_SECONDS
+                    recheck_at = time.monotonic() + jittered(RECHECK_SIGN_IN_SECONDS)
                     if not await anyio.to_thread.run_sync(self._still_signed_in):
                         return
                 yield ": still here\n\n"
@@ -147,11 +156,20 @@ class BoardStream:
             if not regions:
                 continue
             target = max([self.sent, *(e.version for e in changes)])
-            yield await self._render(regions, [] if behind else changes, target)
+            if behind:
+                yield await self._render(regions, [], target)
+            else:
+                yield await self._render(regions, changes, target, since=self.sent)
 
-    async def _render(self, regions: Iterable[str], events: Sequence[Event], at_least: int) -> str:
+    async def _render(
+        self, regions: Iterable[str], events: Sequence[Event], at_least: int, since: int | None = None
+    ) -> str:
+        """`since`: the version this view had, when `events` are every change after it."""
         wanted = set(regions)
-        data = await anyio.to_thread.run_sync(self.cache.get, self.viewer.citizen.id or 0, at_least)
+        cid = self.viewer.citizen.id or 0
+        # Usually the writer has just read it: then there is no need to wait for a thread.
+        cached = self.cache.fresh(cid, at_least)
+        data = cached if cached is not None else await self._read(cid, at_least, since, events)
         view = BoardView(data=data, viewer=self.viewer.user, seen_at=self.viewer.seen_at)
         context = {
             "user": self.viewer.user,
@@ -169,6 +187,15 @@ class BoardStream:
             return sse(html)
         self.sent = max(self.sent, data.version)
         return sse(html, version=data.version)
+
+    async def _read(self, cid: int, at_least: int, since: int | None, events: Sequence[Event]) -> BoardData:
+        versions = sorted({e.version for e in events if e.version > 0})
+        if since is None or versions != list(range(since + 1, at_least + 1)):
+            since = None
+        kinds = {e.kind for e in events if e.version > 0}
+        return await anyio.to_thread.run_sync(
+            partial(self.cache.get, cid, at_least, since=since, kinds=kinds)
+        )
 
     def _current_version(self) -> int:
         with Session(self.app.state.engine) as session:

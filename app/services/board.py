@@ -3,13 +3,12 @@
 Every change to anything the board shows goes through `board_changed`, which raises the board's
 version and publishes the change to every open view, in every process."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import or_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col
 
 from app.hub import Event, Hub, board_channel, hub_for
 from app.models import (
@@ -17,18 +16,12 @@ from app.models import (
     AgreementStatus,
     Board,
     BoardSeen,
-    CaseloadLink,
-    Challenge,
-    ChallengeStatus,
-    Goal,
     Role,
-    ScaleKind,
-    ScaleReading,
-    Strength,
     User,
 )
 from app.models.base import utcnow
-from app.services.plan import TOP_CHALLENGES, GoalView, InterventionView, intervention_views
+from app.services.board_cache import cache_for
+from app.services.board_data import BoardData
 
 COLUMNS = (AgreementStatus.todo, AgreementStatus.doing, AgreementStatus.done)
 
@@ -91,7 +84,8 @@ def board_changed(
         session.add(Board(citizen_id=citizen_id, version=1, updated_at=now))
         session.flush()
         version = 1
-    hub = hub or hub_for(session.get_bind())
+    bind = session.get_bind()
+    hub = hub or hub_for(bind)
     event = Event(
         channel=board_channel(citizen_id),
         version=version,
@@ -103,86 +97,18 @@ def board_changed(
     if hub is not None:
         hub.before_commit(session, event)
     session.commit()
-    if hub is not None:
-        hub.after_commit(event)
+    if not isinstance(bind, Engine):
+        if hub is not None:
+            hub.after_commit(event)
+        return version
+    # The writer's own answer and every view here need the new read: it is made once, now, and
+    # whoever the event wakes meanwhile waits for it rather than reading the board again.
+    cache = cache_for(bind)
+    with cache.reading(citizen_id):
+        if hub is not None:
+            hub.after_commit(event)
+        cache.advance(citizen_id=citizen_id, version=version, kind=kind, connection=session.connection())
     return version
-
-
-def board_version(*, session: Session, citizen_id: int) -> int:
-    board = session.exec(select(Board.version).where(Board.citizen_id == citizen_id)).first()
-    return board or 0
-
-
-@dataclass
-class BoardData:
-    """Everything a board shows, read in a few queries; the same for every viewer."""
-
-    citizen: User
-    version: int
-    challenges: list[Challenge]
-    goals: list[GoalView]
-    strengths: list[Strength]
-    agreements: list[Agreement]
-    people: dict[int, User] = field(default_factory=dict)
-    # Interventions with the citizen's meaningfulness ratings, oldest first.
-    interventions: list[InterventionView] = field(default_factory=list)
-
-    @property
-    def goal_titles(self) -> dict[int, str]:
-        return {view.goal.id: view.goal.title for view in self.goals if view.goal.id is not None}
-
-
-def load_board(*, session: Session, citizen: User) -> BoardData:
-    # The version is read first: what follows is at least that new, never older.
-    cid = citizen.id
-    assert cid is not None
-    version = board_version(session=session, citizen_id=cid)
-    challenges = session.exec(
-        select(Challenge)
-        .where(Challenge.citizen_id == cid, Challenge.status == ChallengeStatus.active)
-        .order_by(col(Challenge.position), col(Challenge.id))
-        .limit(TOP_CHALLENGES)
-    ).all()
-    goals = session.exec(select(Goal).where(Goal.citizen_id == cid).order_by(col(Goal.id))).all()
-    readings = session.exec(
-        select(ScaleReading)
-        .join(Goal, Goal.id == ScaleReading.goal_id)  # type: ignore[arg-type]
-        .where(Goal.citizen_id == cid, ScaleReading.kind == ScaleKind.today)
-        .order_by(col(ScaleReading.recorded_at), col(ScaleReading.id))
-    ).all()
-    by_goal: dict[int, list[ScaleReading]] = defaultdict(list)
-    for reading in readings:
-        by_goal[reading.goal_id].append(reading)
-    strengths = session.exec(
-        select(Strength).where(Strength.citizen_id == cid).order_by(col(Strength.id))
-    ).all()
-    agreements = list(
-        session.exec(
-            select(Agreement)
-            .where(Agreement.citizen_id == cid, col(Agreement.deleted_at).is_(None))
-            .order_by(col(Agreement.position), col(Agreement.id))
-        ).all()
-    )
-    return BoardData(
-        citizen=citizen,
-        version=version,
-        challenges=list(challenges),
-        goals=[GoalView(goal=g, readings=by_goal[g.id or 0]) for g in goals],
-        strengths=list(strengths),
-        agreements=agreements,
-        people=_people(session=session, citizen_id=cid, agreements=agreements),
-        interventions=intervention_views(session=session, citizen_ids=[cid])[cid],
-    )
-
-
-def _people(*, session: Session, citizen_id: int, agreements: list[Agreement]) -> dict[int, User]:
-    """The names a board mentions: who made or changed a card, who it names, the consultants."""
-    ids = {citizen_id}
-    for agreement in agreements:
-        ids.update(i for i in (agreement.created_by_id, agreement.updated_by_id, agreement.who_user_id) if i)
-    consultants = select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
-    users = session.exec(select(User).where(or_(col(User.id).in_(ids), col(User.id).in_(consultants)))).all()
-    return {user.id: user for user in users if user.id is not None}
 
 
 # -- who may see what --------------------------------------------------------------------------

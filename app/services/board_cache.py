@@ -11,15 +11,17 @@ can change them afterwards; everything that uses them only reads."""
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from app.models import User
-from app.services.board import BoardData, board_version, load_board
+from app.services.board_data import BoardData, board_version, load_board, reread
 
-CACHED_BOARDS = 512
+CACHED_BOARDS = 2048
 
 
 class BoardCache:
@@ -27,36 +29,70 @@ class BoardCache:
         self.engine = engine
         self.size = size
         self._boards: OrderedDict[int, BoardData] = OrderedDict()
-        self._loading: dict[int, threading.Lock] = {}
+        self._loading: dict[int, threading.RLock] = {}
         self._guard = threading.Lock()
 
-    def get(self, citizen_id: int, at_least: int, connection: Connection | None = None) -> BoardData:
+    def get(
+        self,
+        citizen_id: int,
+        at_least: int,
+        connection: Connection | None = None,
+        *,
+        since: int | None = None,
+        kinds: Iterable[str] = (),
+    ) -> BoardData:
         """The board at version `at_least` or newer. Safe from any thread; blocks while it reads.
 
         A request passes the connection its own session holds: the read then needs no second
         connection from the pool (threads that each hold one and wait for another would
-        deadlock the pool under load), and it sees the same snapshot as the request."""
-        cached = self._fresh(citizen_id, at_least)
+        deadlock the pool under load), and it sees the same snapshot as the request.
+
+        A caller who knows every change after version `since` up to `at_least` says of which
+        `kinds` they were: when the copy here is at `since`, only what they can alter is read."""
+        cached = self.fresh(citizen_id, at_least)
         if cached is not None:
             return cached
-        with self._guard:
-            lock = self._loading.setdefault(citizen_id, threading.Lock())
-        with lock:
-            cached = self._fresh(citizen_id, at_least)
-            if cached is not None:
+        with self.reading(citizen_id):
+            cached = self.fresh(citizen_id, 0)
+            if cached is not None and cached.version >= at_least:
                 return cached
-            with Session(bind=connection or self.engine, expire_on_commit=False) as session:
-                citizen = session.get(User, citizen_id)
-                if citizen is None:
-                    raise LookupError(citizen_id)
-                data = load_board(session=session, citizen=citizen)
-            with self._guard:
-                self._boards[citizen_id] = data
-                self._boards.move_to_end(citizen_id)
-                while len(self._boards) > self.size:
-                    old, _ = self._boards.popitem(last=False)
-                    self._loading.pop(old, None)
-            return data
+            data = None
+            if cached is not None and since is not None and cached.version == since:
+                with Session(bind=connection or self.engine, expire_on_commit=False) as session:
+                    data = reread(session=session, data=cached, version=at_least, kinds=kinds)
+            return self._store(data or self._read(citizen_id, connection))
+
+    @contextmanager
+    def reading(self, citizen_id: int) -> Iterator[None]:
+        """Holds the board's read lock: whoever else asks for it meanwhile waits for this read.
+        (Re-entrant: the holder may go on to `get`.)"""
+        with self._guard:
+            lock = self._loading.setdefault(citizen_id, threading.RLock())
+        with lock:
+            yield
+
+    def advance(self, *, citizen_id: int, version: int, kind: str, connection: Connection) -> None:
+        """Right after the change that made `version` committed, under `reading`. A board
+        nobody here has open is left to be read when someone asks for it."""
+        if self.fresh(citizen_id, 0) is not None:
+            self.get(citizen_id, version, connection, since=version - 1, kinds=(kind,))
+
+    def _read(self, citizen_id: int, connection: Connection | None) -> BoardData:
+        with Session(bind=connection or self.engine, expire_on_commit=False) as session:
+            citizen = session.get(User, citizen_id)
+            if citizen is None:
+                raise LookupError(citizen_id)
+            return load_board(session=session, citizen=citizen)
+
+    def _store(self, data: BoardData) -> BoardData:
+        citizen_id = data.citizen.id or 0
+        with self._guard:
+            self._boards[citizen_id] = data
+            self._boards.move_to_end(citizen_id)
+            while len(self._boards) > self.size:
+                old, _ = self._boards.popitem(last=False)
+                self._loading.pop(old, None)
+        return data
 
     def forget(self, citizen_id: int) -> None:
         """After an erasure: no copy of the person's board stays in memory here."""
@@ -64,7 +100,8 @@ class BoardCache:
             self._boards.pop(citizen_id, None)
             self._loading.pop(citizen_id, None)
 
-    def _fresh(self, citizen_id: int, at_least: int) -> BoardData | None:
+    def fresh(self, citizen_id: int, at_least: int) -> BoardData | None:
+        """The copy here if it is at least that new; never waits for a read."""
         with self._guard:
             cached = self._boards.get(citizen_id)
             if cached is not None and cached.version >= at_least:

@@ -9,7 +9,8 @@ from app.i18n import translator
 from app.models import Actor, User
 from app.routes.board import announce, render_update
 from app.routes.events import sse
-from app.services.board import BoardView, load_board, regions_for
+from app.services.board import BoardView, regions_for
+from app.services.board_data import load_board
 from tests import factories
 
 

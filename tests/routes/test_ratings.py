@@ -3,7 +3,8 @@
 from sqlmodel import Session, select
 
 from app.models import MeaningfulnessRating
-from app.services.board import board_version, regions_for
+from app.services.board import regions_for
+from app.services.board_data import board_version
 from tests import factories
 
 

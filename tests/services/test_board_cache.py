@@ -9,8 +9,9 @@ from sqlmodel import Session
 
 from app.models import Role
 from app.services import board_cache
-from app.services.board import load_board
+from app.services.board import board_changed
 from app.services.board_cache import BoardCache, cache_for, current_board
+from app.services.board_data import load_board
 from app.services.privacy import erase_citizen
 from tests import factories
 
@@ -67,6 +68,34 @@ def test_erasing_the_citizen_leaves_no_copy_of_the_board_in_memory(db: Session, 
     admin = factories.staff(db, Role.admin, "admin@example.dk")
     assert citizen.id is not None
     current_board(session=db, citizen=citizen)
-    assert cache_for(engine)._fresh(citizen.id, 0) is not None
+    assert cache_for(engine).fresh(citizen.id, 0) is not None
     erase_citizen(session=db, citizen=citizen, by=admin)
-    assert cache_for(engine)._fresh(citizen.id, 0) is None
+    assert cache_for(engine).fresh(citizen.id, 0) is None
+
+
+def test_after_a_change_only_what_it_can_alter_is_read_again(db: Session, engine: Engine) -> None:
+    citizen = factories.citizen(db, code="LISE")
+    factories.goal(db, citizen, title="Cykle til praktik")
+    card = factories.agreement(db, citizen, what="Ringe til lægen")
+    assert citizen.id is not None
+    before = current_board(session=db, citizen=citizen)
+
+    card.what = "Ringe til tandlægen"
+    db.add(card)
+    db.commit()
+    version = board_changed(session=db, citizen_id=citizen.id, kind="agreement")
+    after = cache_for(engine).fresh(citizen.id, version)
+    assert after is not None and after.version == version
+    assert [a.what for a in after.agreements] == ["Ringe til tandlægen"]
+    assert after.goals is before.goals and after.strengths is before.strengths
+
+    version = board_changed(session=db, citizen_id=citizen.id)
+    everything = cache_for(engine).fresh(citizen.id, version)
+    assert everything is not None and everything.goals is not before.goals
+
+
+def test_a_change_to_a_board_nobody_here_has_open_reads_nothing(db: Session, engine: Engine) -> None:
+    citizen = factories.citizen(db, code="LISE")
+    assert citizen.id is not None
+    board_changed(session=db, citizen_id=citizen.id, kind="agreement")
+    assert cache_for(engine).fresh(citizen.id, 0) is None

@@ -1,0 +1,141 @@
+"""Reading a board: everything it shows, the same for every viewer, at a known version.
+
+A read is made of parts. After a change only the parts that kind of change can alter need
+reading again (`reread`): moving a card re-reads the cards and the people they name, not the
+goals, strengths and interventions beside them."""
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from app.models import (
+    Agreement,
+    Board,
+    CaseloadLink,
+    Challenge,
+    ChallengeStatus,
+    Goal,
+    ScaleKind,
+    ScaleReading,
+    Strength,
+    User,
+)
+from app.services.plan import TOP_CHALLENGES, GoalView, InterventionView, intervention_views
+
+PARTS = frozenset({"challenges", "goals", "strengths", "agreements", "interventions"})
+# What each kind of change (the `kind` given to `board_changed`) can alter. A goal's title shows
+# on the cards that serve it, and removing a goal unlinks them. Unknown kinds re-read everything.
+KIND_PARTS: dict[str, frozenset[str]] = {
+    "agreement": frozenset({"agreements"}),
+    "challenge": frozenset({"challenges"}),
+    "goal": frozenset({"goals", "agreements"}),
+    "reading": frozenset({"goals"}),
+    "strength": frozenset({"strengths"}),
+    "intervention": frozenset({"interventions"}),
+    "rating": frozenset({"interventions"}),
+}
+
+
+def board_version(*, session: Session, citizen_id: int) -> int:
+    board = session.exec(select(Board.version).where(Board.citizen_id == citizen_id)).first()
+    return board or 0
+
+
+@dataclass(frozen=True)
+class BoardData:
+    """Everything a board shows, read in a few queries; the same for every viewer."""
+
+    citizen: User
+    version: int
+    challenges: list[Challenge]
+    goals: list[GoalView]
+    strengths: list[Strength]
+    agreements: list[Agreement]
+    people: dict[int, User] = field(default_factory=dict)
+    # Interventions with the citizen's meaningfulness ratings, oldest first.
+    interventions: list[InterventionView] = field(default_factory=list)
+
+    @property
+    def goal_titles(self) -> dict[int, str]:
+        return {view.goal.id: view.goal.title for view in self.goals if view.goal.id is not None}
+
+
+def load_board(*, session: Session, citizen: User) -> BoardData:
+    # The version is read first: what follows is at least that new, never older.
+    assert citizen.id is not None
+    version = board_version(session=session, citizen_id=citizen.id)
+    return BoardData(citizen=citizen, version=version, **_read(session, citizen.id, PARTS))
+
+
+def reread(*, session: Session, data: BoardData, version: int, kinds: Iterable[str]) -> BoardData | None:
+    """`data` after changes of these `kinds`, as `version`: only the parts they can alter are
+    read again. None when one of them could alter anything (then read the whole board)."""
+    parts: set[str] = set()
+    for kind in kinds:
+        if kind not in KIND_PARTS:
+            return None
+        parts |= KIND_PARTS[kind]
+    if not parts or data.citizen.id is None:
+        return None
+    return dataclasses.replace(data, version=version, **_read(session, data.citizen.id, frozenset(parts)))
+
+
+def _read(session: Session, cid: int, parts: frozenset[str]) -> dict[str, Any]:
+    read: dict[str, Any] = {}
+    if "challenges" in parts:
+        read["challenges"] = list(
+            session.exec(
+                select(Challenge)
+                .where(Challenge.citizen_id == cid, Challenge.status == ChallengeStatus.active)
+                .order_by(col(Challenge.position), col(Challenge.id))
+                .limit(TOP_CHALLENGES)
+            ).all()
+        )
+    if "goals" in parts:
+        read["goals"] = _goals(session, cid)
+    if "strengths" in parts:
+        read["strengths"] = list(
+            session.exec(select(Strength).where(Strength.citizen_id == cid).order_by(col(Strength.id))).all()
+        )
+    if "agreements" in parts:
+        agreements = list(
+            session.exec(
+                select(Agreement)
+                .where(Agreement.citizen_id == cid, col(Agreement.deleted_at).is_(None))
+                .order_by(col(Agreement.position), col(Agreement.id))
+            ).all()
+        )
+        read["agreements"] = agreements
+        read["people"] = _people(session=session, citizen_id=cid, agreements=agreements)
+    if "interventions" in parts:
+        read["interventions"] = intervention_views(session=session, citizen_ids=[cid])[cid]
+    return read
+
+
+def _goals(session: Session, cid: int) -> list[GoalView]:
+    goals = session.exec(select(Goal).where(Goal.citizen_id == cid).order_by(col(Goal.id))).all()
+    readings = session.exec(
+        select(ScaleReading)
+        .join(Goal, Goal.id == ScaleReading.goal_id)  # type: ignore[arg-type]
+        .where(Goal.citizen_id == cid, ScaleReading.kind == ScaleKind.today)
+        .order_by(col(ScaleReading.recorded_at), col(ScaleReading.id))
+    ).all()
+    by_goal: dict[int, list[ScaleReading]] = defaultdict(list)
+    for reading in readings:
+        by_goal[reading.goal_id].append(reading)
+    return [GoalView(goal=g, readings=by_goal[g.id or 0]) for g in goals]
+
+
+def _people(*, session: Session, citizen_id: int, agreements: list[Agreement]) -> dict[int, User]:
+    """The names a board mentions: who made or changed a card, who it names, the consultants."""
+    ids = {citizen_id}
+    for agreement in agreements:
+        ids.update(i for i in (agreement.created_by_id, agreement.updated_by_id, agreement.who_user_id) if i)
+    consultants = select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
+    users = session.exec(select(User).where(or_(col(User.id).in_(ids), col(User.id).in_(consultants)))).all()
+    return {user.id: user for user in users if user.id is not None}
