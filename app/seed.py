@@ -2,13 +2,16 @@
 The sign-in details are fixed (and in the README) so every new user can try every role."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.i18n import TIMEZONE
 from app.models import (
     Actor,
+    AgendaTopic,
     Agreement,
     AgreementStatus,
     Board,
@@ -102,9 +105,9 @@ def seed_demo(engine: Engine) -> bool:
 
 def _meetings_and_outcomes(session: Session, cid: int, by: int, n: int) -> None:
     """A meeting held and one planned, and three months of wage hours and status."""
-    session.add(Meeting(citizen_id=cid, at=utcnow() - timedelta(days=12 + n * 5), created_by_id=by))
+    session.add(Meeting(citizen_id=cid, at=_morning(-(12 + n * 5)), created_by_id=by))
     if n != 1:
-        session.add(Meeting(citizen_id=cid, at=utcnow() + timedelta(days=6 + n * 3), created_by_id=by))
+        session.add(Meeting(citizen_id=cid, at=_morning(6 + n * 3), created_by_id=by))
     this_month = date.today().replace(day=1)
     for back, hours in enumerate(((0, 4, 10), (0, 0, 0), (6, 12, 30))[n]):
         month = (this_month - timedelta(days=31 * (2 - back))).replace(day=1)
@@ -123,6 +126,12 @@ def _sister(session: Session, cid: int, pin_hash: str) -> None:
     session.flush()
     assert sister.id is not None
     session.add(NetworkLink(citizen_id=cid, member_id=sister.id, relation="Søster"))
+
+
+def _morning(days: int) -> datetime:
+    """Ten in the morning, job-centre time, `days` from today: when meetings are held."""
+    day = date.today() + timedelta(days=days)
+    return datetime.combine(day, time(10, 0), tzinfo=ZoneInfo(TIMEZONE))
 
 
 def _days(n: int) -> date:
@@ -261,6 +270,11 @@ def _anna(session: Session, cid: int, consultant: int) -> None:
         [(60, 3), (30, 4), (7, 5)],
     )
     _goal(session, cid, "Have overblik over hvad jeg skylder", [debt], [(30, 2), (5, 4)])
+    # What Anna wants to talk about at the next meeting: her debt, and a letter of her own words.
+    marked = session.get(Challenge, debt)
+    assert marked is not None
+    marked.on_agenda = True
+    session.add(AgendaTopic(citizen_id=cid, text="Brevet fra inkasso, der kom i mandags", created_by_id=cid))
     for text in ("Jeg er god til dyr", "Jeg holder hvad jeg lover, når jeg har en plan"):
         session.add(Strength(citizen_id=cid, text=text, created_by_id=cid))
     _agreement(session, cid, cid, "Ringe til gældsrådgivningen", Actor.citizen, 7, AgreementStatus.todo, 0)

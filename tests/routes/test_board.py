@@ -128,7 +128,7 @@ def test_board_view_filters_cards_for_a_network_member(db: Session) -> None:
     assert not view.shows_plan and not view.can_change
 
 
-def test_meeting_screen_shows_the_citizens_agenda_before_the_board(client: Client, db: Session) -> None:
+def test_meeting_screen_shows_the_agenda_then_the_agreements_then_the_plan(client: Client, db: Session) -> None:
     from app.models import AgendaTopic
 
     staff = factories.consultant(db, email="k@example.dk")
@@ -140,7 +140,10 @@ def test_meeting_screen_shows_the_citizens_agenda_before_the_board(client: Clien
     client.sign_in_staff("k@example.dk")
     html = client.get(f"/citizens/{me.id}/meeting").text
     assert "Min husleje" in html
-    assert html.index("Min husleje") < html.index("Komme op om morgenen") < html.index("Ringe til lægen")
+    assert html.index("Min husleje") < html.index("Ringe til lægen") < html.index("Komme op om morgenen")
+    # The board page itself keeps the citizen's plan first.
+    board = client.get(f"/citizens/{me.id}/board").text
+    assert board.index("Komme op om morgenen") < board.index("Ringe til lægen")
 
 
 def test_the_meeting_qr_link_opens_the_board_on_the_phone_after_sign_in(client: Client, db: Session) -> None:
