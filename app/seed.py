@@ -99,6 +99,7 @@ def seed_demo(engine: Engine) -> bool:
             if n == 0:
                 _sister(session, citizen.id, pin_hash)
             _meetings_and_outcomes(session, citizen.id, consultant.id, n)
+        _colleagues_caseload(session)
         session.commit()
         return True
 
@@ -113,6 +114,72 @@ def _meetings_and_outcomes(session: Session, cid: int, by: int, n: int) -> None:
         month = (this_month - timedelta(days=31 * (2 - back))).replace(day=1)
         status = OutcomeStatus.searching if hours < 30 else OutcomeStatus.ordinary_job
         session.add(Outcome(citizen_id=cid, month=month, wage_hours=hours, status=status, recorded_by_id=by))
+
+
+# Two colleagues' caseloads: citizens nobody signs in as, there so that the manager's anonymous
+# figures (never shown for a group of fewer than five) have something to show in the demo.
+# Per citizen: wage hours over the last three months, the latest status, and one intervention
+# with the citizen's meaningfulness ratings (oldest first).
+COLLEAGUES = ("Karsten Berg", "Rikke Lund")
+S = OutcomeStatus
+COLLEAGUES_CITIZENS: tuple[tuple[str, tuple[int, int, int], OutcomeStatus, str, tuple[int, ...]], ...] = (
+    ("Birgitte Madsen", (0, 6, 12), S.searching, "mentor", (5, 7, 8)),
+    ("Ahmad Rahimi", (8, 15, 37), S.ordinary_job, "internship", (6, 8, 9)),
+    ("Camilla Holm", (0, 0, 0), S.sick_leave, "psychologist", (4, 5, 6)),
+    ("Dennis Poulsen", (0, 4, 8), S.searching, "mentor", (7, 6, 7)),
+    ("Eva Lindberg", (20, 24, 30), S.flex_job, "wage_subsidy", (6, 7, 7)),
+    ("Frederik Nørgaard", (0, 0, 5), S.searching, "course", (3, 5, 6)),
+    ("Gitte Sørensen", (0, 0, 0), S.education, "course", (8, 9)),
+    ("Hassan Yilmaz", (10, 18, 37), S.ordinary_job, "internship", (5, 7, 8)),
+    ("Ida Kjær", (0, 2, 4), S.searching, "mentor", (6, 4, 3)),
+    ("Jens Vestergaard", (0, 0, 0), S.other, "physiotherapy", (5, 6)),
+    ("Karin Dahl", (4, 6, 10), S.searching, "internship", (7, 8)),
+    ("Lars Bach", (0, 0, 0), S.searching, "psychologist", (2, 4, 5)),
+    ("Maja Friis", (0, 0, 0), S.searching, "course", (6, 6)),
+    ("Niels Thomsen", (12, 20, 32), S.ordinary_job, "mentor", (6, 8, 8)),
+    ("Olivia Berg", (0, 0, 0), S.education, "course", (7, 8)),
+    ("Peter Winther", (0, 0, 0), S.sick_leave, "psychologist", (3, 3, 5)),
+    ("Rasmus Krog", (0, 3, 6), S.searching, "internship", (5, 6, 7)),
+    ("Sofie Ravn", (0, 0, 0), S.searching, "mentor", (8, 7)),
+    ("Thomas Eriksen", (15, 25, 37), S.ordinary_job, "internship", (7, 8, 9)),
+    ("Ulla Mikkelsen", (0, 0, 0), S.searching, "psychologist", (4, 6)),
+    ("Viktor Hansen", (0, 0, 0), S.searching, "course", (5, 4, 6)),
+    ("Yasmin Ali", (6, 10, 15), S.wage_subsidy, "wage_subsidy", (6, 7)),
+    ("Zenia Bruun", (0, 0, 0), S.searching, "mentor", (6, 7, 7)),
+    ("Anders Møller", (0, 0, 0), S.searching, "physiotherapy", (4, 5)),
+    ("Bente Iversen", (10, 22, 37), S.ordinary_job, "internship", (6, 7, 8)),
+    ("Christian Juhl", (0, 0, 0), S.searching, "psychologist", (5, 5, 6)),
+    ("Dorthe Lauridsen", (0, 0, 2), S.searching, "course", (4, 6, 7)),
+)
+
+
+def _colleagues_caseload(session: Session) -> None:
+    colleagues = [User(name=name, role=Role.consultant) for name in COLLEAGUES]
+    session.add_all(colleagues)
+    session.flush()
+    this_month = date.today().replace(day=1)
+    for n, (name, hours, status, kind, ratings) in enumerate(COLLEAGUES_CITIZENS):
+        colleague = colleagues[n % len(colleagues)].id
+        citizen = User(name=name, role=Role.citizen)
+        session.add(citizen)
+        session.flush()
+        assert citizen.id is not None and colleague is not None
+        session.add(CaseloadLink(consultant_id=colleague, citizen_id=citizen.id))
+        session.add(Board(citizen_id=citizen.id))
+        for back, month_hours in enumerate(hours):
+            month = (this_month - timedelta(days=31 * (2 - back))).replace(day=1)
+            latest = back == len(hours) - 1
+            session.add(
+                Outcome(
+                    citizen_id=citizen.id,
+                    month=month,
+                    wage_hours=month_hours,
+                    status=status if latest else OutcomeStatus.searching,
+                    recorded_by_id=colleague,
+                )
+            )
+        history = [(14 * (len(ratings) - i), value, "") for i, value in enumerate(ratings)]
+        _intervention(session, citizen.id, colleague, kind, "Jobcenter Nord", history)
 
 
 def _sister(session: Session, cid: int, pin_hash: str) -> None:

@@ -121,7 +121,8 @@ class Aggregates:
 
 def aggregates(*, session: Session) -> Aggregates:
     """Latest outcome per citizen; average latest meaningfulness per intervention kind. Any group
-    of fewer than `MIN_GROUP` citizens is hidden (counts included)."""
+    of fewer than `MIN_GROUP` citizens is hidden: the whole when it is that small, and each count
+    of one to four citizens within it (none at all is shown)."""
     rows = session.exec(
         select(Outcome)
         .join(User, User.id == Outcome.citizen_id)  # type: ignore[arg-type]
@@ -133,16 +134,21 @@ def aggregates(*, session: Session) -> Aggregates:
         latest[row.citizen_id] = row
     n = len(latest)
     big_enough = n >= MIN_GROUP
+
+    def shown(count: int) -> int | None:
+        # The citizens counted are a group too: one to four of them could be told apart.
+        return count if big_enough and not 0 < count < MIN_GROUP else None
+
     with_hours = sum(1 for o in latest.values() if o.wage_hours > 0)
     ordinary = sum(1 for o in latest.values() if o.status == OutcomeStatus.ordinary_job)
     shares = [
-        Share(N_("Citizens with wage hours"), with_hours if big_enough else None, n, TARGET_WAGE_HOURS),
-        Share(N_("Citizens in an ordinary job"), ordinary if big_enough else None, n, TARGET_ORDINARY_JOB),
+        Share(N_("Citizens with wage hours"), shown(with_hours), n, TARGET_WAGE_HOURS),
+        Share(N_("Citizens in an ordinary job"), shown(ordinary), n, TARGET_ORDINARY_JOB),
     ]
     for status in OutcomeStatus:
         if status != OutcomeStatus.ordinary_job:
             count = sum(1 for o in latest.values() if o.status == status)
-            shares.append(Share(STATUS_NAMES[status], count if big_enough else None, n, None))
+            shares.append(Share(STATUS_NAMES[status], shown(count), n, None))
 
     ratings = session.exec(
         select(

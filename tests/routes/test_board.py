@@ -128,7 +128,9 @@ def test_board_view_filters_cards_for_a_network_member(db: Session) -> None:
     assert not view.shows_plan and not view.can_change
 
 
-def test_meeting_screen_shows_the_agenda_then_the_agreements_then_the_plan(client: Client, db: Session) -> None:
+def test_meeting_screen_shows_the_agenda_then_the_agreements_then_the_plan(
+    client: Client, db: Session
+) -> None:
     from app.models import AgendaTopic
 
     staff = factories.consultant(db, email="k@example.dk")

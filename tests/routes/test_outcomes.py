@@ -99,22 +99,39 @@ def test_group_of_four_is_hidden(client, db: Session) -> None:
 
 
 def test_shares_and_averages_from_five(client, db: Session) -> None:
-    _cohort(db, 5, ordinary=1, hours=2, kind="mentor", value=6)
+    _cohort(db, 6, ordinary=5, hours=6, kind="mentor", value=6)
     _cohort(db, 4, ordinary=0, hours=0, kind="course", value=9)  # the courses: only 4 citizens
     _manager(db, client)
     page = client.get("/outcomes")
-    assert "Citizens with a recorded outcome: 9" in page.text
+    assert "Citizens with a recorded outcome: 10" in page.text
     response = client.get("/outcomes.csv")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = {(r["section"], r["group"]): r for r in csv.DictReader(io.StringIO(response.text))}
     hours = rows[("outcome", "Citizens with wage hours")]
-    assert (hours["count"], hours["share"], hours["target"]) == ("2", "0.222", "0.30")
+    assert (hours["count"], hours["share"], hours["target"]) == ("6", "0.600", "0.30")
     job = rows[("outcome", "Citizens in an ordinary job")]
-    assert (job["count"], job["target"]) == ("1", "0.15")
+    assert (job["count"], job["share"], job["target"]) == ("5", "0.500", "0.15")
+    searching = rows[("outcome", "Still searching")]
+    assert (searching["count"], searching["share"]) == ("5", "0.500")
+    assert rows[("outcome", "Education")]["count"] == "0"
     mentor = rows[("meaningfulness", "Mentor")]
-    assert (mentor["citizens"], mentor["count"], mentor["average"]) == ("5", "5", "6.0")
+    assert (mentor["citizens"], mentor["count"], mentor["average"]) == ("6", "6", "6.0")
     course = rows[("meaningfulness", "Course or upskilling")]
     assert course["average"] == "" and course["citizens"] == "" and course["note"]
+
+
+def test_one_to_four_citizens_within_a_large_group_are_hidden_too(client, db: Session) -> None:
+    _cohort(db, 8, ordinary=1, hours=4)
+    _manager(db, client)
+    rows = {
+        (r["section"], r["group"]): r for r in csv.DictReader(io.StringIO(client.get("/outcomes.csv").text))
+    }
+    for group in ("Citizens in an ordinary job", "Citizens with wage hours"):
+        assert rows[("outcome", group)]["count"] == "" and rows[("outcome", group)]["share"] == ""
+        assert rows[("outcome", group)]["note"]
+    assert rows[("outcome", "Still searching")]["count"] == "7"
+    page = client.get("/outcomes").text
+    assert "12%" not in page and "13%" not in page and "50%" not in page
 
 
 def test_only_managers_see_aggregates(client, db: Session) -> None:

@@ -7,6 +7,8 @@ from app.models import Agreement, Challenge, MeaningfulnessRating, Role, User
 from app.seed import (
     ADMIN_EMAIL,
     CITIZEN_PIN,
+    COLLEAGUES,
+    COLLEAGUES_CITIZENS,
     CONSULTANT_EMAIL,
     CONSULTANT_PASSWORD,
     DEMO_CITIZENS,
@@ -21,7 +23,9 @@ def test_seed_is_idempotent_and_realistic(engine: Engine, db: Session) -> None:
     assert seed_demo(engine) is True
     assert seed_demo(engine) is False
     roles = [u.role for u in db.exec(select(User)).all()]
-    assert roles.count(Role.consultant) == 1 and roles.count(Role.citizen) == 3
+    # Mette and her three citizens to sign in as; a colleague's twelve make the manager's figures.
+    assert roles.count(Role.consultant) == 1 + len(COLLEAGUES)
+    assert roles.count(Role.citizen) == 3 + len(COLLEAGUES_CITIZENS)
     assert roles.count(Role.manager) == 1 and roles.count(Role.admin) == 1
     assert roles.count(Role.network) == 1
     assert db.exec(select(func.count()).select_from(Challenge)).one() >= 6
@@ -46,7 +50,10 @@ def test_demo_users_can_sign_in(engine: Engine, client: Client) -> None:
 def test_demo_staff_and_network_member_can_sign_in(engine: Engine, client: Client) -> None:
     seed_demo(engine)
     client.sign_in_staff(MANAGER_EMAIL, CONSULTANT_PASSWORD)
-    assert client.get("/", follow_redirects=True).url.path == "/outcomes"
+    outcomes = client.get("/", follow_redirects=True)
+    assert outcomes.url.path == "/outcomes"
+    # Fifteen citizens in the municipality: enough for the anonymous figures to show.
+    assert "Borgere med løntimer" in outcomes.text and "15" in outcomes.text
     client.post_form("/logout")
     client.sign_in_staff(ADMIN_EMAIL, CONSULTANT_PASSWORD)
     assert client.get("/", follow_redirects=True).url.path == "/admin"
