@@ -97,8 +97,11 @@ class Subscription:
         return events
 
     async def get(self, timeout: float | None = None) -> Event | None:
+        # asyncio.timeout, not wait_for: wait_for wraps the wait in a task of its own, and an idle
+        # stream would keep that task alive the whole time it waits (thousands of streams wait).
         try:
-            return await asyncio.wait_for(self.queue.get(), timeout)
+            async with asyncio.timeout(timeout):
+                return await self.queue.get()
         except TimeoutError:
             return None
 
