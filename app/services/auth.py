@@ -86,9 +86,15 @@ def start_session(*, session: Session, settings: Settings, user: User) -> Signed
 
 
 def user_for_token(*, session: Session, settings: Settings, token: str) -> User | None:
-    record = session.get(AuthSession, digest(token))
-    if record is None:
+    # One query for both: every request asks this first.
+    found = session.exec(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+        .where(AuthSession.token_digest == digest(token))
+    ).first()
+    if found is None:
         return None
+    record, user = found
     now = utcnow()
     idle_limit = record.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
     if record.expires_at <= now or idle_limit <= now:
@@ -100,7 +106,6 @@ def user_for_token(*, session: Session, settings: Settings, token: str) -> User 
         record.last_seen_at = now
         session.add(record)
         session.commit()
-    user = session.get(User, record.user_id)
     # FastAPI runs each of a route's sync dependencies on its own trip to the thread pool. Ending
     # this read here hands the pooled connection back in between, so a request waiting for its
     # next thread never holds a connection that the busy threads are waiting for. (Under load
