@@ -99,3 +99,10 @@ def test_a_change_to_a_board_nobody_here_has_open_reads_nothing(db: Session, eng
     assert citizen.id is not None
     board_changed(session=db, citizen_id=citizen.id, kind="agreement")
     assert cache_for(engine).fresh(citizen.id, 0) is None
+
+
+def test_every_kind_of_change_says_both_what_to_reread_and_what_to_redraw() -> None:
+    from app.services.board import KIND_REGIONS
+    from app.services.board_data import KIND_PARTS
+
+    assert set(KIND_PARTS) == set(KIND_REGIONS) - {"presence"}
