@@ -109,10 +109,15 @@ def _meetings_and_outcomes(session: Session, cid: int, by: int, n: int) -> None:
     session.add(Meeting(citizen_id=cid, at=_morning(-(12 + n * 5)), created_by_id=by))
     if n != 1:
         session.add(Meeting(citizen_id=cid, at=_morning(6 + n * 3), created_by_id=by))
+    hours = ((0, 4, 10), (0, 0, 0), (6, 12, 30))[n]
+    _three_months(session, cid, by, [(h, S.searching if h < 30 else S.ordinary_job) for h in hours])
+
+
+def _three_months(session: Session, cid: int, by: int, months: list[tuple[int, OutcomeStatus]]) -> None:
+    """Wage hours and status for the last three months, oldest first."""
     this_month = date.today().replace(day=1)
-    for back, hours in enumerate(((0, 4, 10), (0, 0, 0), (6, 12, 30))[n]):
+    for back, (hours, status) in enumerate(months):
         month = (this_month - timedelta(days=31 * (2 - back))).replace(day=1)
-        status = OutcomeStatus.searching if hours < 30 else OutcomeStatus.ordinary_job
         session.add(Outcome(citizen_id=cid, month=month, wage_hours=hours, status=status, recorded_by_id=by))
 
 
@@ -157,7 +162,6 @@ def _colleagues_caseload(session: Session) -> None:
     colleagues = [User(name=name, role=Role.consultant) for name in COLLEAGUES]
     session.add_all(colleagues)
     session.flush()
-    this_month = date.today().replace(day=1)
     for n, (name, hours, status, kind, ratings) in enumerate(COLLEAGUES_CITIZENS):
         colleague = colleagues[n % len(colleagues)].id
         citizen = User(name=name, role=Role.citizen)
@@ -166,18 +170,9 @@ def _colleagues_caseload(session: Session) -> None:
         assert citizen.id is not None and colleague is not None
         session.add(CaseloadLink(consultant_id=colleague, citizen_id=citizen.id))
         session.add(Board(citizen_id=citizen.id))
-        for back, month_hours in enumerate(hours):
-            month = (this_month - timedelta(days=31 * (2 - back))).replace(day=1)
-            latest = back == len(hours) - 1
-            session.add(
-                Outcome(
-                    citizen_id=citizen.id,
-                    month=month,
-                    wage_hours=month_hours,
-                    status=status if latest else OutcomeStatus.searching,
-                    recorded_by_id=colleague,
-                )
-            )
+        # Searching until the latest month, which has the status the table gives.
+        statuses = [S.searching] * (len(hours) - 1) + [status]
+        _three_months(session, citizen.id, colleague, list(zip(hours, statuses, strict=True)))
         history = [(14 * (len(ratings) - i), value, "") for i, value in enumerate(ratings)]
         _intervention(session, citizen.id, colleague, kind, "Jobcenter Nord", history)
 

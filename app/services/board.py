@@ -4,6 +4,7 @@ Every change to anything the board shows goes through `board_changed`, which rai
 version and publishes the change to every open view, in every process."""
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -97,17 +98,14 @@ def board_changed(
     if hub is not None:
         hub.before_commit(session, event)
     session.commit()
-    if not isinstance(bind, Engine):
-        if hub is not None:
-            hub.after_commit(event)
-        return version
     # The writer's own answer and every view here need the new read: it is made once, now, and
     # whoever the event wakes meanwhile waits for it rather than reading the board again.
-    cache = cache_for(bind)
-    with cache.reading(citizen_id):
+    cache = cache_for(bind) if isinstance(bind, Engine) else None
+    with cache.reading(citizen_id) if cache is not None else nullcontext():
         if hub is not None:
             hub.after_commit(event)
-        cache.advance(citizen_id=citizen_id, version=version, kind=kind, connection=session.connection())
+        if cache is not None:
+            cache.advance(citizen_id=citizen_id, version=version, kind=kind, connection=session.connection())
     return version
 
 
