@@ -11,6 +11,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session, create_engine
 
+# Listens to every session from now on, so the row caches drop what a commit changes.
+import app.services.invalidation  # noqa: F401  isort: skip
+
 
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)

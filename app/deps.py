@@ -1,20 +1,24 @@
 """Dependencies every route shares, as Annotated aliases: the database session, the settings,
 the current user and their language, and the per-request renderer.
 
-Those that never wait for the database are `async def`: FastAPI runs a plain `def` dependency
-on a trip of its own to the thread pool, and a request pays for every trip."""
+They are all `async def`: FastAPI runs a plain `def` dependency on a trip of its own to the
+thread pool, and a request pays for every trip. The one that may need the database (who is
+signed in) asks the process's cache first and goes to a thread only when it must."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.i18n import Translator, negotiate, normalise, translator
+from app.memo import Missing
 from app.models import Role, User
-from app.services import auth
+from app.services import audit, auth
 from app.services.access import NotVisible
+from app.services.row_cache import caches_for
 from app.services.security import same
 from app.web import Web
 
@@ -39,19 +43,44 @@ async def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """The request's session. Making one touches no database: a route that finds everything in
+    the process's caches never takes a connection, and never a trip to a thread to give it back."""
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        if session.info.get(audit.PENDING) is not None or session.in_transaction():
+            await run_in_threadpool(_finish, session)
+        else:
+            session.close()
+
+
+def _finish(session: Session) -> None:
+    try:
+        audit.settle(session)
+    finally:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
-def get_optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+async def get_optional_user(request: Request) -> User | None:
+    """The signed-in user: from the process's copy when it has one, else from the database."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    return auth.user_for_token(session=session, settings=settings, token=token)
+    app: FastAPI = request.app
+    found = auth.signed_in(caches=caches_for(app.state.engine), settings=app.state.settings, token=token)
+    if not isinstance(found, Missing):
+        return found
+    return await run_in_threadpool(_user_from_database, app, token)
+
+
+def _user_from_database(app: FastAPI, token: str) -> User | None:
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        return auth.user_for_token(session=session, settings=app.state.settings, token=token)
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]

@@ -13,7 +13,7 @@ import logging
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -124,6 +124,9 @@ class Hub(ABC):
         self._history: OrderedDict[str, deque[Event]] = OrderedDict()
         self._lock = threading.Lock()
         self.closed = asyncio.Event()
+        # Told which cached rows other processes changed (None: any, after a gap in delivery);
+        # the app points it at its row caches (app.services.row_cache).
+        self.on_invalidation: Callable[[dict[str, set[Any] | None] | None], None] | None = None
 
     # -- life cycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -145,6 +148,11 @@ class Hub(ABC):
     @abstractmethod
     def after_commit(self, event: Event) -> None:
         """Called once that transaction has committed. Safe to call from any thread."""
+
+    def share_invalidation(self, session: Session, changes: dict[str, set[Any] | None]) -> None:
+        """Called inside a transaction that changes cached rows: tell the other processes, when
+        there are any (this process drops its own copies when the transaction commits)."""
+        return None
 
     # -- subscribing ------------------------------------------------------------------------
     def subscribe(self, channel: str, viewer: Viewer | None = None) -> Subscription:
@@ -228,6 +236,8 @@ class Hub(ABC):
         """After a gap in delivery (a lost database connection) replay could be incomplete."""
         with self._lock:
             self._history.clear()
+        if self.on_invalidation is not None:
+            self.on_invalidation(None)
         for subscribers in self._subscribers.values():
             for subscription in subscribers:
                 subscription.behind = True

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from app.config import Settings
 from app.hub import Hub, make_hub, register, unregister
+from app.services.row_cache import caches_for
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -21,6 +22,7 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 async def running_hub(app: FastAPI, settings: Settings, engine: Engine) -> AsyncIterator[Hub]:
     """Puts the hub on `app.state.hub` and registers it for `board_changed` while the app runs."""
     hub = make_hub(settings, engine)
+    hub.on_invalidation = caches_for(engine).apply
     await hub.start()
     app.state.hub = hub
     register(engine, hub)

@@ -53,8 +53,11 @@ def board_page(
 ) -> Response:
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
-    previous = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id)
-    view = BoardView(data=current_board(session=session, citizen=citizen), viewer=user, seen_at=previous)
+    data = current_board(session=session, citizen=citizen)
+    previous = mark_seen(
+        session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
+    )
+    view = BoardView(data=data, viewer=user, seen_at=previous)
     record = (
         agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
         if undo.isdigit()

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from app.deps import LANG_COOKIE, OptionalUser, SessionDep
 from app.i18n import normalise
+from app.models import User
 from app.web import safe_next, see_other
 
 router = APIRouter(tags=["language"])
@@ -24,8 +25,11 @@ def switch_language(
     if chosen is None:
         return response
     if user is not None:
-        user.locale = chosen
-        session.add(user)
-        session.commit()
+        # The signed-in user is a shared, read-only copy: change the row itself.
+        row = session.get(User, user.id)
+        if row is not None:
+            row.locale = chosen
+            session.add(row)
+            session.commit()
     response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax", path="/")
     return response

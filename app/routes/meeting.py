@@ -26,8 +26,11 @@ def meeting_page(
     if not may_change(user):
         raise NotVisible(citizen_id)
     assert user.id is not None
-    previous = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id)
-    view = BoardView(data=current_board(session=session, citizen=citizen), viewer=user, seen_at=previous)
+    data = current_board(session=session, citizen=citizen)
+    previous = mark_seen(
+        session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
+    )
+    view = BoardView(data=data, viewer=user, seen_at=previous)
     base = settings.public_url.rstrip("/") or str(web.request.base_url).rstrip("/")
     board_url = f"{base}/citizens/{citizen_id}/board"
     agenda = agenda_for(session=session, citizen_id=citizen_id)

@@ -2,8 +2,10 @@
 
 from sqlmodel import Session, select
 
+from app.memo import Missing
 from app.models import CaseloadLink, NetworkLink, Role, User
 from app.services import audit
+from app.services.row_cache import reader, session_caches
 
 
 class NotVisible(Exception):
@@ -15,13 +17,45 @@ def can_see_citizen(*, session: Session, user: User, citizen_id: int) -> bool:
     if user.role == Role.citizen:
         return user.id == citizen_id
     if user.role == Role.consultant:
-        link = session.exec(
-            select(CaseloadLink).where(
-                CaseloadLink.consultant_id == user.id, CaseloadLink.citizen_id == citizen_id
-            )
-        ).first()
-        return link is not None
+        return _linked(session, user, citizen_id)
     return False
+
+
+def _linked(session: Session, user: User, citizen_id: int) -> bool:
+    """In the consultant's caseload, or in the citizen's network (from the process's copy)."""
+    assert user.id is not None
+    caches = session_caches(session)
+    key = (user.id, str(user.role), citizen_id)
+    found = caches.access.get(key)
+    if not isinstance(found, Missing):
+        return found
+    generation = caches.access.generation
+    if user.role == Role.consultant:
+        query = select(CaseloadLink.citizen_id).where(
+            CaseloadLink.consultant_id == user.id, CaseloadLink.citizen_id == citizen_id
+        )
+    else:
+        query = select(NetworkLink.citizen_id).where(
+            NetworkLink.member_id == user.id, NetworkLink.citizen_id == citizen_id
+        )
+    linked = session.exec(query).first() is not None
+    caches.access.put(key, linked, generation)
+    return linked
+
+
+def citizen_row(*, session: Session, citizen_id: int) -> User | None:
+    """The citizen's user row: the process's shared, read-only copy."""
+    caches = session_caches(session)
+    found = caches.users.get(citizen_id)
+    if not isinstance(found, Missing):
+        return found if found.role == Role.citizen else None
+    generation = caches.users.generation
+    with reader(session) as own:
+        user = own.get(User, citizen_id)
+    if user is None:
+        return None
+    caches.share_user(user, generation)
+    return user if user.role == Role.citizen else None
 
 
 def visible_citizen(*, session: Session, user: User, citizen_id: int) -> User:
@@ -29,11 +63,15 @@ def visible_citizen(*, session: Session, user: User, citizen_id: int) -> User:
     someone other than the citizen is written to the audit trail the citizen can read."""
     if not can_see_citizen(session=session, user=user, citizen_id=citizen_id):
         raise NotVisible(citizen_id)
-    citizen = session.get(User, citizen_id)
-    if citizen is None or citizen.role != Role.citizen:
+    return _let_in(session, user, citizen_id)
+
+
+def _let_in(session: Session, user: User, citizen_id: int) -> User:
+    citizen = citizen_row(session=session, citizen_id=citizen_id)
+    if citizen is None:
         raise NotVisible(citizen_id)
     if user.id != citizen_id:
-        audit.record(session=session, actor=user, citizen_id=citizen_id)
+        audit.record_access(session=session, actor=user, citizen_id=citizen_id)
     return citizen
 
 
@@ -41,14 +79,10 @@ def visible_board(*, session: Session, user: User, citizen_id: int) -> User:
     """The citizen whose board `user` may open: as `visible_citizen`, and also for a member of
     the citizen's network, who may open the board (read-only, shared cards only) and nothing
     else of the citizen's. Every other citizen route keeps using `visible_citizen`."""
-    if user.role == Role.network and user.id is not None:
-        if session.get(NetworkLink, (citizen_id, user.id)) is None:
+    if user.role == Role.network:
+        if not _linked(session, user, citizen_id):
             raise NotVisible(citizen_id)
-        citizen = session.get(User, citizen_id)
-        if citizen is None or citizen.role != Role.citizen:
-            raise NotVisible(citizen_id)
-        audit.record(session=session, actor=user, citizen_id=citizen_id)
-        return citizen
+        return _let_in(session, user, citizen_id)
     return visible_citizen(session=session, user=user, citizen_id=citizen_id)
 
 

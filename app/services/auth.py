@@ -6,9 +6,13 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from app.config import Settings
+from app.memo import MISSING, Missing
 from app.models import AuthSession, LoginThrottle, Role, User
 from app.models.base import utcnow
+from app.services.row_cache import RowCaches, SessionRecord, reader, session_caches
 from app.services.security import digest, new_token, normalise_code, verify_secret
+
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 class LoginLocked(Exception):
@@ -86,32 +90,67 @@ def start_session(*, session: Session, settings: Settings, user: User) -> Signed
 
 
 def user_for_token(*, session: Session, settings: Settings, token: str) -> User | None:
-    # One query for both: every request asks this first.
-    found = session.exec(
-        select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
-        .where(AuthSession.token_digest == digest(token))
-    ).first()
-    if found is None:
+    """The user a session token belongs to, while the session lasts. Every request asks this
+    first: the answer usually comes from the process's copy (`signed_in`), else one query."""
+    caches = session_caches(session)
+    found = signed_in(caches=caches, settings=settings, token=token)
+    if not isinstance(found, Missing):
+        return found
+    key = digest(token)
+    generation = caches.sessions.generation, caches.users.generation
+    with reader(session) as own:
+        row = own.exec(
+            select(AuthSession, User)
+            .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+            .where(AuthSession.token_digest == key)
+        ).first()
+    if row is None:
         return None
-    record, user = found
+    record, user = row
     now = utcnow()
-    idle_limit = record.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
-    if record.expires_at <= now or idle_limit <= now:
-        session.delete(record)
-        session.commit()
+    if not _lasts(settings, record.expires_at, record.last_seen_at, now):
+        own_record = session.get(AuthSession, key)
+        if own_record is not None:
+            session.delete(own_record)
+            session.commit()
         return None
-    # Touch at most once a minute: a board streaming to many viewers must not write per request.
-    if now - record.last_seen_at > timedelta(minutes=1):
+    if _needs_touch(record.last_seen_at, now):
+        _touch(session, key, now)
+        return user
+    assert user.id is not None
+    caches.sessions.put(key, SessionRecord(user.id, record.expires_at, record.last_seen_at), generation[0])
+    return caches.share_user(user, generation[1])
+
+
+def signed_in(*, caches: RowCaches, settings: Settings, token: str) -> User | Missing:
+    """From the process's copies alone: the user, or MISSING when only the database can tell
+    (no copy, the session has ended, or it is due to be marked as used)."""
+    record = caches.sessions.get(digest(token))
+    if isinstance(record, Missing):
+        return MISSING
+    now = utcnow()
+    if not _lasts(settings, record.expires_at, record.last_seen_at, now) or _needs_touch(
+        record.last_seen_at, now
+    ):
+        return MISSING
+    return caches.users.get(record.user_id)
+
+
+def _lasts(settings: Settings, expires_at: datetime, last_seen_at: datetime, now: datetime) -> bool:
+    return expires_at > now and last_seen_at + timedelta(minutes=settings.session_idle_minutes) > now
+
+
+def _needs_touch(last_seen_at: datetime, now: datetime) -> bool:
+    # At most once a minute: a board streaming to many viewers must not write per request.
+    return now - last_seen_at > TOUCH_EVERY
+
+
+def _touch(session: Session, key: str, now: datetime) -> None:
+    record = session.get(AuthSession, key)
+    if record is not None:
         record.last_seen_at = now
         session.add(record)
         session.commit()
-    # FastAPI runs each of a route's sync dependencies on its own trip to the thread pool. Ending
-    # this read here hands the pooled connection back in between, so a request waiting for its
-    # next thread never holds a connection that the busy threads are waiting for. (Under load
-    # that wait was circular: every thread and every connection stuck until the pool timed out.)
-    session.commit()
-    return user
 
 
 def end_session(*, session: Session, token: str) -> None:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Engine, update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.hub import Event, Hub, board_channel, hub_for
+from app.memo import Missing
 from app.models import (
     Agreement,
     AgreementStatus,
@@ -23,6 +24,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.services.board_cache import cache_for
 from app.services.board_data import BoardData
+from app.services.row_cache import Seen, session_caches
 
 COLUMNS = (AgreementStatus.todo, AgreementStatus.doing, AgreementStatus.done)
 
@@ -105,7 +107,13 @@ def board_changed(
         if hub is not None:
             hub.after_commit(event)
         if cache is not None:
-            cache.advance(citizen_id=citizen_id, version=version, kind=kind, connection=session.connection())
+            cache.advance(
+                citizen_id=citizen_id,
+                version=version,
+                kind=kind,
+                connection=session.connection(),
+                changed_at=now,
+            )
     return version
 
 
@@ -201,14 +209,23 @@ class BoardView:
 
 
 def last_look(*, session: Session, viewer_id: int, citizen_id: int) -> datetime | None:
-    """When the viewer looked before the page they have open now (None: never)."""
-    row = session.get(BoardSeen, (viewer_id, citizen_id))
-    return row.previous_seen_at if row else None
+    """What the page the viewer has open marks as new against (None: never looked before)."""
+    seen = _seen(session, viewer_id, citizen_id)
+    return seen.previous_seen_at if seen else None
 
 
-def mark_seen(*, session: Session, viewer_id: int, citizen_id: int) -> datetime | None:
+def mark_seen(
+    *, session: Session, viewer_id: int, citizen_id: int, changed_at: datetime | None
+) -> datetime | None:
     """Records that the viewer opens the board now; returns when they looked before. A first
-    look marks nothing as new: everything is."""
+    look marks nothing as new: everything is.
+
+    When the board has not changed since the look before the last one, moving both looks on
+    would mark the same cards (none changed in between), so nothing is written: a board
+    reloaded or reopened again and again costs no write."""
+    seen = _seen(session, viewer_id, citizen_id)
+    if seen and seen.previous_seen_at and changed_at and changed_at <= seen.previous_seen_at:
+        return seen.previous_seen_at
     row = session.get(BoardSeen, (viewer_id, citizen_id))
     now = utcnow()
     if row is None:
@@ -218,3 +235,19 @@ def mark_seen(*, session: Session, viewer_id: int, citizen_id: int) -> datetime 
     session.add(row)
     session.commit()
     return row.previous_seen_at
+
+
+def _seen(session: Session, viewer_id: int, citizen_id: int) -> Seen | None:
+    caches = session_caches(session)
+    found = caches.seen.get((viewer_id, citizen_id))
+    if not isinstance(found, Missing):
+        return found
+    generation = caches.seen.generation
+    row = session.exec(
+        select(BoardSeen.seen_at, BoardSeen.previous_seen_at).where(
+            BoardSeen.user_id == viewer_id, BoardSeen.citizen_id == citizen_id
+        )
+    ).first()
+    seen = Seen(seen_at=row[0], previous_seen_at=row[1]) if row else None
+    caches.seen.put((viewer_id, citizen_id), seen, generation)
+    return seen

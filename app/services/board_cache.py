@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine
@@ -40,6 +41,7 @@ class BoardCache:
         *,
         since: int | None = None,
         kinds: Iterable[str] = (),
+        changed_at: datetime | None = None,
     ) -> BoardData:
         """The board at version `at_least` or newer. Safe from any thread; blocks while it reads.
 
@@ -59,7 +61,9 @@ class BoardCache:
             data = None
             if cached is not None and since is not None and cached.version == since:
                 with Session(bind=connection or self.engine, expire_on_commit=False) as session:
-                    data = reread(session=session, data=cached, version=at_least, kinds=kinds)
+                    data = reread(
+                        session=session, data=cached, version=at_least, kinds=kinds, changed_at=changed_at
+                    )
             return self._store(data or self._read(citizen_id, connection))
 
     @contextmanager
@@ -71,11 +75,13 @@ class BoardCache:
         with lock:
             yield
 
-    def advance(self, *, citizen_id: int, version: int, kind: str, connection: Connection) -> None:
+    def advance(
+        self, *, citizen_id: int, version: int, kind: str, connection: Connection, changed_at: datetime
+    ) -> None:
         """Right after the change that made `version` committed, under `reading`. A board
         nobody here has open is left to be read when someone asks for it."""
         if self.fresh(citizen_id, 0) is not None:
-            self.get(citizen_id, version, connection, since=version - 1, kinds=(kind,))
+            self.get(citizen_id, version, connection, since=version - 1, kinds=(kind,), changed_at=changed_at)
 
     def _read(self, citizen_id: int, connection: Connection | None) -> BoardData:
         with Session(bind=connection or self.engine, expire_on_commit=False) as session:

@@ -8,6 +8,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_
@@ -42,8 +43,13 @@ KIND_PARTS: dict[str, frozenset[str]] = {
 
 
 def board_version(*, session: Session, citizen_id: int) -> int:
-    board = session.exec(select(Board.version).where(Board.citizen_id == citizen_id)).first()
-    return board or 0
+    return board_stamp(session=session, citizen_id=citizen_id)[0]
+
+
+def board_stamp(*, session: Session, citizen_id: int) -> tuple[int, datetime | None]:
+    """The board's version and when it last changed (0 and None: never)."""
+    row = session.exec(select(Board.version, Board.updated_at).where(Board.citizen_id == citizen_id)).first()
+    return (row[0], row[1]) if row else (0, None)
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,8 @@ class BoardData:
     people: dict[int, User] = field(default_factory=dict)
     # Interventions with the citizen's meaningfulness ratings, oldest first.
     interventions: list[InterventionView] = field(default_factory=list)
+    # When the board last changed, at this version or later (None: not known, or never).
+    changed_at: datetime | None = None
 
     @property
     def goal_titles(self) -> dict[int, str]:
@@ -68,13 +76,23 @@ class BoardData:
 def load_board(*, session: Session, citizen: User) -> BoardData:
     # The version is read first: what follows is at least that new, never older.
     assert citizen.id is not None
-    version = board_version(session=session, citizen_id=citizen.id)
-    return BoardData(citizen=citizen, version=version, **_read(session, citizen.id, PARTS))
+    version, changed_at = board_stamp(session=session, citizen_id=citizen.id)
+    return BoardData(
+        citizen=citizen, version=version, changed_at=changed_at, **_read(session, citizen.id, PARTS)
+    )
 
 
-def reread(*, session: Session, data: BoardData, version: int, kinds: Iterable[str]) -> BoardData | None:
+def reread(
+    *,
+    session: Session,
+    data: BoardData,
+    version: int,
+    kinds: Iterable[str],
+    changed_at: datetime | None = None,
+) -> BoardData | None:
     """`data` after changes of these `kinds`, as `version`: only the parts they can alter are
-    read again. None when one of them could alter anything (then read the whole board)."""
+    read again. None when one of them could alter anything (then read the whole board).
+    `changed_at`: when the change was made, if the caller knows."""
     parts: set[str] = set()
     for kind in kinds:
         if kind not in KIND_PARTS:
@@ -82,7 +100,12 @@ def reread(*, session: Session, data: BoardData, version: int, kinds: Iterable[s
         parts |= KIND_PARTS[kind]
     if not parts or data.citizen.id is None:
         return None
-    return dataclasses.replace(data, version=version, **_read(session, data.citizen.id, frozenset(parts)))
+    if changed_at is None:
+        # Read now, it may belong to a later version: at worst a later time, never an earlier one.
+        changed_at = board_stamp(session=session, citizen_id=data.citizen.id)[1]
+    return dataclasses.replace(
+        data, version=version, changed_at=changed_at, **_read(session, data.citizen.id, frozenset(parts))
+    )
 
 
 def _read(session: Session, cid: int, parts: frozenset[str]) -> dict[str, Any]:

@@ -69,6 +69,8 @@ def issue(
     *, session: Session, kind: InvitationKind, citizen_id: int, invited: User, created_by: User
 ) -> Issued:
     """A fresh link and personal code for `invited`. Older unused links for them stop working."""
+    # `invited` may be a shared, read-only copy (app.services.row_cache): change the row itself.
+    invited = session.get(User, invited.id) or invited
     assert invited.id is not None
     session.exec(
         delete(Invitation).where(

@@ -1,0 +1,76 @@
+"""A small process-local map with a size bound, an age limit, and a generation counter that
+makes filling it safe against changes committed meanwhile.
+
+The pattern every user follows: read `generation`, then read the database, then `put` with that
+generation. A change drops its keys (and raises the generation) only after it has committed, so
+a read that could have seen the world before the change is either dropped with the key or
+refused by `put`."""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = Missing()
+
+
+class Memo(Generic[K, V]):
+    def __init__(self, *, size: int, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.size = size
+        self.seconds = seconds
+        self.clock = clock
+        self.generation = 0
+        self._items: OrderedDict[K, tuple[float, V]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | Missing:
+        """The value, or MISSING when there is none or it is older than the age limit."""
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return MISSING
+            if item[0] < self.clock():
+                del self._items[key]
+                return MISSING
+            return item[1]
+
+    def put(self, key: K, value: V, generation: int) -> bool:
+        """Keeps `value` if nothing was dropped since `generation` was read; says whether it did."""
+        with self._lock:
+            if generation != self.generation:
+                return False
+            self._items[key] = (self.clock() + self.seconds, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+            return True
+
+    def drop(self, keys: Iterable[K]) -> None:
+        with self._lock:
+            self.generation += 1
+            for key in keys:
+                self._items.pop(key, None)
+
+    def drop_where(self, test: Callable[[K], bool]) -> None:
+        with self._lock:
+            self.generation += 1
+            for key in [k for k in self._items if test(k)]:
+                del self._items[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.generation += 1
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -1,0 +1,48 @@
+"""The small process-local map behind every cache: size, age, and refusing stale fills."""
+
+from app.memo import MISSING, Memo
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_value_is_kept_until_it_is_too_old() -> None:
+    clock = Clock()
+    memo: Memo[str, int] = Memo(size=10, seconds=60, clock=clock)
+    assert memo.put("a", 1, memo.generation)
+    clock.now = 59.9
+    assert memo.get("a") == 1
+    clock.now = 60.1
+    assert memo.get("a") is MISSING
+
+
+def test_the_least_recently_stored_goes_first_when_full() -> None:
+    memo: Memo[int, int] = Memo(size=3, seconds=60)
+    for n in range(5):
+        memo.put(n, n, memo.generation)
+    assert [memo.get(n) for n in range(5)] == [MISSING, MISSING, 2, 3, 4]
+
+
+def test_a_read_made_before_a_change_is_not_stored_after_it() -> None:
+    memo: Memo[str, str] = Memo(size=10, seconds=60)
+    generation = memo.generation  # a reader starts reading the row ...
+    memo.drop(["a"])  # ... a change to the row commits meanwhile ...
+    assert not memo.put("a", "old", generation)  # ... so what the reader saw is refused
+    assert memo.get("a") is MISSING
+    assert memo.put("a", "new", memo.generation)
+    assert memo.get("a") == "new"
+
+
+def test_dropping_and_clearing() -> None:
+    memo: Memo[tuple[int, int], bool] = Memo(size=10, seconds=60)
+    for key in ((1, 1), (1, 2), (2, 1)):
+        memo.put(key, True, memo.generation)
+    memo.drop_where(lambda key: key[0] == 1)
+    assert memo.get((1, 1)) is MISSING and memo.get((2, 1)) is True
+    memo.clear()
+    assert len(memo) == 0
