@@ -115,6 +115,22 @@ def warm_up(engine: Engine) -> None:
         connection.exec_driver_sql("SELECT 1")
 
 
+class NeedsDatabase(Exception):
+    """A `CacheOnlySession` was asked to talk to the database."""
+
+
+class CacheOnlySession(Session):
+    """A session for work that runs on the event loop as long as the process's caches answer:
+    its first statement raises NeedsDatabase instead of waiting for the database there."""
+
+    def _connection_for_bind(self, engine: Any, execution_options: Any = None, **kw: Any) -> Any:
+        raise NeedsDatabase()
+
+    def flush(self, objects: Any = None) -> None:
+        if self.new or self.dirty or self.deleted:
+            raise NeedsDatabase()
+
+
 def session_scope(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session

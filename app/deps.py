@@ -5,14 +5,16 @@ They are all `async def`: FastAPI runs a plain `def` dependency on a trip of its
 thread pool, and a request pays for every trip. The one that may need the database (who is
 signed in) asks the process's cache first and goes to a thread only when it must."""
 
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
+from app.db import CacheOnlySession, NeedsDatabase
 from app.i18n import Translator, negotiate, normalise, translator
 from app.memo import Missing
 from app.models import Role, User
@@ -64,6 +66,30 @@ def _finish(session: Session) -> None:
 
 
 SessionDep = Annotated[Session, Depends(get_db)]
+
+T = TypeVar("T")
+
+
+async def cached_first(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Runs `work` right here on the event loop, with a session that may not touch the
+    database; if it needs to, runs it again from the start in a worker thread with a real one.
+    So a request the process's caches can answer waits for no thread and no connection.
+    `work` must do nothing it cannot do twice before its first statement (reading caches and
+    rendering are fine)."""
+    with CacheOnlySession(engine, expire_on_commit=False) as session:
+        try:
+            return work(session)
+        except NeedsDatabase:
+            pass
+    return await run_in_threadpool(_with_session, engine, work)
+
+
+def _with_session(engine: Engine, work: Callable[[Session], T]) -> T:
+    session = Session(engine, expire_on_commit=False)
+    try:
+        return work(session)
+    finally:
+        _finish(session)
 
 
 async def get_optional_user(request: Request) -> User | None:

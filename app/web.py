@@ -1,5 +1,7 @@
 """Per-request rendering: one place decides full page or fragment, and speaks the user's language."""
 
+import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -7,8 +9,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.i18n import Translator
+from app.memo import Memo, Missing
 from app.models import User
 from app.templating import render
+
+# Whole pages as rendered, for pages asked for again and again unchanged (a board reopened,
+# reloaded, restored from history). Bounded; an entry is only ever found by the exact same
+# inputs, so nothing stale is served (see `Web.page`'s `same_as`).
+PAGES: Memo[Hashable, str] = Memo(size=512, seconds=300)
 
 
 def wants_fragment(request: Request) -> bool:
@@ -39,14 +47,42 @@ class Web:
         }
 
     def page(
-        self, template: str, *, block: str | None = None, status_code: int = 200, **context: Any
+        self,
+        template: str,
+        *,
+        block: str | None = None,
+        status_code: int = 200,
+        same_as: Hashable = None,
+        **context: Any,
     ) -> HTMLResponse:
-        """The whole page, or only `block` of it when htmx asked for a fragment."""
+        """The whole page, or only `block` of it when htmx asked for a fragment.
+
+        `same_as`: a key that names everything in `context` that the page shows (say, a board
+        at a version, as one viewer sees it). A page rendered before from the same key, the same
+        template and block, and the same viewer, language, form token, address and minute (the
+        page may show the time) is served again instead of rendered."""
         chosen = block if block and wants_fragment(self.request) else None
-        html = render(template, self.context(**context), self.translator, block=chosen)
+        if same_as is None or self.extra:
+            html = render(template, self.context(**context), self.translator, block=chosen)
+        else:
+            key = (same_as, template, chosen, self._identity(), int(time.time() // 60))
+            found = PAGES.get(key)
+            if isinstance(found, Missing):
+                generation = PAGES.generation
+                found = render(template, self.context(**context), self.translator, block=chosen)
+                PAGES.put(key, found, generation)
+            html = found
+        return self.html(html, status_code=status_code)
+
+    def html(self, html: str, *, status_code: int = 200) -> HTMLResponse:
         response = HTMLResponse(html, status_code=status_code)
         response.headers["Vary"] = "HX-Request, Cookie, Accept-Language"
         return response
+
+    def _identity(self) -> Hashable:
+        user = self.user
+        person = (user.id, user.role, user.name, user.locale) if user else None
+        return (person, self.translator.locale, self.csrf_token, _relative_url(self.request))
 
     def gettext(self, message: str, **variables: Any) -> str:
         return self.translator.gettext(message, **variables)

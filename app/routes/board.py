@@ -3,17 +3,20 @@ htmx answers and for the live updates every other open view receives."""
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import escape
+from sqlmodel import Session
 
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
-from app.deps import CurrentUser, SessionDep, WebDep
+from app.deps import CurrentUser, WebDep, cached_first
 from app.hub import Event
 from app.i18n import Translator
+from app.models import User
 from app.services import agreements as agreement_service
 from app.services.access import visible_board
 from app.services.agreements import ACTOR_NAMES, STATUS_NAMES, UNDO_SECONDS, AgreementForm
@@ -48,9 +51,14 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("/citizens/{citizen_id}/board")
-def board_page(
-    citizen_id: int, web: WebDep, session: SessionDep, user: CurrentUser, undo: str = ""
-) -> Response:
+async def board_page(citizen_id: int, web: WebDep, user: CurrentUser, undo: str = "") -> Response:
+    """Served on the event loop when the process's caches know everything the page shows (a
+    board opened again at the same version); else in a worker thread, from the database."""
+    page = partial(_board_page, web=web, user=user, citizen_id=citizen_id, undo=undo)
+    return await cached_first(web.request.app.state.engine, page)
+
+
+def _board_page(session: Session, *, web: Web, user: User, citizen_id: int, undo: str) -> Response:
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
     data = current_board(session=session, citizen=citizen)
@@ -58,12 +66,12 @@ def board_page(
         session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
     )
     view = BoardView(data=data, viewer=user, seen_at=previous)
-    record = (
-        agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
-        if undo.isdigit()
-        else None
+    if undo.isdigit():
+        record = agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
+        return web.page(BOARD_TEMPLATE, **board_context(view, undo=record))
+    return web.page(
+        BOARD_TEMPLATE, same_as=("board", citizen_id, data.version, previous), **board_context(view)
     )
-    return web.page(BOARD_TEMPLATE, **board_context(view, undo=record))
 
 
 def render_update(
