@@ -10,20 +10,26 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from app.deps import CurrentUser, SessionDep, WebDep
-from app.models import Agreement, AgreementStatus, BoardUndo, User
+from app.models import Agreement, BoardUndo, User
 from app.routes.board import BOARD_TEMPLATE, board_context, update_response
 from app.services import agreements as service
 from app.services.access import NotVisible, visible_citizen
-from app.services.agreements import STATUS_NAMES, AgreementForm, EditConflict, NotTheCitizen, UndoGone
+from app.services.agreements import (
+    STATUS_NAMES,
+    AgreementForm,
+    EditConflict,
+    ImpossibleMove,
+    NotTheCitizen,
+    UndoGone,
+)
 from app.services.board import BoardView, last_look, may_change
 from app.services.board_cache import current_board
+from app.services.board_data import Card
 from app.web import Web, see_other, wants_fragment
 
 router = APIRouter(tags=["agreements"])
 
 Text = Annotated[str, Form()]
-# A position past the end of any column: the card goes last.
-END = 100_000
 
 
 def _citizen(session: Session, user: User, citizen_id: int) -> User:
@@ -52,7 +58,7 @@ def _changed(
     session: Session,
     citizen: User,
     user: User,
-    agreement: Agreement,
+    agreement: Agreement | Card,
     announcement: str,
     regions: set[str],
     undo: BoardUndo | None = None,
@@ -170,36 +176,34 @@ def move(
 ) -> Response:
     """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag)."""
     citizen = _citizen(session, user, citizen_id)
-    agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
-    target = _target(agreement, to, status, position)
-    if target is None:
+    try:
+        moved = service.move(
+            session=session,
+            citizen=citizen,
+            actor=user,
+            agreement_id=agreement_id,
+            to=to,
+            status=status,
+            position=position,
+        )
+    except ImpossibleMove:
         return _refused(web, session, citizen, user, web.gettext("That move is not possible. Try again."))
-    undo = service.move(
-        session=session,
-        citizen=citizen,
-        actor=user,
-        agreement=agreement,
-        status=target[0],
-        position=target[1],
-    )
-    column = web.gettext(STATUS_NAMES[agreement.status])
+    column = web.gettext(STATUS_NAMES[moved.card.status])
     message = web.gettext("Moved to %(column)s.", column=column)
-    if undo:
+    if moved.undo:
         message += " " + web.gettext("You can undo it.")
     # A dragged card stays under the finger; a button move keeps focus on the card.
     return _changed(
-        web, session, citizen, user, agreement, message, {"columns", "undo"}, undo, focus_card=via != "drag"
+        web,
+        session,
+        citizen,
+        user,
+        moved.card,
+        message,
+        {"columns", "undo"},
+        moved.undo,
+        focus_card=via != "drag",
     )
-
-
-def _target(agreement: Agreement, to: str, status: str, position: str) -> tuple[AgreementStatus, int] | None:
-    if to in ("up", "down"):
-        return AgreementStatus(agreement.status), max(0, agreement.position + (-1 if to == "up" else 1))
-    if to in STATUS_NAMES:
-        return AgreementStatus(to), END
-    if status in STATUS_NAMES and position.strip().isdigit():
-        return AgreementStatus(status), min(int(position), END)
-    return None
 
 
 @router.post("/citizens/{citizen_id}/agreements/{agreement_id}/delete")
@@ -306,7 +310,7 @@ def _agreement_page(
     web: Web,
     session: Session,
     view: BoardView,
-    agreement: Agreement,
+    agreement: Agreement | Card,
     form: AgreementForm,
     status_code: int = 200,
     conflict: bool = False,

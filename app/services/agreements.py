@@ -2,9 +2,11 @@
 agreed the wording changes only as a new version, kept in the history. Moves and deletes can be
 undone for a while, because the server keeps the state before them."""
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, delete, select
 
 from app.catalogue import N_
@@ -22,7 +24,8 @@ from app.models import (
 from app.models.agreement import WHAT_MAX, WHO_NAME_MAX
 from app.models.base import utcnow
 from app.services.access import NotVisible
-from app.services.board import board_changed
+from app.services.board import board_changed, claim_version, publish
+from app.services.board_data import BoardData, Card, read_cards
 
 STATUS_NAMES: dict[str, str] = {
     AgreementStatus.todo: N_("To do"),
@@ -71,7 +74,7 @@ class AgreementForm:
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, agreement: Agreement) -> "AgreementForm":
+    def of(cls, agreement: "Agreement | Card") -> "AgreementForm":
         return cls(
             what=agreement.what,
             who=agreement.who,
@@ -252,7 +255,7 @@ def edit(
     return True
 
 
-def history(*, session: Session, agreement: Agreement) -> list[AgreementRevision]:
+def history(*, session: Session, agreement: Agreement | Card) -> list[AgreementRevision]:
     """Earlier versions, newest first."""
     return list(
         session.exec(
@@ -263,19 +266,160 @@ def history(*, session: Session, agreement: Agreement) -> list[AgreementRevision
     )
 
 
+class ImpossibleMove(Exception):
+    """Neither a column, nor up or down, nor a place in a column."""
+
+
+@dataclass(frozen=True)
+class Moved:
+    card: Card
+    # How to take it back; None when the card was already there (nothing changed).
+    undo: BoardUndo | None
+
+
 def move(
-    *, session: Session, citizen: User, actor: User, agreement: Agreement, status: str, position: int
-) -> BoardUndo | None:
-    """Puts the card at `position` in the column for `status`; returns how to undo it."""
-    target = AgreementStatus(status)
-    before = (agreement.status, agreement.position)
-    _place(session, agreement, target, position)
-    if (agreement.status, agreement.position) == before:
-        return None
-    _touch(agreement, actor)
-    undo = _undo(session, citizen, actor, agreement, "move", before)
-    _changed(session, agreement, actor, "moved")
-    return undo
+    *,
+    session: Session,
+    citizen: User,
+    actor: User,
+    agreement_id: int,
+    to: str = "",
+    status: str = "",
+    position: str = "",
+) -> Moved:
+    """Moves a card: `to` a column (last in it), "up" or "down" in its column; or to `status`
+    at `position` (a drag). Both columns it touches are numbered 0, 1, 2, … again.
+
+    The board's most frequent change, so it is made in few statements: the new version first
+    (which holds the board's write lock, so the cards read next are what no one else is
+    changing), the cards, their new places, the undo record, one commit; and this process's copy
+    of the board is brought up to date from what was written, without reading it again."""
+    assert citizen.id is not None and actor.id is not None
+    claim = claim_version(session=session, citizen_id=citizen.id)
+    cards = read_cards(session, citizen.id)
+    card = next((c for c in cards if c.id == agreement_id), None)
+    if card is None:
+        session.rollback()
+        raise NotVisible(agreement_id)
+    target = move_target(card, to, status, position)
+    if target is None:
+        session.rollback()
+        raise ImpossibleMove(agreement_id)
+    places = _places(cards, card, *target)
+    if (card.status, card.position) == places[card.id]:
+        session.rollback()
+        return Moved(card=card, undo=None)
+    changed = {i: place for i, place in places.items() if place != _place_of(cards, i) or i == card.id}
+    connection = session.connection()
+    others = [{"card": i, "status": s, "position": p} for i, (s, p) in changed.items() if i != card.id]
+    if others:
+        connection.execute(PLACE_CARD, others)
+    after = places[card.id]
+    connection.execute(
+        MOVE_CARD, {"card": card.id, "status": after[0], "position": after[1], "at": claim.at, "by": actor.id}
+    )
+    undo = BoardUndo(
+        citizen_id=citizen.id,
+        user_id=actor.id,
+        agreement_id=card.id,
+        action="move",
+        before_status=card.status,
+        before_position=card.position,
+        after_status=after[0],
+        after_position=after[1],
+        created_at=claim.at,
+    )
+    undo.id = connection.execute(ADD_UNDO, _undo_row(undo)).scalar_one()
+    moved = dataclasses.replace(
+        card, status=after[0], position=after[1], updated_at=claim.at, updated_by_id=actor.id
+    )
+
+    def patch(data: BoardData) -> BoardData:
+        cards = [
+            moved
+            if c.id == moved.id
+            else dataclasses.replace(c, status=changed[c.id][0], position=changed[c.id][1])
+            if c.id in changed
+            else c
+            for c in data.agreements
+        ]
+        cards.sort(key=lambda c: (c.position, c.id))
+        people = data.people if actor.id in data.people else {**data.people, actor.id or 0: actor}
+        return dataclasses.replace(data, agreements=cards, people=people)
+
+    publish(
+        session=session,
+        change=claim,
+        kind="agreement",
+        action="moved",
+        item_id=card.id,
+        actor_id=actor.id,
+        patch=patch,
+    )
+    return Moved(card=moved, undo=undo)
+
+
+def _placed(card: Card, moved: Card, changed: dict[int, tuple[str, int]]) -> Card:
+    if card.id == moved.id:
+        return moved
+    if card.id in changed:
+        return dataclasses.replace(card, status=changed[card.id][0], position=changed[card.id][1])
+    return card
+
+
+def move_target(card: Card, to: str, status: str, position: str) -> tuple[str, int] | None:
+    """Where a move asks the card to go: (column, position), or None when that is no move."""
+    if to in ("up", "down"):
+        return card.status, max(0, card.position + (-1 if to == "up" else 1))
+    if to in STATUS_NAMES:
+        return to, END
+    if status in STATUS_NAMES and position.strip().isdigit():
+        return status, min(int(position), END)
+    return None
+
+
+def _places(cards: list[Card], card: Card, status: str, position: int) -> dict[int, tuple[str, int]]:
+    """(column, position) of every card in the columns the move touches, after it."""
+    column = [c for c in cards if c.status == status and c.id != card.id]
+    position = max(0, min(position, len(column)))
+    column.insert(position, card)
+    places = {c.id: (status, index) for index, c in enumerate(column)}
+    if card.status != status:
+        left = [c for c in cards if c.status == card.status and c.id != card.id]
+        places.update({c.id: (card.status, index) for index, c in enumerate(left)})
+    return places
+
+
+def _place_of(cards: list[Card], card_id: int) -> tuple[str, int]:
+    found = next(c for c in cards if c.id == card_id)
+    return found.status, found.position
+
+
+def _undo_row(undo: BoardUndo) -> dict[str, object]:
+    return {column: getattr(undo, column) for column in UNDO_COLUMNS}
+
+
+_agreements = Agreement.__table__  # type: ignore[attr-defined]
+_undos = BoardUndo.__table__  # type: ignore[attr-defined]
+# A position past the end of any column: the card goes last.
+END = 100_000
+PLACE_CARD = (
+    update(_agreements)
+    .where(_agreements.c.id == bindparam("card"))
+    .values(status=bindparam("status"), position=bindparam("position"))
+)
+MOVE_CARD = (
+    update(_agreements)
+    .where(_agreements.c.id == bindparam("card"))
+    .values(
+        status=bindparam("status"),
+        position=bindparam("position"),
+        updated_at=bindparam("at"),
+        updated_by_id=bindparam("by"),
+    )
+)
+UNDO_COLUMNS = [c.name for c in _undos.columns if c.name != "id"]
+ADD_UNDO = insert(_undos).returning(_undos.c.id)
 
 
 def remove(*, session: Session, citizen: User, actor: User, agreement: Agreement) -> BoardUndo:

@@ -3,18 +3,17 @@
 Every change to anything the board shows goes through `board_changed`, which raises the board's
 version and publishes the change to every open view, in every process."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col, select
 
 from app.hub import Event, Hub, board_channel, hub_for
 from app.memo import Missing
 from app.models import (
-    Agreement,
     AgreementStatus,
     Board,
     BoardSeen,
@@ -23,7 +22,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services.board_cache import cache_for
-from app.services.board_data import BoardData
+from app.services.board_data import BoardData, Card
 from app.services.row_cache import Seen, session_caches
 
 COLUMNS = (AgreementStatus.todo, AgreementStatus.doing, AgreementStatus.done)
@@ -63,35 +62,76 @@ def board_changed(
 ) -> int:
     """Raises the board's version by one, commits, publishes, and returns the new version.
 
-    Call it after committing any change to what the board shows. `kind` says what changed
-    ("agreement", "challenge", "goal", "reading", "strength"; the default "board" redraws
-    everything), `action` and `item_id` which item and how (used for the spoken announcement),
-    `actor_id` who did it (their own views then do not announce it back to them).
+    Call it after making any change to what the board shows (it commits the change with the
+    version). `kind` says what changed ("agreement", "challenge", "goal", "reading", "strength";
+    the default "board" redraws everything), `action` and `item_id` which item and how (used
+    for the spoken announcement), `actor_id` who did it (their own views then do not announce
+    it back to them).
 
     The hub is found through the session's engine (the app factory registers its hub against
     its engine), so callers never pass it; `hub=` is for tests. Routes run in a threadpool: the
     hub's `before_commit`/`after_commit` hand the event to the event loop thread-safely (the
     in-process hub) or NOTIFY inside this transaction (PostgreSQL delivers it on commit)."""
-    now = utcnow()
-    version = (
-        session.connection()
-        .execute(
-            update(Board)
-            .where(col(Board.citizen_id) == citizen_id)
-            .values(version=col(Board.version) + 1, updated_at=now)
-            .returning(col(Board.version))
-        )
-        .scalar_one_or_none()
+    change = claim_version(session=session, citizen_id=citizen_id)
+    publish(
+        session=session,
+        change=change,
+        kind=kind,
+        action=action,
+        item_id=item_id,
+        actor_id=actor_id,
+        hub=hub,
     )
+    return change.version
+
+
+@dataclass(frozen=True)
+class Claim:
+    citizen_id: int
+    version: int
+    at: datetime
+
+
+def claim_version(*, session: Session, citizen_id: int) -> Claim:
+    """Raises the board's version inside the session's transaction. Taken first, it also holds
+    the board's write lock (SQLite: the file's; PostgreSQL: the board row's) until the commit,
+    so a change that reads the board after it reads what no one else is changing."""
+    now = utcnow()
+    version = session.connection().execute(RAISE_VERSION, {"board": citizen_id, "now": now}).scalar()
     if version is None:
         session.add(Board(citizen_id=citizen_id, version=1, updated_at=now))
         session.flush()
         version = 1
+    return Claim(citizen_id=citizen_id, version=version, at=now)
+
+
+RAISE_VERSION = (
+    update(Board)
+    .where(col(Board.citizen_id) == bindparam("board"))
+    .values(version=col(Board.version) + 1, updated_at=bindparam("now"))
+    .returning(col(Board.version))
+)
+
+
+def publish(
+    *,
+    session: Session,
+    change: Claim,
+    kind: str,
+    action: str = "",
+    item_id: int | None = None,
+    actor_id: int | None = None,
+    hub: Hub | None = None,
+    patch: Callable[[BoardData], BoardData] | None = None,
+) -> None:
+    """Commits the change that claimed `change.version`, then tells every open view. `patch`:
+    the board before the change -> after it, when the caller knows exactly what it changed
+    (then this process's copy is brought up to date without reading it again)."""
     bind = session.get_bind()
     hub = hub or hub_for(bind)
     event = Event(
-        channel=board_channel(citizen_id),
-        version=version,
+        channel=board_channel(change.citizen_id),
+        version=change.version,
         kind=kind,
         action=action,
         item_id=item_id,
@@ -103,18 +143,18 @@ def board_changed(
     # The writer's own answer and every view here need the new read: it is made once, now, and
     # whoever the event wakes meanwhile waits for it rather than reading the board again.
     cache = cache_for(bind) if isinstance(bind, Engine) else None
-    with cache.reading(citizen_id) if cache is not None else nullcontext():
+    with cache.reading(change.citizen_id) if cache is not None else nullcontext():
         if hub is not None:
             hub.after_commit(event)
         if cache is not None:
             cache.advance(
-                citizen_id=citizen_id,
-                version=version,
+                citizen_id=change.citizen_id,
+                version=change.version,
                 kind=kind,
                 connection=session.connection(),
-                changed_at=now,
+                changed_at=change.at,
+                patch=patch,
             )
-    return version
 
 
 # -- who may see what --------------------------------------------------------------------------
@@ -125,7 +165,7 @@ def may_see_plan(viewer: User) -> bool:
     return viewer.role in (Role.citizen, Role.consultant)
 
 
-def may_see_agreement(viewer: User, agreement: Agreement) -> bool:
+def may_see_agreement(viewer: User, agreement: Card) -> bool:
     """A network member sees only the cards the citizen shared with the network; nobody else
     outside the two. (Access to the board itself is checked before, in app.services.access.)"""
     if viewer.role == Role.citizen:
@@ -171,23 +211,23 @@ class BoardView:
         return self.viewer.id == self.data.citizen.id
 
     @property
-    def agreements(self) -> list[Agreement]:
+    def agreements(self) -> list[Card]:
         return [a for a in self.data.agreements if may_see_agreement(self.viewer, a)]
 
-    def column(self, status: str) -> list[Agreement]:
+    def column(self, status: str) -> list[Card]:
         return [a for a in self.agreements if a.status == status]
 
-    def find(self, agreement_id: int | None) -> Agreement | None:
+    def find(self, agreement_id: int | None) -> Card | None:
         return next((a for a in self.agreements if a.id == agreement_id), None)
 
-    def overdue(self, agreement: Agreement) -> bool:
+    def overdue(self, agreement: Card) -> bool:
         return bool(
             agreement.due_on
             and agreement.due_on < self.today
             and agreement.status in (AgreementStatus.todo, AgreementStatus.doing)
         )
 
-    def marker(self, agreement: Agreement) -> str | None:
+    def marker(self, agreement: Card) -> str | None:
         """Says "new" or "changed" when someone else touched the card since this viewer looked."""
         if self.seen_at is None or agreement.updated_at <= self.seen_at:
             return None
@@ -195,7 +235,7 @@ class BoardView:
             return None
         return "new" if agreement.created_at > self.seen_at else "changed"
 
-    def waits_for_me(self, agreement: Agreement) -> bool:
+    def waits_for_me(self, agreement: Card) -> bool:
         if agreement.agreed:
             return False
         if self.viewer.role == Role.citizen:

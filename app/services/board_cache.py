@@ -9,10 +9,11 @@ higher version in the database and read for themselves.
 Entries are plain detached rows, read in a session of the cache's own, so no request's session
 can change them afterwards; everything that uses them only reads."""
 
+import dataclasses
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from weakref import WeakKeyDictionary
@@ -77,12 +78,26 @@ class BoardCache:
             yield
 
     def advance(
-        self, *, citizen_id: int, version: int, kind: str, connection: Connection, changed_at: datetime
+        self,
+        *,
+        citizen_id: int,
+        version: int,
+        kind: str,
+        connection: Connection,
+        changed_at: datetime,
+        patch: Callable[[BoardData], BoardData] | None = None,
     ) -> None:
-        """Right after the change that made `version` committed, under `reading`. A board
-        nobody here has open is left to be read when someone asks for it."""
-        if self.fresh(citizen_id, 0) is not None:
-            self.get(citizen_id, version, connection, since=version - 1, kinds=(kind,), changed_at=changed_at)
+        """Right after the change that made `version` committed, under `reading`. With `patch`
+        (the board before the change -> after it) a copy at the version before is updated in
+        memory; else what the kind of change can alter is read again. A board nobody here has
+        open is left to be read when someone asks for it."""
+        cached = self.fresh(citizen_id, 0)
+        if cached is None:
+            return
+        if patch is not None and cached.version == version - 1:
+            self._store(dataclasses.replace(patch(cached), version=version, changed_at=changed_at))
+            return
+        self.get(citizen_id, version, connection, since=version - 1, kinds=(kind,), changed_at=changed_at)
 
     def _read(self, citizen_id: int, connection: Connection | None) -> BoardData:
         with Session(bind=connection or self.engine, expire_on_commit=False) as session:

@@ -106,3 +106,48 @@ def test_every_kind_of_change_says_both_what_to_reread_and_what_to_redraw() -> N
     from app.services.board_data import KIND_PARTS
 
     assert set(KIND_PARTS) == set(KIND_REGIONS) - {"presence"}
+
+
+def test_after_moves_the_copy_brought_up_to_date_in_memory_is_the_board_as_stored(
+    db: Session, engine: Engine
+) -> None:
+    """A move updates this process's copy from what it wrote instead of reading it again: the
+    copy must then be exactly what a fresh read of the database gives, after every kind of move."""
+    from app.services import agreements
+
+    staff = factories.consultant(db, email="k@example.dk")
+    citizen = factories.citizen(db, staff, code="LISE")
+    cards = [factories.agreement(db, citizen, what=f"Kort {n}") for n in range(4)]
+    assert citizen.id is not None
+    current_board(session=db, citizen=citizen)  # the copy exists, so moves bring it up to date
+    moves = [
+        (cards[0].id, {"to": "doing"}),
+        (cards[2].id, {"to": "doing"}),
+        (cards[2].id, {"to": "up"}),
+        (cards[3].id, {"to": "up"}),
+        (cards[3].id, {"to": "down"}),
+        (cards[1].id, {"status": "doing", "position": "1"}),
+        (cards[0].id, {"to": "done"}),
+        (cards[1].id, {"to": "todo"}),
+    ]
+    for number, (card_id, how) in enumerate(moves):
+        actor = staff if number % 2 else citizen
+        moved = agreements.move(session=db, citizen=citizen, actor=actor, agreement_id=card_id or 0, **how)
+        assert moved.undo is not None
+        copy = cache_for(engine).fresh(citizen.id, 0)
+        assert copy is not None
+        stored = load_board(session=db, citizen=citizen)
+        assert copy.version == stored.version
+        assert copy.agreements == stored.agreements, how
+        assert actor.id in copy.people
+
+
+def test_a_move_to_where_the_card_already_is_changes_nothing(db: Session) -> None:
+    from app.services import agreements
+
+    citizen = factories.citizen(db, code="LISE")
+    card = factories.agreement(db, citizen, what="Ringe til lægen")
+    before = current_board(session=db, citizen=citizen)
+    moved = agreements.move(session=db, citizen=citizen, actor=citizen, agreement_id=card.id or 0, to="up")
+    assert moved.undo is None
+    assert current_board(session=db, citizen=citizen).version == before.version
