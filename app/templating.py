@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
+from app.board_cards import board_card
 from app.catalogue.roles import ROLE_NAMES
 from app.config import ROOT
 from app.i18n import LANGUAGE_NAMES, Translator
@@ -36,6 +37,7 @@ def environment() -> Environment:
     env.globals["role_names"] = ROLE_NAMES
     # When a page was rendered ("last updated" on a copy kept for offline reading).
     env.globals["now"] = partial(datetime.now, UTC)
+    env.globals["board_card"] = board_card
     return env
 
 

@@ -1,0 +1,51 @@
+"""One agreement card as HTML, made once and reused by every view that shows the same card the
+same way (a "Russian doll" cache: the columns around it are still drawn for each viewer).
+
+A card's HTML depends on the card, the language, and how the viewer stands to it (citizen or
+consultant, whether it is new to them, whether it waits for them, whether it is overdue today),
+never on who the viewer is beyond that, except for the viewer's form token: that is stored as a
+placeholder and put in when the card is used. After a change only the changed card is drawn
+again: its row, and so its key, is different."""
+
+import secrets
+from collections.abc import Hashable
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from app.memo import Memo, Missing
+from app.services.board import BoardView
+from app.services.board_data import Card
+
+CARD_TEMPLATE = "partials/agreement_card.html"
+# Stands in for the viewer's form token in a shared card: random, so no card text can hold it.
+TOKEN_SLOT = secrets.token_hex(16)
+CARDS: Memo[Hashable, str] = Memo(size=8192, seconds=3600)
+
+
+@pass_context
+def board_card(context: Context, card: Card) -> Markup:
+    view: BoardView = context["view"]
+    key = _key(view, card, context["lang"])
+    html = CARDS.get(key)
+    if isinstance(html, Missing):
+        generation = CARDS.generation
+        template = context.environment.get_template(CARD_TEMPLATE)
+        html = template.render({**context.get_all(), "agreement": card, "csrf_token": TOKEN_SLOT})
+        CARDS.put(key, html, generation)
+    return Markup(html.replace(TOKEN_SLOT, context["csrf_token"]))
+
+
+def _key(view: BoardView, card: Card, lang: str) -> Hashable:
+    goal = view.data.goal_titles.get(card.goal_id) if card.goal_id and view.shows_plan else None
+    return (
+        card,
+        lang,
+        view.viewer.role,
+        view.is_citizen,
+        view.citizen.name,
+        view.marker(card),
+        view.overdue(card),
+        goal,
+    )

@@ -1,0 +1,56 @@
+"""Cards drawn once and reused: never with another viewer's form token, and never as another
+kind of viewer sees them."""
+
+import re
+
+from sqlmodel import Session
+
+from app.config import Settings
+from app.main import create_app
+from tests import factories
+from tests.conftest import Client
+
+
+def _card(html: str, card_id: int | None) -> str:
+    start = html.index(f'id="agreement-{card_id}"')
+    return html[start : html.index("</li>", start)]
+
+
+def test_each_viewer_gets_the_card_with_their_own_token_and_their_own_buttons(
+    client: Client, db: Session, settings: Settings
+) -> None:
+    staff = factories.consultant(db, email="k@example.dk")
+    citizen = factories.citizen(db, staff, code="LISE")
+    card = factories.agreement(db, citizen, what="Ringe til lægen")  # accepted by nobody yet
+    client.sign_in_citizen("LISE")
+    with Client(create_app(settings), base_url="http://testserver") as other:
+        other.sign_in_staff("k@example.dk")
+        for _ in range(2):  # the second time from the shared copy
+            mine = _card(client.get(f"/citizens/{citizen.id}/board").text, card.id)
+            theirs = _card(other.get(f"/citizens/{citizen.id}/board").text, card.id)
+            assert set(re.findall(r'name="csrf_token" value="([^"]+)"', mine)) == {client.csrf()}
+            assert set(re.findall(r'name="csrf_token" value="([^"]+)"', theirs)) == {other.csrf()}
+            # Both are asked to accept it; only the citizen may share it with the network.
+            assert f'id="accept-{card.id}"' in mine and f'id="accept-{card.id}"' in theirs
+            assert f'id="share-{card.id}"' in mine and f'id="share-{card.id}"' not in theirs
+
+
+def test_a_card_drawn_again_after_it_changes(client: Client, db: Session) -> None:
+    citizen = factories.citizen(db, code="LISE")
+    card = factories.agreement(db, citizen, what="Ringe til lægen")
+    client.sign_in_citizen("LISE")
+    before = _card(client.get(f"/citizens/{citizen.id}/board").text, card.id)
+    assert f'id="accept-{card.id}"' in before
+    accepted = client.post_form(f"/citizens/{citizen.id}/agreements/{card.id}/accept")
+    assert accepted.status_code == 303
+    after = _card(client.get(f"/citizens/{citizen.id}/board").text, card.id)
+    assert f'id="accept-{card.id}"' not in after
+
+
+def test_a_card_in_english_is_never_served_in_danish(client: Client, db: Session) -> None:
+    citizen = factories.citizen(db, code="LISE")
+    card = factories.agreement(db, citizen, what="Ringe til lægen")
+    client.sign_in_citizen("LISE")
+    assert "Flyt eller ret" in _card(client.get(f"/citizens/{citizen.id}/board").text, card.id)
+    client.post_form("/language", {"locale": "en", "next": "/"})
+    assert "Move or change" in _card(client.get(f"/citizens/{citizen.id}/board").text, card.id)
