@@ -92,9 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     errors.install(app)
-    for router in (health, auth, language, home, caseload, citizens, privacy, admin):
-        app.include_router(router.router)
+    # Routes are matched in order: the board's, asked for most, come first.
     for router in (board, agreements, events, meeting, caseload_events):
+        app.include_router(router.router)
+    for router in (health, auth, language, home, caseload, citizens, privacy, admin):
         app.include_router(router.router)
     for router in (challenges, goals, strengths, agenda, interventions, outcomes):
         app.include_router(router.router)

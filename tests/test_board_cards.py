@@ -54,3 +54,26 @@ def test_a_card_in_english_is_never_served_in_danish(client: Client, db: Session
     assert "Flyt eller ret" in _card(client.get(f"/citizens/{citizen.id}/board").text, card.id)
     client.post_form("/language", {"locale": "en", "next": "/"})
     assert "Move or change" in _card(client.get(f"/citizens/{citizen.id}/board").text, card.id)
+
+
+def test_a_live_update_drawn_once_is_never_sent_to_another_viewer(db: Session) -> None:
+    from app.i18n import translator
+    from app.routes.board import render_update
+    from app.services.board import BoardView
+    from app.services.board_cache import current_board
+
+    staff = factories.consultant(db, email="k@example.dk")
+    citizen = factories.citizen(db, staff, code="LISE")
+    card = factories.agreement(db, citizen, what="Ringe til lægen")
+    data = current_board(session=db, citizen=citizen)
+
+    def update(viewer, token: str) -> str:  # type: ignore[no-untyped-def]
+        view = BoardView(data=data, viewer=viewer, seen_at=None)
+        context = {"user": viewer, "csrf_token": token}
+        return render_update(view=view, regions={"columns"}, translator=translator("da"), context=context)
+
+    for _ in range(2):
+        mine, theirs = update(citizen, "a" * 43), update(staff, "b" * 43)
+        assert "a" * 43 in mine and "b" * 43 not in mine
+        assert "b" * 43 in theirs and "a" * 43 not in theirs
+        assert f'id="share-{card.id}"' in mine and f'id="share-{card.id}"' not in theirs

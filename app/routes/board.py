@@ -2,7 +2,7 @@
 htmx answers and for the live updates every other open view receives."""
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
@@ -16,6 +16,7 @@ from app.catalogue.life_areas import LIFE_AREA_NAMES
 from app.deps import CurrentUser, WebDep, cached_first
 from app.hub import Event
 from app.i18n import Translator
+from app.memo import Memo, Missing
 from app.models import User
 from app.services import agreements as agreement_service
 from app.services.access import visible_board
@@ -91,7 +92,7 @@ def render_update(
     wanted = set(regions)
     full = board_context(view, oob=True, **context)
     parts = [
-        render(BOARD_TEMPLATE, full, translator, block=block)
+        _block(view, block, translator, full)
         for block in UPDATE_BLOCKS
         if block in wanted and (view.shows_plan or block not in PLAN_BLOCKS)
     ]
@@ -100,6 +101,34 @@ def render_update(
     elif announcement:
         parts.append(_announcement(announcement))
     return "\n".join(parts)
+
+
+# Blocks drawn only from the board, the viewer and their language and form token. The writer's
+# own answer and the writer's other open view of the board need the same one, moments apart.
+DATA_BLOCKS = frozenset({"columns", "challenges", "goals", "strengths", "interventions"})
+BLOCKS: Memo[Hashable, str] = Memo(size=256, seconds=10)
+
+
+def _block(view: BoardView, block: str, translator: Translator, context: dict[str, Any]) -> str:
+    if block not in DATA_BLOCKS:
+        return render(BOARD_TEMPLATE, context, translator, block=block)
+    viewer = view.viewer
+    key = (
+        block,
+        view.citizen.id,
+        view.version,
+        (viewer.id, viewer.role, viewer.name),
+        view.seen_at,
+        view.today,
+        translator.locale,
+        context["csrf_token"],
+    )
+    html = BLOCKS.get(key)
+    if isinstance(html, Missing):
+        generation = BLOCKS.generation
+        html = render(BOARD_TEMPLATE, context, translator, block=block)
+        BLOCKS.put(key, html, generation)
+    return html
 
 
 def _announcement(text: str) -> str:
