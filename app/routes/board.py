@@ -115,6 +115,7 @@ def _block(view: BoardView, block: str, translator: Translator, context: dict[st
     viewer = view.viewer
     key = (
         block,
+        view.data.database,
         view.citizen.id,
         view.version,
         (viewer.id, viewer.role, viewer.name),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_
+from sqlalchemy import Connection, Engine, bindparam, or_
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -113,6 +113,9 @@ class BoardData:
     interventions: list[InterventionView] = field(default_factory=list)
     # When the board last changed, at this version or later (None: not known, or never).
     changed_at: datetime | None = None
+    # Which database it was read from: what is drawn from it is kept under this too (tests run
+    # several databases in one process, where the same citizen id means different people).
+    database: str = ""
 
     @property
     def goal_titles(self) -> dict[int, str]:
@@ -124,8 +127,18 @@ def load_board(*, session: Session, citizen: User) -> BoardData:
     assert citizen.id is not None
     version, changed_at = board_stamp(session=session, citizen_id=citizen.id)
     return BoardData(
-        citizen=citizen, version=version, changed_at=changed_at, **_read(session, citizen.id, PARTS)
+        citizen=citizen,
+        version=version,
+        changed_at=changed_at,
+        database=database_of(session),
+        **_read(session, citizen.id, PARTS),
     )
+
+
+def database_of(session: Session) -> str:
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    return engine.url.render_as_string(hide_password=True) if isinstance(engine, Engine) else ""
 
 
 def reread(
