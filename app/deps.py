@@ -8,6 +8,8 @@ signed in) asks the process's cache first and goes to a thread only when it must
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -47,15 +49,28 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """The request's session. Making one touches no database: a route that finds everything in
-    the process's caches never takes a connection, and never a trip to a thread to give it back."""
+    the process's caches never takes a connection."""
     session = Session(request.app.state.engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        if session.info.get(audit.PENDING) is not None or session.in_transaction():
-            await run_in_threadpool(_finish, session)
-        else:
-            session.close()
+        await close(session)
+
+
+# Sessions are closed on threads of their own: were they to wait for the threads that run
+# routes, every route thread could be waiting for a connection that a finished request still
+# holds while it waits for a thread to give it back (the pool would run dry under load).
+CLOSERS = anyio.CapacityLimiter(4)
+
+
+async def close(session: Session) -> None:
+    if session.info.get(audit.PENDING) is not None:
+        await anyio.to_thread.run_sync(_finish, session, limiter=CLOSERS)
+    elif session.in_transaction() and session.get_bind().dialect.name != "sqlite":
+        # Giving a PostgreSQL connection back means a round trip (its ROLLBACK).
+        await anyio.to_thread.run_sync(session.close, limiter=CLOSERS)
+    else:
+        session.close()
 
 
 def _finish(session: Session) -> None:

@@ -1,0 +1,47 @@
+"""Many requests at once: more than there are database connections, all answered."""
+
+import asyncio
+
+import httpx
+from sqlmodel import Session
+
+from app.config import Settings
+from app.main import create_app
+from tests import factories
+from tests.hub.running import run
+
+AT_ONCE = 80  # more than the pool's connections (size and overflow: 30)
+
+
+def test_more_writes_at_once_than_connections_all_succeed(db: Session, settings: Settings) -> None:
+    staff = factories.consultant(db, email="k@example.dk")
+    boards = []
+    for n in range(8):
+        citizen = factories.citizen(db, staff, code=f"LOAD-{n}")
+        boards.append((citizen.id, factories.agreement(db, citizen, what=f"Kort {n}").id))
+    app = create_app(settings)
+
+    async def scenario() -> list[int]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                csrf = "c" * 43
+                client.cookies.set("tavle_csrf", csrf)
+                signed_in = await client.post(
+                    "/login/staff",
+                    data={"email": "k@example.dk", "password": factories.PASSWORD, "csrf_token": csrf},
+                )
+                assert signed_in.status_code == 303
+
+                async def move(number: int) -> int:
+                    citizen_id, card_id = boards[number % len(boards)]
+                    answer = await client.post(
+                        f"/citizens/{citizen_id}/agreements/{card_id}/move",
+                        data={"to": "doing" if number % 2 else "todo"},
+                        headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
+                    )
+                    return answer.status_code
+
+                return list(await asyncio.wait_for(asyncio.gather(*(move(n) for n in range(AT_ONCE))), 60))
+
+    assert run(scenario()) == [200] * AT_ONCE
