@@ -163,11 +163,19 @@ def reread(
         # Read now, it may belong to a later version: at worst a later time, never an earlier one.
         changed_at = board_stamp(session=session, citizen_id=data.citizen.id)[1]
     return dataclasses.replace(
-        data, version=version, changed_at=changed_at, **_read(session, data.citizen.id, frozenset(parts))
+        data,
+        version=version,
+        changed_at=changed_at,
+        **_read(session, data.citizen.id, frozenset(parts), known=data.people),
     )
 
 
-def _read(session: Session, cid: int, parts: frozenset[str]) -> dict[str, Any]:
+def _read(
+    session: Session, cid: int, parts: frozenset[str], known: dict[int, User] | None = None
+) -> dict[str, Any]:
+    """The parts asked for. `known`: the people the board named before; only when a card now
+    names someone else are they read again (who the consultants are changes only with a change
+    of kind "board", which reads everything)."""
     read: dict[str, Any] = {}
     if "challenges" in parts:
         read["challenges"] = list(
@@ -187,7 +195,9 @@ def _read(session: Session, cid: int, parts: frozenset[str]) -> dict[str, Any]:
     if "agreements" in parts:
         agreements = read_cards(session, cid)
         read["agreements"] = agreements
-        read["people"] = _people(session=session, citizen_id=cid, agreements=agreements)
+        named = _named(cid, agreements)
+        if known is None or not named <= known.keys():
+            read["people"] = _people(session=session, citizen_id=cid, named=named)
     if "interventions" in parts:
         read["interventions"] = intervention_views(session=session, citizen_ids=[cid])[cid]
     return read
@@ -207,11 +217,16 @@ def _goals(session: Session, cid: int) -> list[GoalView]:
     return [GoalView(goal=g, readings=by_goal[g.id or 0]) for g in goals]
 
 
-def _people(*, session: Session, citizen_id: int, agreements: list[Card]) -> dict[int, User]:
-    """The names a board mentions: who made or changed a card, who it names, the consultants."""
+def _named(citizen_id: int, agreements: list[Card]) -> set[int]:
     ids = {citizen_id}
     for agreement in agreements:
         ids.update(i for i in (agreement.created_by_id, agreement.updated_by_id, agreement.who_user_id) if i)
+    return ids
+
+
+def _people(*, session: Session, citizen_id: int, named: set[int]) -> dict[int, User]:
+    """The names a board mentions: who made or changed a card, who it names, the consultants."""
+    ids = named
     consultants = select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
     users = session.exec(select(User).where(or_(col(User.id).in_(ids), col(User.id).in_(consultants)))).all()
     return {user.id: user for user in users if user.id is not None}
