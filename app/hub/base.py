@@ -15,6 +15,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -33,7 +34,7 @@ def board_channel(citizen_id: int) -> str:
     return f"board:{citizen_id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Viewer:
     """Who is looking: enough to show "Also looking now: Mette (consultant)"."""
 
@@ -70,46 +71,66 @@ class Event:
 
 
 class Subscription:
-    """One open view of a channel. Use as a context manager so it always leaves the hub."""
+    """One open view of a channel. Use as a context manager so it always leaves the hub.
+
+    Thousands are open at once, so each is small: a list of waiting events and, while someone
+    waits for them, the one callback that wakes them (asyncio.Queue would hold four deques)."""
+
+    __slots__ = ("_events", "behind", "channel", "hub", "maxsize", "on_offer", "viewer")
 
     def __init__(self, hub: Hub, channel: str, viewer: Viewer | None, maxsize: int = QUEUE_SIZE) -> None:
         self.hub = hub
         self.channel = channel
         self.viewer = viewer
-        self.queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=maxsize)
+        self.maxsize = maxsize
         # Set when the queue overflowed: the view must be refreshed in full, not replayed.
         self.behind = False
+        # Called on the hub's loop after each offer, by whoever waits: `get`, or a stream that
+        # waits for other things at the same time (app.sse).
+        self.on_offer: Callable[[], None] | None = None
+        self._events: list[Event] = []
+
+    def __len__(self) -> int:
+        return len(self._events)
 
     def offer(self, event: Event) -> None:
         """Never blocks: when full, drop what is queued and mark the subscriber behind."""
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
+        if len(self._events) >= self.maxsize:
             self.behind = True
-            while not self.queue.empty():
-                self.queue.get_nowait()
-            self.queue.put_nowait(event)
+            self._events.clear()
+        self._events.append(event)
+        if self.on_offer is not None:
+            self.on_offer()
 
     def drain(self) -> list[Event]:
-        events = []
-        while not self.queue.empty():
-            events.append(self.queue.get_nowait())
+        events, self._events = self._events, []
         return events
 
     async def get(self, timeout: float | None = None) -> Event | None:
-        # asyncio.timeout, not wait_for: wait_for wraps the wait in a task of its own, and an idle
-        # stream would keep that task alive the whole time it waits (thousands of streams wait).
-        try:
-            async with asyncio.timeout(timeout):
-                return await self.queue.get()
-        except TimeoutError:
-            return None
+        """The next event, or None after `timeout` seconds without one."""
+        if not self._events:
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self.on_offer = partial(_settle, waiter)
+            # asyncio.timeout, not wait_for: wait_for wraps the wait in a task of its own.
+            try:
+                async with asyncio.timeout(timeout):
+                    await waiter
+            except TimeoutError:
+                return None
+            finally:
+                self.on_offer = None
+        return self._events.pop(0) if self._events else None
 
     def __enter__(self) -> Subscription:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.hub.unsubscribe(self)
+
+
+def _settle(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class Hub(ABC):
@@ -124,6 +145,9 @@ class Hub(ABC):
         self._history: OrderedDict[str, deque[Event]] = OrderedDict()
         self._lock = threading.Lock()
         self.closed = asyncio.Event()
+        # Set by `close_streams`: a view that opens after it (its sign-in was still being checked)
+        # is closed at once, instead of holding up the shutdown until the server gives up on it.
+        self.closing = False
         # Told which cached rows other processes changed (None: any, after a gap in delivery);
         # the app points it at its row caches (app.services.row_cache).
         self.on_invalidation: Callable[[dict[str, set[Any] | None] | None], None] | None = None
@@ -160,6 +184,8 @@ class Hub(ABC):
         self._subscribers.setdefault(channel, set()).add(subscription)
         if viewer is not None:
             self._presence_changed(channel)
+        if self.closing:
+            subscription.offer(Event(channel=channel, version=0, kind=CLOSE))
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
@@ -245,6 +271,7 @@ class Hub(ABC):
 
     def close_streams(self) -> None:
         """Ends every open stream (on shutdown): each gets a CLOSE event, even a full queue."""
+        self.closing = True
         for subscribers in list(self._subscribers.values()):
             for subscription in list(subscribers):
                 subscription.offer(Event(channel=subscription.channel, version=0, kind=CLOSE))

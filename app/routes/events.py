@@ -7,16 +7,16 @@ reconnects says which version it has (Last-Event-ID, or `since` when the page op
 and gets what it missed: the parts touched since then when the hub still remembers them, or
 else the whole board."""
 
+import asyncio
 import random
-import time
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 import anyio
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import StreamingResponse
+from fastapi.exceptions import RequestValidationError
 from sqlmodel import Session
 
 from app.config import Settings
@@ -31,8 +31,10 @@ from app.services.access import visible_board
 from app.services.board import DATA_REGIONS, BoardView, last_look, regions_for
 from app.services.board_cache import BoardCache, cache_for
 from app.services.board_data import BoardData, board_version
+from app.sse import EventStream, EventStreamRoute
 
-router = APIRouter(tags=["events"])
+# The stream is served without FastAPI's per-request wrapper, which would live as long as it does.
+router = APIRouter(tags=["events"], route_class=EventStreamRoute)
 
 HEARTBEAT_SECONDS = 15.0
 RECHECK_SIGN_IN_SECONDS = 60.0
@@ -40,10 +42,10 @@ RECHECK_SIGN_IN_SECONDS = 60.0
 RETRY_MS = 1000
 
 
-@dataclass
+@dataclass(slots=True)
 class StreamViewer:
     user: User
-    citizen: User
+    citizen_id: int
     translator: Translator
     seen_at: datetime | None
     csrf_token: str
@@ -54,18 +56,28 @@ class StreamViewer:
         return Viewer(user_id=self.user.id or 0, name=self.user.name, role=str(self.user.role))
 
 
-@router.get("/citizens/{citizen_id}/board/events")
-async def board_events(citizen_id: int, request: Request, since: str = "") -> StreamingResponse:
+@router.get("/citizens/{citizen_id}/board/events", response_model=None)
+async def board_events(request: Request) -> EventStream:
+    """`?since=`: the version the page has, when it opens the stream."""
+    citizen_id = _citizen_id(request)
     app = request.app
     viewer = await anyio.to_thread.run_sync(partial(_open, app, request, citizen_id))
-    last_event_id = request.headers.get("last-event-id", "").strip() or since.strip()
-    known = int(last_event_id) if last_event_id.isdigit() else None
-    stream = BoardStream(app=app, viewer=viewer, known=known)
-    return StreamingResponse(
-        stream.run(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    last_event_id = (
+        request.headers.get("last-event-id", "").strip() or request.query_params.get("since", "").strip()
     )
+    known = int(last_event_id) if last_event_id.isdigit() else None
+    return BoardStream(app=app, viewer=viewer, known=known)
+
+
+def _citizen_id(request: Request) -> int:
+    """As FastAPI would parse `citizen_id: int` (this route reads its own parameters)."""
+    value = request.path_params["citizen_id"]
+    try:
+        return int(value)
+    except ValueError:
+        raise RequestValidationError(
+            [{"type": "int_parsing", "loc": ("path", "citizen_id"), "msg": "not an integer", "input": value}]
+        ) from None
 
 
 def _open(app: FastAPI, request: Request, citizen_id: int) -> StreamViewer:
@@ -76,11 +88,11 @@ def _open(app: FastAPI, request: Request, citizen_id: int) -> StreamViewer:
         user = auth.user_for_token(session=session, settings=settings, token=token) if token else None
         if user is None:
             raise SignInRequired()
-        citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
+        visible_board(session=session, user=user, citizen_id=citizen_id)
         assert user.id is not None
         return StreamViewer(
             user=user,
-            citizen=citizen,
+            citizen_id=citizen_id,
             translator=translator_for(request, user),
             seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen_id),
             csrf_token=request.state.csrf_token,
@@ -96,77 +108,98 @@ def jittered(seconds: float) -> float:
 
 
 def sse(data: str, *, event: str = "board", version: int | None = None) -> str:
-    lines = [f"event: {event}"]
-    if version is not None:
-        lines.append(f"id: {version}")
-    lines.extend(f"data: {line}" for line in (data.splitlines() or [""]))
-    return "\n".join(lines) + "\n\n"
+    """One event. Every line of `data` (CR, LF or CRLF end a line in an event stream, nothing
+    else does) becomes a `data:` line; the browser joins them again with LF."""
+    head = f"event: {event}\nid: {version}\n" if version is not None else f"event: {event}\n"
+    body = data.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\ndata: ")
+    return f"{head}data: {body}\n\n"
 
 
-class BoardStream:
+class BoardStream(EventStream):
+    """Everything one open stream keeps while it waits, in one small object."""
+
+    __slots__ = ("app", "cache", "channel", "hub", "known", "sent", "viewer")
+
     def __init__(self, *, app: FastAPI, viewer: StreamViewer, known: int | None) -> None:
+        super().__init__()
         self.app = app
         self.hub: Hub = app.state.hub
         self.cache: BoardCache = cache_for(app.state.engine)
         self.viewer = viewer
         self.known = known
-        self.channel = board_channel(viewer.citizen.id or 0)
+        self.channel = board_channel(viewer.citizen_id)
         self.sent = 0
 
-    async def run(self) -> AsyncIterator[str]:
+    async def run(self) -> None:
         # Subscribe before reading the version, so nothing can slip between the two.
         with self.hub.subscribe(self.channel, self.viewer.as_viewer) as subscription:
-            yield f"retry: {RETRY_MS}\n\n"
-            first = await self._catch_up()
-            if first:
-                yield first
-            async for chunk in self._follow(subscription):
-                yield chunk
+            subscription.on_offer = self.wake
+            await self.send(f"retry: {RETRY_MS}\n\n")
+            await self._catch_up()
+            await self._follow(subscription)
 
-    async def _catch_up(self) -> str:
+    async def _catch_up(self) -> None:
         current = await anyio.to_thread.run_sync(self._current_version)
         self.sent = current
         known = self.known
         if known is not None and known == current:
-            return ""
+            return
         missed = self.hub.history(self.channel, known) if known is not None and known < current else None
         if missed and missed[-1].version >= current:
-            return await self._render(regions_for(e.kind for e in missed), missed, current, since=known)
-        return await self._render(DATA_REGIONS, [], current)
+            await self.send(
+                await self._render(regions_for(e.kind for e in missed), missed, current, since=known)
+            )
+        else:
+            await self.send(await self._render(DATA_REGIONS, [], current))
 
-    async def _follow(self, subscription: Subscription) -> AsyncIterator[str]:
-        recheck_at = time.monotonic() + jittered(RECHECK_SIGN_IN_SECONDS)
+    async def _follow(self, subscription: Subscription) -> None:
+        """Until the client leaves, the hub closes, or the sign-in ends. What this frame holds
+        stays alive while the stream waits, so events and rendered text live in the callees."""
+        loop = asyncio.get_running_loop()
+        heartbeat_at = loop.time() + jittered(HEARTBEAT_SECONDS)
+        recheck_at = loop.time() + jittered(RECHECK_SIGN_IN_SECONDS)
         while True:
-            event = await subscription.get(timeout=jittered(HEARTBEAT_SECONDS))
-            if event is None:
-                if time.monotonic() > recheck_at:
-                    recheck_at = time.monotonic() + jittered(RECHECK_SIGN_IN_SECONDS)
-                    if not await anyio.to_thread.run_sync(self._still_signed_in):
-                        return
-                yield ": still here\n\n"
-                continue
-            events = [event, *subscription.drain()]
+            if not len(subscription):
+                if not await self.wait(heartbeat_at):
+                    return
+                if not len(subscription):
+                    # Only an offer ends the wait early, so this is the heartbeat's time.
+                    if loop.time() > recheck_at:
+                        recheck_at = loop.time() + jittered(RECHECK_SIGN_IN_SECONDS)
+                        if not await anyio.to_thread.run_sync(self._still_signed_in):
+                            return
+                    await self.send(": still here\n\n")
+                    heartbeat_at = loop.time() + jittered(HEARTBEAT_SECONDS)
+                    continue
+            events = subscription.drain()
             if any(e.kind == CLOSE for e in events) or self.hub.closed.is_set():
                 return
             behind, subscription.behind = subscription.behind, False
-            changes = [e for e in events if e.kind != PRESENCE and (e.version > self.sent or e.version == 0)]
-            regions = set(DATA_REGIONS if behind else regions_for(e.kind for e in changes))
-            if any(e.kind == PRESENCE for e in events):
-                regions.add(PRESENCE)
-            if not regions:
-                continue
-            target = max([self.sent, *(e.version for e in changes)])
-            if behind:
-                yield await self._render(regions, [], target)
-            else:
-                yield await self._render(regions, changes, target, since=self.sent)
+            if await self._deliver(events, behind=behind):
+                heartbeat_at = loop.time() + jittered(HEARTBEAT_SECONDS)
+            del events
+
+    async def _deliver(self, events: list[Event], *, behind: bool) -> bool:
+        """Sends what `events` change for this viewer, if anything (then True)."""
+        changes = [e for e in events if e.kind != PRESENCE and (e.version > self.sent or e.version == 0)]
+        regions = set(DATA_REGIONS if behind else regions_for(e.kind for e in changes))
+        if any(e.kind == PRESENCE for e in events):
+            regions.add(PRESENCE)
+        if not regions:
+            return False
+        target = max([self.sent, *(e.version for e in changes)])
+        if behind:
+            await self.send(await self._render(regions, [], target))
+        else:
+            await self.send(await self._render(regions, changes, target, since=self.sent))
+        return True
 
     async def _render(
         self, regions: Iterable[str], events: Sequence[Event], at_least: int, since: int | None = None
     ) -> str:
         """`since`: the version this view had, when `events` are every change after it."""
         wanted = set(regions)
-        cid = self.viewer.citizen.id or 0
+        cid = self.viewer.citizen_id
         # Usually the writer has just read it: then there is no need to wait for a thread.
         cached = self.cache.fresh(cid, at_least)
         data = cached if cached is not None else await self._read(cid, at_least, since, events)
@@ -199,7 +232,7 @@ class BoardStream:
 
     def _current_version(self) -> int:
         with Session(self.app.state.engine) as session:
-            return board_version(session=session, citizen_id=self.viewer.citizen.id or 0)
+            return board_version(session=session, citizen_id=self.viewer.citizen_id)
 
     def _still_signed_in(self) -> bool:
         with Session(self.app.state.engine) as session:

@@ -57,8 +57,38 @@ def test_a_slow_view_is_marked_behind_and_never_blocks_the_publisher() -> None:
                 await hub.publish(change(version))
                 assert (await fast.get(1)) is not None
             assert slow.behind
-            assert slow.queue.qsize() <= QUEUE_SIZE
+            assert len(slow) <= QUEUE_SIZE
             assert not fast.behind
+
+    run(scenario())
+
+
+def test_a_view_waits_for_the_next_event_or_its_timeout_and_takes_them_in_order() -> None:
+    async def scenario() -> None:
+        hub = await started()
+        with hub.subscribe(MINE) as view:
+            assert await view.get(0.02) is None
+            assert view.on_offer is None, "a wait that timed out leaves nothing behind"
+            waiting = asyncio.create_task(view.get(5))
+            await asyncio.sleep(0.01)
+            await hub.publish(change(1))
+            await hub.publish(change(2))
+            assert await asyncio.wait_for(waiting, 1) == change(1)
+            assert view.drain() == [change(2)] and len(view) == 0
+
+    run(scenario())
+
+
+def test_a_stream_that_waits_for_more_than_events_is_told_of_each_offer() -> None:
+    async def scenario() -> None:
+        hub = await started()
+        with hub.subscribe(MINE) as view:
+            woken: list[int] = []
+            view.on_offer = lambda: woken.append(len(view))
+            await hub.publish(change(1))
+            await hub.publish(change(2))
+            assert woken == [1, 2]
+        assert hub.subscriber_count() == 0
 
     run(scenario())
 
@@ -115,6 +145,16 @@ def test_close_streams_reaches_even_a_full_queue() -> None:
             await asyncio.sleep(0)
             kinds = [e.kind for e in view.drain()]
             assert CLOSE in kinds
+
+    run(scenario())
+
+
+def test_a_view_that_opens_while_streams_are_closing_is_closed_too() -> None:
+    async def scenario() -> None:
+        hub = await started()
+        hub.close_streams()
+        with hub.subscribe(MINE, ANNA) as late:
+            assert CLOSE in [e.kind for e in late.drain()]
 
     run(scenario())
 

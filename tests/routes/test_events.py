@@ -1,17 +1,26 @@
 """What a live update carries: rendered for one viewer, in their language, with only what they
-may see. (The stream itself is tested against a live server in tests/browser/test_live_stream.py:
-an endless response would hang the TestClient.)"""
+may see; and the stream that carries it, served by the app as a server would (an endless
+response would hang the TestClient, so the app is called directly, on the TestClient's loop)."""
 
+import asyncio
+import time
+from collections.abc import Callable
+
+import httpx
+import pytest
 from sqlmodel import Session
+from starlette.types import Message
 
-from app.hub import Event, board_channel
+from app.hub import Event, Hub, board_channel
 from app.i18n import translator
 from app.models import Actor, User
+from app.routes import events
 from app.routes.board import announce, render_update
 from app.routes.events import sse
 from app.services.board import BoardView, regions_for
-from app.services.board_data import load_board
+from app.services.board_data import board_version, load_board
 from tests import factories
+from tests.conftest import Client
 
 
 def _view(db: Session, citizen: User, viewer: User) -> BoardView:
@@ -114,3 +123,225 @@ def test_server_sent_event_framing_carries_the_version_as_id() -> None:
     framed = sse("<p>a</p>\n<p>b</p>", version=12)
     assert framed == "event: board\nid: 12\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
     assert sse("<p>x</p>") == "event: board\ndata: <p>x</p>\n\n"
+
+
+def test_only_what_ends_a_line_in_an_event_stream_splits_the_data() -> None:
+    # CR and CRLF end lines too; a line separator typed into a card is text, kept as it is.
+    assert sse("a\r\nb\rc\u2028d") == "event: board\ndata: a\ndata: b\ndata: c\u2028d\n\n"
+
+
+# -- the stream itself, served by the app as the server would, one ASGI call per stream ----------
+
+
+class OpenStream:
+    """One stream of the app's, its ASGI messages kept as they are sent; `leave()` is the
+    client going away (the server then answers `receive()` with http.disconnect)."""
+
+    def __init__(self, client: Client, path: str, headers: dict[str, str] | None = None) -> None:
+        self.app = client.app
+        path, _, query = path.partition("?")
+        cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+        self.scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": [
+                (b"host", b"testserver"),
+                (b"accept", b"text/event-stream"),
+                (b"cookie", cookies.encode()),
+                *((name.lower().encode(), value.encode()) for name, value in (headers or {}).items()),
+            ],
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+            "state": {},
+        }
+        self.messages: list[Message] = []
+        self.asked = False
+        self.gone = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    def open(self) -> None:
+        self.task = asyncio.ensure_future(self.app(self.scope, self._receive, self._send))
+
+    async def _receive(self) -> Message:
+        if not self.asked:
+            self.asked = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await self.gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def _send(self, message: Message) -> None:
+        self.messages.append(message)
+
+    def leave(self) -> None:
+        self.gone.set()
+
+    @property
+    def status(self) -> int:
+        return int(self.messages[0]["status"]) if self.messages else 0
+
+    @property
+    def text(self) -> str:
+        return b"".join(m.get("body", b"") for m in self.messages[1:]).decode()
+
+    @property
+    def finished(self) -> bool:
+        """The response ended properly (its last body message says there is no more)."""
+        return bool(self.messages) and self.messages[-1].get("more_body") is False
+
+    async def until(self, done: Callable[[], bool], seconds: float = 5.0) -> None:
+        deadline = time.monotonic() + seconds
+        while not done():
+            assert self.task is not None
+            if self.task.done():
+                self.task.result()
+                raise AssertionError(f"the stream ended first: {self.text!r}")
+            assert time.monotonic() < deadline, f"still waiting; the stream so far: {self.text!r}"
+            await asyncio.sleep(0.01)
+
+    async def ended(self, seconds: float) -> None:
+        assert self.task is not None
+        await asyncio.wait_for(asyncio.shield(self.task), seconds)
+
+
+def _channel(citizen: User) -> str:
+    return board_channel(citizen.id or 0)
+
+
+def _events_path(db: Session, citizen: User) -> str:
+    version = board_version(session=db, citizen_id=citizen.id or 0)
+    return f"/citizens/{citizen.id}/board/events?since={version}"
+
+
+def _hub(client: Client) -> Hub:
+    hub: Hub = client.app.state.hub  # type: ignore[attr-defined]
+    return hub
+
+
+def test_a_viewer_who_leaves_an_idle_stream_is_unsubscribed_at_once(client: Client, db: Session) -> None:
+    me = factories.citizen(db, factories.consultant(db), code="MINE")
+    client.sign_in_citizen("MINE")
+    hub = _hub(client)
+
+    async def scenario() -> None:
+        stream = OpenStream(client, _events_path(db, me))
+        stream.open()
+        await stream.until(lambda: "retry: 1000" in stream.text and hub.subscriber_count(_channel(me)) == 1)
+        await stream.until(lambda: "event: board" in stream.text)  # presence: "also looking now"
+        await asyncio.sleep(0.1)
+        stream.leave()
+        # Long before the first heartbeat (15 s) would have found out.
+        await stream.ended(1.0)
+        assert hub.subscriber_count(_channel(me)) == 0
+        assert hub.viewers(_channel(me)) == []
+
+    client.portal.call(scenario)  # type: ignore[union-attr]
+
+
+def test_a_change_reaches_every_open_stream_with_the_board_version_as_id(client: Client, db: Session) -> None:
+    staff = factories.consultant(db, email="mette@example.dk", name="Mette Hansen")
+    me = factories.citizen(db, staff, code="MINE")
+    card = factories.agreement(db, me, what="Ringe til lægen")
+    client.sign_in_staff("mette@example.dk")
+    version = board_version(session=db, citizen_id=me.id or 0)
+
+    async def scenario() -> None:
+        stream = OpenStream(client, _events_path(db, me))
+        stream.open()
+        await stream.until(lambda: "event: board" in stream.text)
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+            browser.cookies.update(dict(client.cookies.items()))
+            moved = await browser.post(
+                f"/citizens/{me.id}/agreements/{card.id}/move",
+                data={"to": "doing"},
+                headers={"X-CSRF-Token": client.cookies["tavle_csrf"], "HX-Request": "true"},
+            )
+            assert moved.status_code == 200
+        await stream.until(lambda: f"id: {version + 1}" in stream.text)
+        assert 'id="board-columns"' in stream.text and "Ringe til lægen" in stream.text
+        assert stream.status == 200 and not stream.finished
+        stream.leave()
+        await stream.ended(1.0)
+
+    client.portal.call(scenario)  # type: ignore[union-attr]
+
+
+def test_a_reconnecting_view_gets_what_it_missed(client: Client, db: Session) -> None:
+    me = factories.citizen(db, factories.consultant(db), code="MINE")
+    factories.agreement(db, me, what="Ringe til lægen")
+    client.sign_in_citizen("MINE")
+
+    async def scenario() -> None:
+        stream = OpenStream(client, f"/citizens/{me.id}/board/events", {"Last-Event-ID": "0"})
+        stream.open()
+        version = board_version(session=db, citizen_id=me.id or 0)
+        await stream.until(lambda: f"id: {version}" in stream.text)
+        assert "Ringe til lægen" in stream.text
+        stream.leave()
+        await stream.ended(1.0)
+
+    client.portal.call(scenario)  # type: ignore[union-attr]
+
+
+def test_an_idle_stream_sends_heartbeats_and_ends_with_the_sign_in(
+    client: Client, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(events, "HEARTBEAT_SECONDS", 0.05)
+    monkeypatch.setattr(events, "RECHECK_SIGN_IN_SECONDS", 0.2)
+    me = factories.citizen(db, factories.consultant(db), code="MINE")
+    client.sign_in_citizen("MINE")
+    hub = _hub(client)
+
+    async def scenario() -> None:
+        stream = OpenStream(client, _events_path(db, me))
+        stream.open()
+        await stream.until(lambda: stream.text.count(": still here\n\n") >= 2)
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+            browser.cookies.update(dict(client.cookies.items()))
+            await browser.post("/logout", headers={"X-CSRF-Token": client.cookies["tavle_csrf"]})
+        await stream.ended(2.0)
+        assert stream.finished, "the response ends properly, so the browser's next try meets the sign-in"
+        assert hub.subscriber_count(_channel(me)) == 0
+
+    client.portal.call(scenario)  # type: ignore[union-attr]
+
+
+def test_shutting_down_ends_every_open_stream_at_once(client: Client, db: Session) -> None:
+    staff = factories.consultant(db, email="mette@example.dk")
+    me = factories.citizen(db, staff, code="MINE")
+    client.sign_in_citizen("MINE")
+    hub = _hub(client)
+
+    async def scenario() -> None:
+        streams = [OpenStream(client, _events_path(db, me)) for _ in range(3)]
+        for stream in streams:
+            stream.open()
+        await streams[0].until(lambda: all("retry: 1000" in s.text for s in streams))
+        await streams[0].until(lambda: hub.subscriber_count(_channel(me)) == 3)
+        hub.close_streams()
+        for stream in streams:
+            await stream.ended(1.0)
+            assert stream.finished
+        assert hub.subscriber_count() == 0
+
+    client.portal.call(scenario)  # type: ignore[union-attr]
+
+
+def test_a_stream_of_a_board_one_may_not_see_is_not_found(client: Client, db: Session) -> None:
+    mine = factories.citizen(db, factories.consultant(db), code="MINE")
+    other = factories.citizen(db, factories.consultant(db, email="other@example.dk"), code="OTHER")
+    client.sign_in_citizen("MINE")
+    assert client.get(f"/citizens/{other.id}/board/events").status_code == 404
+    assert client.get("/citizens/nobody/board/events").status_code == 400
+    assert client.post(f"/citizens/{mine.id}/board/events", data={}).status_code == 405
+    client.cookies.clear()
+    signed_out = client.get(f"/citizens/{mine.id}/board/events", follow_redirects=False)
+    assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/login")

@@ -1,0 +1,90 @@
+"""Server-Sent Events as a plain ASGI response, light enough to hold thousands open at once.
+
+Starlette's StreamingResponse runs each stream in a task group, with a second task that only
+waits for the client to leave. Here the request's own coroutine does both: between events it
+waits on `receive()`, which answers `http.disconnect` the moment the client goes, so a stream
+left idle is ended and unsubscribed at once (a failed write would not tell: uvicorn drops
+writes to a closed connection without a word). Whatever should wake it sooner (a published
+change, the next heartbeat) ends that wait through its deadline (asyncio.Timeout.reschedule):
+the same cancellation StreamingResponse uses to stop its listener, which `receive()` allows."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request
+from fastapi.routing import APIRoute
+from starlette.types import Receive, Scope, Send
+
+HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-store"),
+    # Tells nginx and similar proxies not to hold events back in a buffer.
+    (b"x-accel-buffering", b"no"),
+]
+
+
+class EventStream:
+    """One open stream. A subclass writes `run()`: it sends with `send()` and waits with
+    `wait()`; when `run()` returns the response ends, when the client leaves `wait()` says so."""
+
+    __slots__ = ("_receive", "_send", "_timeout", "gone")
+
+    def __init__(self) -> None:
+        self._timeout: asyncio.Timeout | None = None
+        self.gone = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._receive, self._send = receive, send
+        await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+        await self.run()
+        if not self.gone:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def run(self) -> None:
+        raise NotImplementedError
+
+    async def send(self, text: str) -> None:
+        await self._send({"type": "http.response.body", "body": text.encode(), "more_body": True})
+
+    async def wait(self, deadline: float) -> bool:
+        """Waits until the loop's clock reaches `deadline` or `wake()` is called: True. False
+        when the client has left (then the stream must end)."""
+        if self.gone:
+            return False
+        try:
+            async with asyncio.timeout_at(deadline) as timeout:
+                self._timeout = timeout
+                # The first message is the request's (empty) body; the next says the client left.
+                while (await self._receive())["type"] != "http.disconnect":
+                    pass
+        except TimeoutError:
+            return True
+        finally:
+            self._timeout = None
+        self.gone = True
+        return False
+
+    def wake(self) -> None:
+        """Ends the `wait()` in progress, if any, at the loop's next turn. Call on the loop."""
+        timeout, self._timeout = self._timeout, None
+        if timeout is not None and not timeout.expired():
+            timeout.reschedule(asyncio.get_running_loop().time())
+
+
+class EventStreamRoute(APIRoute):
+    """A route whose endpoint takes the Request and returns an EventStream (`response_model=None`).
+
+    FastAPI awaits a response inside its per-request wrapper (two exit stacks, a Request, an
+    exception handler's closures), which would then live as long as the stream. This route
+    calls the endpoint and then the stream straight from `handle`, so the endpoint's locals and
+    the Request are gone once the stream runs. It is still an APIRoute: matched, listed and
+    swept by the tests like any other. No dependencies run (the app's CSRF check has nothing
+    to check on a GET), and path and query parameters are the endpoint's own to read."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] not in (self.methods or ()):
+            await super().handle(scope, receive, send)  # 405, as for any route
+            return
+        endpoint: Callable[[Request], Awaitable[EventStream]] = self.endpoint
+        stream = await endpoint(Request(scope))
+        await stream(scope, receive, send)
