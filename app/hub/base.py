@@ -56,6 +56,11 @@ class Event:
     # Only for presence between processes: which process, and who is looking there.
     origin: str = ""
     viewers: tuple[Viewer, ...] = field(default_factory=tuple)
+    # A card move says where every card it touched went, (card id, column, position), and when
+    # (ISO 8601): enough for any process to bring its copy of the board up to date without
+    # reading it again (app.services.board_data.moved).
+    placed: tuple[tuple[int, str, int], ...] = ()
+    at: str = ""
 
     def to_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, "", ())}
@@ -67,7 +72,8 @@ class Event:
     def from_json(cls, text: str) -> Event:
         data: dict[str, Any] = json.loads(text)
         viewers = tuple(Viewer(int(u), str(n), str(r)) for u, n, r in data.pop("viewers", []))
-        return cls(viewers=viewers, **data)
+        placed = tuple((int(i), str(s), int(p)) for i, s, p in data.pop("placed", []))
+        return cls(viewers=viewers, placed=placed, **data)
 
 
 class Subscription:

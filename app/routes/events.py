@@ -202,7 +202,12 @@ class BoardStream(EventStream):
         cid = self.viewer.citizen_id
         # Usually the writer has just read it: then there is no need to wait for a thread.
         cached = self.cache.fresh(cid, at_least)
-        data = cached if cached is not None else await self._read(cid, at_least, since, events)
+        if cached is None and events:
+            # Card moves made in another process say what they changed: no read needed.
+            cached = self.cache.follow(cid, events)
+        if cached is None or cached.version < at_least:
+            cached = await self._read(cid, at_least, since, events)
+        data = cached
         view = BoardView(data=data, viewer=self.viewer.user, seen_at=self.viewer.seen_at)
         context = {
             "user": self.viewer.user,

@@ -25,7 +25,7 @@ from app.models.agreement import WHAT_MAX, WHO_NAME_MAX
 from app.models.base import utcnow
 from app.services.access import NotVisible
 from app.services.board import board_changed, claim_version, publish
-from app.services.board_data import BoardData, Card, read_cards
+from app.services.board_data import BoardData, Card, moved, read_cards
 
 STATUS_NAMES: dict[str, str] = {
     AgreementStatus.todo: N_("To do"),
@@ -330,22 +330,20 @@ def move(
         created_at=claim.at,
     )
     undo.id = connection.execute(ADD_UNDO, _undo_row(undo)).scalar_one()
-    moved = dataclasses.replace(
-        card, status=after[0], position=after[1], updated_at=claim.at, updated_by_id=actor.id
-    )
+    placed = tuple((i, column, index) for i, (column, index) in changed.items())
+    card_id = card.id
 
-    def patch(data: BoardData) -> BoardData:
-        cards = [
-            moved
-            if c.id == moved.id
-            else dataclasses.replace(c, status=changed[c.id][0], position=changed[c.id][1])
-            if c.id in changed
-            else c
-            for c in data.agreements
-        ]
-        cards.sort(key=lambda c: (c.position, c.id))
+    def patch(data: BoardData) -> BoardData | None:
         people = data.people if actor.id in data.people else {**data.people, actor.id or 0: actor}
-        return dataclasses.replace(data, agreements=cards, people=people)
+        return moved(
+            dataclasses.replace(data, people=people),
+            version=claim.version,
+            placed=placed,
+            card_id=card_id,
+            by=actor.id,
+            at=claim.at,
+            changed_at=claim.at,
+        )
 
     publish(
         session=session,
@@ -354,17 +352,13 @@ def move(
         action="moved",
         item_id=card.id,
         actor_id=actor.id,
+        placed=placed,
         patch=patch,
     )
-    return Moved(card=moved, undo=undo)
-
-
-def _placed(card: Card, moved: Card, changed: dict[int, tuple[str, int]]) -> Card:
-    if card.id == moved.id:
-        return moved
-    if card.id in changed:
-        return dataclasses.replace(card, status=changed[card.id][0], position=changed[card.id][1])
-    return card
+    card = dataclasses.replace(
+        card, status=after[0], position=after[1], updated_at=claim.at, updated_by_id=actor.id
+    )
+    return Moved(card=card, undo=undo)
 
 
 def move_target(card: Card, to: str, status: str, position: str) -> tuple[str, int] | None:

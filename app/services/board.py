@@ -122,11 +122,14 @@ def publish(
     item_id: int | None = None,
     actor_id: int | None = None,
     hub: Hub | None = None,
-    patch: Callable[[BoardData], BoardData] | None = None,
+    placed: tuple[tuple[int, str, int], ...] = (),
+    patch: Callable[[BoardData], BoardData | None] | None = None,
 ) -> None:
-    """Commits the change that claimed `change.version`, then tells every open view. `patch`:
-    the board before the change -> after it, when the caller knows exactly what it changed
-    (then this process's copy is brought up to date without reading it again)."""
+    """Commits the change that claimed `change.version`, then tells every open view. `placed`:
+    for a card move, where every card it touched went (the event carries it, so other processes
+    can follow without reading the board). `patch`: the board before the change -> after it,
+    when the caller knows exactly what it changed (then this process's copy is brought up to
+    date without reading it again)."""
     bind = session.get_bind()
     hub = hub or hub_for(bind)
     event = Event(
@@ -136,6 +139,8 @@ def publish(
         action=action,
         item_id=item_id,
         actor_id=actor_id,
+        placed=placed,
+        at=change.at.isoformat() if placed else "",
     )
     if hub is not None:
         hub.before_commit(session, event)

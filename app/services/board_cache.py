@@ -13,7 +13,7 @@ import dataclasses
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from weakref import WeakKeyDictionary
@@ -21,8 +21,9 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
+from app.hub import Event
 from app.models import User
-from app.services.board_data import BoardData, board_version, load_board, reread
+from app.services.board_data import BoardData, board_version, load_board, moved, reread
 
 CACHED_BOARDS = 2048
 
@@ -85,7 +86,7 @@ class BoardCache:
         kind: str,
         connection: Connection,
         changed_at: datetime,
-        patch: Callable[[BoardData], BoardData] | None = None,
+        patch: Callable[[BoardData], BoardData | None] | None = None,
     ) -> None:
         """Right after the change that made `version` committed, under `reading`. With `patch`
         (the board before the change -> after it) a copy at the version before is updated in
@@ -94,10 +95,35 @@ class BoardCache:
         cached = self.fresh(citizen_id, 0)
         if cached is None:
             return
-        if patch is not None and cached.version == version - 1:
-            self._store(dataclasses.replace(patch(cached), version=version, changed_at=changed_at))
+        patched = patch(cached) if patch is not None and cached.version == version - 1 else None
+        if patched is not None:
+            self._store(dataclasses.replace(patched, version=version, changed_at=changed_at))
             return
         self.get(citizen_id, version, connection, since=version - 1, kinds=(kind,), changed_at=changed_at)
+
+    def follow(self, citizen_id: int, events: Sequence[Event]) -> BoardData | None:
+        """The board after `events`, worked out from the copy here when they are card moves
+        that follow on from it one by one (never waits); None when it must be read."""
+        data = self.fresh(citizen_id, 0)
+        for event in sorted(events, key=lambda e: e.version):
+            if data is None or event.version != data.version + 1 or not event.placed or event.item_id is None:
+                return None
+            at = datetime.fromisoformat(event.at)
+            data = moved(
+                data,
+                version=event.version,
+                placed=event.placed,
+                card_id=event.item_id,
+                by=event.actor_id,
+                at=at,
+                changed_at=at,
+            )
+        if data is None or not events:
+            return None
+        with self.reading(citizen_id):
+            if (self.fresh(citizen_id, 0) or data).version < data.version:
+                self._store(data)
+        return self.fresh(citizen_id, data.version)
 
     def _read(self, citizen_id: int, connection: Connection | None) -> BoardData:
         with Session(bind=connection or self.engine, expire_on_commit=False) as session:

@@ -135,6 +135,38 @@ def load_board(*, session: Session, citizen: User) -> BoardData:
     )
 
 
+def moved(
+    data: BoardData,
+    *,
+    version: int,
+    placed: Iterable[tuple[int, str, int]],
+    card_id: int,
+    by: int | None,
+    at: datetime,
+    changed_at: datetime,
+) -> BoardData | None:
+    """`data` after a card move that put the cards where `placed` says (the moved card `card_id`
+    by `by` at `at`), as `version`. None when that cannot be known from here: a card it names
+    is not on this copy, or the mover is not among the board's people."""
+    where = {card_id: (status, position) for card_id, status, position in placed}
+    known = {c.id for c in data.agreements}
+    if not where.keys() <= known or card_id not in where or (by is not None and by not in data.people):
+        return None
+    cards = []
+    for card in data.agreements:
+        place = where.get(card.id)
+        if place is None:
+            cards.append(card)
+        elif card.id == card_id:
+            cards.append(
+                dataclasses.replace(card, status=place[0], position=place[1], updated_at=at, updated_by_id=by)
+            )
+        else:
+            cards.append(dataclasses.replace(card, status=place[0], position=place[1]))
+    cards.sort(key=lambda c: (c.position, c.id))
+    return dataclasses.replace(data, version=version, changed_at=changed_at, agreements=cards)
+
+
 def database_of(session: Session) -> str:
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind

@@ -151,3 +151,43 @@ def test_a_move_to_where_the_card_already_is_changes_nothing(db: Session) -> Non
     moved = agreements.move(session=db, citizen=citizen, actor=citizen, agreement_id=card.id or 0, to="up")
     assert moved.undo is None
     assert current_board(session=db, citizen=citizen).version == before.version
+
+
+def test_another_process_follows_card_moves_from_the_events_alone(db: Session, engine: Engine) -> None:
+    """What a card move publishes is enough for a process that did not make it to bring its copy
+    of the board up to date without reading it: the result is the board as stored."""
+    from app.hub import Event, register, unregister
+    from app.hub.memory import MemoryHub
+    from app.services import agreements
+
+    class Recording(MemoryHub):
+        def __init__(self) -> None:
+            super().__init__()
+            self.events: list[Event] = []
+
+        def after_commit(self, event: Event) -> None:
+            # Through JSON, as a NOTIFY carries it between processes.
+            self.events.append(Event.from_json(event.to_json()))
+
+    staff = factories.consultant(db, email="k@example.dk")
+    citizen = factories.citizen(db, staff, code="LISE")
+    cards = [factories.agreement(db, citizen, what=f"Kort {n}") for n in range(3)]
+    assert citizen.id is not None
+    elsewhere, behind = BoardCache(engine), BoardCache(engine)
+    start = elsewhere.get(citizen.id, 0).version
+    assert behind.get(citizen.id, 0).version == start
+    hub = Recording()
+    register(engine, hub)
+    try:
+        for card, how in ((cards[0], {"to": "doing"}), (cards[2], {"to": "up"}), (cards[1], {"to": "done"})):
+            agreements.move(session=db, citizen=citizen, actor=staff, agreement_id=card.id or 0, **how)
+    finally:
+        unregister(engine)
+    assert [e.placed != () for e in hub.events] == [True, True, True]
+    followed = elsewhere.follow(citizen.id, hub.events)
+    stored = load_board(session=db, citizen=citizen)
+    assert followed is not None and followed.version == stored.version
+    assert followed.agreements == stored.agreements
+    # A gap (an event this copy has not seen) means reading, never guessing.
+    assert behind.follow(citizen.id, hub.events[1:]) is None
+    assert behind.fresh(citizen.id, 0).version == start  # type: ignore[union-attr]
