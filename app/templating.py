@@ -13,6 +13,7 @@ from app.board_cards import board_card
 from app.catalogue.roles import ROLE_NAMES
 from app.config import ROOT
 from app.i18n import LANGUAGE_NAMES, Translator
+from app.read_aloud import read_aloud
 
 TEMPLATES_DIR = ROOT / "app" / "templates"
 STATIC_DIR = ROOT / "app" / "static"
@@ -38,6 +39,7 @@ def environment() -> Environment:
     # When a page was rendered ("last updated" on a copy kept for offline reading).
     env.globals["now"] = partial(datetime.now, UTC)
     env.globals["board_card"] = board_card
+    env.globals["read_aloud"] = read_aloud
     return env
 
 
