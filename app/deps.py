@@ -96,6 +96,11 @@ async def cached_first(engine: Engine, work: Callable[[Session], T]) -> T:
             return work(session)
         except NeedsDatabase:
             pass
+    return await threaded(engine, work)
+
+
+async def threaded(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Runs `work` in a worker thread with a session of its own, closed there."""
     return await run_in_threadpool(_with_session, engine, work)
 
 

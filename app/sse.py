@@ -5,8 +5,11 @@ waits for the client to leave. Here the request's own coroutine does both: betwe
 waits on `receive()`, which answers `http.disconnect` the moment the client goes, so a stream
 left idle is ended and unsubscribed at once (a failed write would not tell: uvicorn drops
 writes to a closed connection without a word). Whatever should wake it sooner (a published
-change, the next heartbeat) ends that wait through its deadline (asyncio.Timeout.reschedule):
-the same cancellation StreamingResponse uses to stop its listener, which `receive()` allows."""
+change, the next heartbeat) ends that wait by cancelling it: the same cancellation
+StreamingResponse uses to stop its listener, which `receive()` allows. A change wakes the
+stream at once, in the same turn of the loop that learns of it, so the views of a board hear of
+a change before anything that turn queued after it (such as the answer to the change's own
+request)."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -27,10 +30,11 @@ class EventStream:
     """One open stream. A subclass writes `run()`: it sends with `send()` and waits with
     `wait()`; when `run()` returns the response ends, when the client leaves `wait()` says so."""
 
-    __slots__ = ("_receive", "_send", "_timeout", "gone")
+    __slots__ = ("_receive", "_send", "_waiter", "_woken", "gone")
 
     def __init__(self) -> None:
-        self._timeout: asyncio.Timeout | None = None
+        self._waiter: asyncio.Task[object] | None = None
+        self._woken = False
         self.gone = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -51,24 +55,32 @@ class EventStream:
         when the client has left (then the stream must end)."""
         if self.gone:
             return False
+        task = asyncio.current_task()
+        assert task is not None
+        cancelling = task.cancelling()
+        self._waiter, self._woken = task, False
+        timer = asyncio.get_running_loop().call_at(deadline, self.wake)
         try:
-            async with asyncio.timeout_at(deadline) as timeout:
-                self._timeout = timeout
-                # The first message is the request's (empty) body; the next says the client left.
-                while (await self._receive())["type"] != "http.disconnect":
-                    pass
-        except TimeoutError:
-            return True
+            # The first message is the request's (empty) body; the next says the client left.
+            while (await self._receive())["type"] != "http.disconnect":
+                pass
+        except asyncio.CancelledError:
+            # Ours (a wake) unless someone else cancelled the stream too: then it must end.
+            if self._woken and task.uncancel() <= cancelling:
+                return True
+            raise
         finally:
-            self._timeout = None
+            timer.cancel()
+            self._waiter = None
         self.gone = True
         return False
 
     def wake(self) -> None:
-        """Ends the `wait()` in progress, if any, at the loop's next turn. Call on the loop."""
-        timeout, self._timeout = self._timeout, None
-        if timeout is not None and not timeout.expired():
-            timeout.reschedule(asyncio.get_running_loop().time())
+        """Ends the `wait()` in progress, if any. Call on the loop."""
+        waiter = self._waiter
+        if waiter is not None and not self._woken:
+            self._woken = True
+            waiter.cancel()
 
 
 class EventStreamRoute(APIRoute):

@@ -3,13 +3,14 @@
 Every form works without JavaScript (POST, then 303 back to the board). From the board page htmx
 sends the same forms and gets back only what changed, rendered for this viewer."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
-from app.deps import CurrentUser, SessionDep, WebDep
+from app.deps import CurrentUser, SessionDep, WebDep, cached_first, threaded
 from app.models import Agreement, BoardUndo, User
 from app.routes.board import BOARD_TEMPLATE, board_context, update_response
 from app.services import agreements as service
@@ -163,21 +164,52 @@ def share(
 
 
 @router.post("/citizens/{citizen_id}/agreements/{agreement_id}/move")
-def move(
+async def move(
     citizen_id: int,
     agreement_id: int,
     web: WebDep,
-    session: SessionDep,
     user: CurrentUser,
     to: Text = "",
     status: Text = "",
     position: Text = "",
     via: Text = "",
 ) -> Response:
-    """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag)."""
+    """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag).
+
+    The move is made in a worker thread; the answer is drawn back here on the event loop, after
+    the other open views of the board were told (they are woken first, in the order things
+    happened), instead of holding the interpreter in the thread while they wait."""
+    engine = web.request.app.state.engine
+    change = partial(_move, user=user, citizen_id=citizen_id, agreement_id=agreement_id)
+    citizen, moved = await threaded(engine, partial(change, to=to, status=status, position=position))
+    if moved is None:
+        refusal = web.gettext("That move is not possible. Try again.")
+        return await cached_first(engine, partial(_refused, web, citizen=citizen, user=user, message=refusal))
+    column = web.gettext(STATUS_NAMES[moved.card.status])
+    message = web.gettext("Moved to %(column)s.", column=column)
+    if moved.undo:
+        message += " " + web.gettext("You can undo it.")
+    # A dragged card stays under the finger; a button move keeps focus on the card.
+    answer = partial(
+        _changed,
+        web,
+        citizen=citizen,
+        user=user,
+        agreement=moved.card,
+        announcement=message,
+        regions={"columns", "undo"},
+        undo=moved.undo,
+        focus_card=via != "drag",
+    )
+    return await cached_first(engine, answer)
+
+
+def _move(
+    session: Session, *, user: User, citizen_id: int, agreement_id: int, to: str, status: str, position: str
+) -> tuple[User, service.Moved | None]:
     citizen = _citizen(session, user, citizen_id)
     try:
-        moved = service.move(
+        return citizen, service.move(
             session=session,
             citizen=citizen,
             actor=user,
@@ -187,23 +219,7 @@ def move(
             position=position,
         )
     except ImpossibleMove:
-        return _refused(web, session, citizen, user, web.gettext("That move is not possible. Try again."))
-    column = web.gettext(STATUS_NAMES[moved.card.status])
-    message = web.gettext("Moved to %(column)s.", column=column)
-    if moved.undo:
-        message += " " + web.gettext("You can undo it.")
-    # A dragged card stays under the finger; a button move keeps focus on the card.
-    return _changed(
-        web,
-        session,
-        citizen,
-        user,
-        moved.card,
-        message,
-        {"columns", "undo"},
-        moved.undo,
-        focus_card=via != "drag",
-    )
+        return citizen, None
 
 
 @router.post("/citizens/{citizen_id}/agreements/{agreement_id}/delete")

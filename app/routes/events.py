@@ -188,6 +188,10 @@ class BoardStream(EventStream):
         if not regions:
             return False
         target = max([self.sent, *(e.version for e in changes)])
+        if changes and all(e.actor_id == self.viewer.user.id for e in changes):
+            # This viewer's own change: everyone else's view goes first, and the answer to the
+            # change's own request usually too, whose drawing of the same parts this reuses.
+            await asyncio.sleep(0)
         if behind:
             await self.send(await self._render(regions, [], target))
         else:

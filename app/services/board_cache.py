@@ -120,10 +120,9 @@ class BoardCache:
             )
         if data is None or not events:
             return None
-        with self.reading(citizen_id):
-            if (self.fresh(citizen_id, 0) or data).version < data.version:
-                self._store(data)
-        return self.fresh(citizen_id, data.version)
+        # Never waits for the board's read lock (this runs on the event loop): whoever stores
+        # first wins, and both would store the same.
+        return self._store(data, only_if_newer=True)
 
     def _read(self, citizen_id: int, connection: Connection | None) -> BoardData:
         with Session(bind=connection or self.engine, expire_on_commit=False) as session:
@@ -132,9 +131,12 @@ class BoardCache:
                 raise LookupError(citizen_id)
             return load_board(session=session, citizen=citizen)
 
-    def _store(self, data: BoardData) -> BoardData:
+    def _store(self, data: BoardData, *, only_if_newer: bool = False) -> BoardData:
         citizen_id = data.citizen.id or 0
         with self._guard:
+            current = self._boards.get(citizen_id)
+            if only_if_newer and current is not None and current.version >= data.version:
+                return current
             self._boards[citizen_id] = data
             self._boards.move_to_end(citizen_id)
             while len(self._boards) > self.size:
