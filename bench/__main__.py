@@ -30,7 +30,7 @@ SYNC_BOARDS = (100, 1000)
 SYNC_RATE = 50.0
 SYNC_SECONDS = {100: 10.0, 1000: 20.0}
 # The saturation ramp: each step writes this fast for this long, until p99 or loss gives out.
-RAMP = (25.0, 50.0, 75.0, 100.0, 150.0, 200.0, 300.0, 400.0, 500.0, 600.0)
+RAMP = (25.0, 50.0, 75.0, 100.0, 125.0, 150.0, 175.0, 200.0, 250.0, 300.0, 400.0, 500.0, 600.0)
 RAMP_SECONDS = 5.0
 WARMUP_SECONDS = 2.0
 SATURATION_P99_MS = 50.0
@@ -70,14 +70,24 @@ async def one_process(folder: Path, results: dict[str, Any]) -> None:
             # for boards it has not written to before.
             mine, boards = boards[:count], boards[count:]
             bench = SyncBench(mine, write_port=server.port, stream_port=server.port)
+            rss_before_pages = server.rss_kb()
+            await bench.load_pages()
             rss_before = server.rss_kb()
             await bench.open_streams()
             await asyncio.sleep(2)
             streams = len(bench.streams)
             if count == max(SYNC_BOARDS):
                 per_stream = (server.rss_kb() - rss_before) / streams
-                results["memory"] = {"connections": streams, "kb_per_connection": round(per_stream, 1)}
-                say(f"memory: {streams} open streams, {per_stream:.1f} kB each")
+                with_pages = (server.rss_kb() - rss_before_pages) / streams
+                results["memory"] = {
+                    "connections": streams,
+                    "kb_per_connection": round(per_stream, 1),
+                    "kb_per_viewer_with_page": round(with_pages, 1),
+                }
+                say(
+                    f"memory: {streams} open streams, {per_stream:.1f} kB each "
+                    f"({with_pages:.1f} kB with the board pages loaded before them)"
+                )
             seconds = SYNC_SECONDS[count]
             cpu = server.cpu_seconds()
             window = await bench.run(SYNC_RATE, seconds)
@@ -155,6 +165,7 @@ async def two_processes(results: dict[str, Any]) -> None:
         engine.dispose()
         with tavle(url) as writer, tavle(url) as reader:
             bench = SyncBench(boards, write_port=writer.port, stream_port=reader.port)
+            await bench.load_pages()
             await bench.open_streams()
             await asyncio.sleep(2)
             # Fresh processes: their first requests set up connections and compile statements.

