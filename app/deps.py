@@ -113,15 +113,30 @@ def _with_session(engine: Engine, work: Callable[[Session], T]) -> T:
 
 
 async def get_optional_user(request: Request) -> User | None:
-    """The signed-in user: from the process's copy when it has one, else from the database."""
+    """The signed-in user: from the process's copy when it has one, else from the database.
+    Asked once per request (the other dependencies call it, not declare it: each dependency
+    FastAPI resolves costs a request about as much as finding the user in the cache)."""
+    state = request.scope.setdefault("state", {})
+    if USER_KEY in state:
+        user: User | None = state[USER_KEY]
+        return user
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
-        return None
-    app: FastAPI = request.app
-    found = auth.signed_in(caches=caches_for(app.state.engine), settings=app.state.settings, token=token)
-    if not isinstance(found, Missing):
-        return found
-    return await run_in_threadpool(_user_from_database, app, token)
+        user = None
+    else:
+        app: FastAPI = request.app
+        caches = caches_for(app.state.engine)
+        found = auth.signed_in(caches=caches, settings=app.state.settings, token=token)
+        user = (
+            found
+            if not isinstance(found, Missing)
+            else await run_in_threadpool(_user_from_database, app, token)
+        )
+    state[USER_KEY] = user
+    return user
+
+
+USER_KEY = "tavle_user"
 
 
 def _user_from_database(app: FastAPI, token: str) -> User | None:
@@ -132,7 +147,8 @@ def _user_from_database(app: FastAPI, token: str) -> User | None:
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
-async def get_current_user(user: OptionalUser) -> User:
+async def get_current_user(request: Request) -> User:
+    user = await get_optional_user(request)
     if user is None:
         raise SignInRequired()
     return user
@@ -177,15 +193,21 @@ def translator_for(request: Request, user: User | None) -> Translator:
     return translator(chosen)
 
 
-async def get_translator(request: Request, user: OptionalUser) -> Translator:
-    return translator_for(request, user)
+async def get_translator(request: Request) -> Translator:
+    return translator_for(request, await get_optional_user(request))
 
 
 TranslatorDep = Annotated[Translator, Depends(get_translator)]
 
 
-async def get_web(request: Request, user: OptionalUser, t: TranslatorDep) -> Web:
-    return Web(request=request, translator=t, user=user, csrf_token=request.state.csrf_token)
+async def get_web(request: Request) -> Web:
+    user = await get_optional_user(request)
+    return Web(
+        request=request,
+        translator=translator_for(request, user),
+        user=user,
+        csrf_token=request.state.csrf_token,
+    )
 
 
 WebDep = Annotated[Web, Depends(get_web)]
