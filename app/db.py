@@ -3,6 +3,7 @@
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +60,16 @@ class _SerialisedWriter(sqlite3.Connection):
 
     write_lock: threading.Lock
     holds_write_lock = False
+    # Set while the connection serves the event loop, which must never wait for the lock.
+    must_not_wait = False
 
     def take_write_lock(self) -> None:
         if self.holds_write_lock:
             return
-        if not self.write_lock.acquire(timeout=WRITE_WAIT_SECONDS):
+        if self.must_not_wait:
+            if not self.write_lock.acquire(blocking=False):
+                raise WriterBusy()
+        elif not self.write_lock.acquire(timeout=WRITE_WAIT_SECONDS):
             raise sqlite3.OperationalError("database is locked")
         self.holds_write_lock = True
 
@@ -113,6 +119,24 @@ def warm_up(engine: Engine) -> None:
     configure_mappers()
     with engine.connect() as connection:
         connection.exec_driver_sql("SELECT 1")
+
+
+class WriterBusy(Exception):
+    """Another writer holds the SQLite file's write lock, and this one must not wait for it."""
+
+
+@contextmanager
+def without_waiting(session: Session) -> Iterator[Session]:
+    """For a short write on the event loop (SQLite only): the session's connection refuses to
+    wait for the file's write lock, raising WriterBusy instead (then do the write in a thread)."""
+    dbapi = session.connection().connection.dbapi_connection
+    if not isinstance(dbapi, _SerialisedWriter):
+        raise WriterBusy()
+    dbapi.must_not_wait = True
+    try:
+        yield session
+    finally:
+        dbapi.must_not_wait = False
 
 
 class NeedsDatabase(Exception):

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
-from app.db import CacheOnlySession, NeedsDatabase
+from app.db import CacheOnlySession, NeedsDatabase, WriterBusy, without_waiting
 from app.i18n import Translator, negotiate, normalise, translator
 from app.memo import Missing
 from app.models import Role, User
@@ -102,6 +102,25 @@ async def cached_first(engine: Engine, work: Callable[[Session], T]) -> T:
 async def threaded(engine: Engine, work: Callable[[Session], T]) -> T:
     """Runs `work` in a worker thread with a session of its own, closed there."""
     return await run_in_threadpool(_with_session, engine, work)
+
+
+async def short_write(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Runs a short change right here on the event loop when the database is a SQLite file
+    whose write lock is free this moment: a change of a few statements costs less than the trip
+    to a worker thread and back, and its event reaches the other views sooner. Otherwise (the
+    lock is taken, or PostgreSQL, whose every statement is a round trip) in a worker thread.
+    `work` must do nothing before its first write that it cannot do twice."""
+    if engine.dialect.name == "sqlite":
+        session = Session(engine, expire_on_commit=False)
+        try:
+            with without_waiting(session):
+                return work(session)
+        except WriterBusy:
+            # Nothing was written; the run in the thread records the access again.
+            session.info.pop(audit.PENDING, None)
+        finally:
+            await close(session)
+    return await threaded(engine, work)
 
 
 def _with_session(engine: Engine, work: Callable[[Session], T]) -> T:

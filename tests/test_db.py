@@ -81,3 +81,60 @@ def test_sqlite_writers_in_one_process_queue_instead_of_failing(tmp_path: Path) 
     write(201)
     assert time.monotonic() - started < WRITE_WAIT_SECONDS / 2
     engine.dispose()
+
+
+def test_a_short_write_on_the_event_loop_never_waits_for_the_write_lock(tmp_path: Path) -> None:
+    """While another writer holds the SQLite file, a short write meant for the event loop goes to
+    a worker thread instead of stopping the loop; with the file free it is made right there."""
+    import asyncio
+    import threading
+
+    from app.deps import short_write
+    from tests.hub.running import run
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'loop.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE tally (n INTEGER)"))
+    released = threading.Event()
+
+    def write(session: Session) -> str:
+        session.execute(text("INSERT INTO tally VALUES (1)"))
+        session.commit()
+        return threading.current_thread().name
+
+    def hold_the_file() -> None:
+        holder = engine.connect()
+        holder.execute(text("INSERT INTO tally VALUES (0)"))  # holds the file's write lock
+
+        def let_go() -> None:
+            time.sleep(0.3)
+            holder.rollback()
+            holder.close()
+            released.set()
+
+        threading.Thread(target=let_go).start()
+
+    async def scenario() -> tuple[str, str, str, int]:
+        loop = threading.current_thread().name
+        free = await short_write(engine, write)
+        await asyncio.to_thread(hold_the_file)
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while not released.is_set():
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        ticking = asyncio.create_task(tick())
+        busy = await short_write(engine, write)
+        await ticking
+        return loop, free, busy, ticks
+
+    loop, free, busy, ticks = run(scenario())
+    assert free == loop  # the file was free: made on the loop
+    assert busy != loop  # the file was held: a worker thread waited for it
+    assert ticks >= 10  # and the loop went on meanwhile
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM tally")).scalar_one() == 2
+    engine.dispose()

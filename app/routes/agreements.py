@@ -3,6 +3,7 @@
 Every form works without JavaScript (POST, then 303 back to the board). From the board page htmx
 sends the same forms and gets back only what changed, rendered for this viewer."""
 
+import asyncio
 from functools import partial
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
-from app.deps import CurrentUser, SessionDep, WebDep, cached_first, threaded
+from app.deps import CurrentUser, SessionDep, WebDep, cached_first, short_write
 from app.models import Agreement, BoardUndo, User
 from app.routes.board import BOARD_TEMPLATE, board_context, update_response
 from app.services import agreements as service
@@ -176,12 +177,13 @@ async def move(
 ) -> Response:
     """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag).
 
-    The move is made in a worker thread; the answer is drawn back here on the event loop, after
-    the other open views of the board were told (they are woken first, in the order things
-    happened), instead of holding the interpreter in the thread while they wait."""
+    The move is made right here when the SQLite file is free (else in a worker thread); the
+    answer is drawn after the other open views of the board were told."""
     engine = web.request.app.state.engine
     change = partial(_move, user=user, citizen_id=citizen_id, agreement_id=agreement_id)
-    citizen, moved = await threaded(engine, partial(change, to=to, status=status, position=position))
+    citizen, moved = await short_write(engine, partial(change, to=to, status=status, position=position))
+    # The views this change woke come first; the answer is drawn after them.
+    await asyncio.sleep(0)
     if moved is None:
         refusal = web.gettext("That move is not possible. Try again.")
         return await cached_first(engine, partial(_refused, web, citizen=citizen, user=user, message=refusal))
