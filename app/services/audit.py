@@ -108,15 +108,8 @@ def _entry(actor: User, citizen_id: int | None, action: str, target: str) -> Aud
 
 
 def _entry_like(entry: AuditEntry) -> AuditEntry:
-    return AuditEntry(
-        actor_id=entry.actor_id,
-        actor_name=entry.actor_name,
-        actor_role=entry.actor_role,
-        citizen_id=entry.citizen_id,
-        action=entry.action,
-        target=entry.target,
-        at=entry.at,
-    )
+    """A new row saying the same (the rollback threw the first one out of the session)."""
+    return AuditEntry.model_validate(entry.model_dump(exclude={"id"}))
 
 
 def entries_for(*, session: Session, citizen_id: int, limit: int = 200) -> list[AuditEntry]:
