@@ -138,3 +138,21 @@ def test_a_short_write_on_the_event_loop_never_waits_for_the_write_lock(tmp_path
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM tally")).scalar_one() == 2
     engine.dispose()
+
+
+def test_a_cache_only_session_refuses_to_reach_the_database(engine: Engine, db: Session) -> None:
+    """Work on the event loop may read the process's caches, never the database: its session's
+    first statement, or a flush of anything added, raises NeedsDatabase (then the work is done
+    again in a worker thread)."""
+    from app.db import CacheOnlySession, NeedsDatabase
+
+    person = factories.citizen(db)
+    with CacheOnlySession(engine) as session:
+        with pytest.raises(NeedsDatabase):
+            session.get(User, person.id)
+        with pytest.raises(NeedsDatabase):
+            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+        session.add(User(name="Ny", role="citizen"))
+        with pytest.raises(NeedsDatabase):
+            session.commit()
+    assert not engine.pool.checkedout()  # type: ignore[attr-defined]
