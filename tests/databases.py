@@ -1,6 +1,7 @@
 """Throwaway databases for the suite: a SQLite file, and a PostgreSQL database created per run."""
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tables)
@@ -52,10 +54,26 @@ def wipe(engine: Engine) -> None:
     Ids are not restarted: like production, an id is never given to a second person, and a
     live server kept across tests must not mistake a new citizen for an earlier one."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {quoted} CASCADE"))
-        else:
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as connection:
             for name in tables:
                 connection.execute(text(f'DELETE FROM "{name}"'))
+        return
+    quoted = ", ".join(f'"{name}"' for name in tables)
+    # A live server may still be finishing a request of the test that just ended (a look at the
+    # board, a sign-in's touch). TRUNCATE locks every table; should it meet such a transaction
+    # midway, PostgreSQL may end one of the two as a deadlock: then try again.
+    for attempt in range(WIPE_ATTEMPTS):
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f"SET LOCAL lock_timeout = '{WIPE_LOCK_TIMEOUT}'"))
+                connection.execute(text(f"TRUNCATE {quoted} CASCADE"))
+            return
+        except OperationalError:
+            if attempt == WIPE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2)
+
+
+WIPE_ATTEMPTS = 5
+WIPE_LOCK_TIMEOUT = "5s"
