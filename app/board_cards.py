@@ -14,7 +14,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from app.memo import Memo, Missing
+from app.memo import Memo
 from app.services.board import BoardView
 from app.services.board_data import Card
 
@@ -30,14 +30,12 @@ CARDS: Memo[Hashable, bytes] = Memo(size=16384, seconds=3600)
 def board_card(context: Context, card: Card) -> Markup:
     view: BoardView = context["view"]
     key = _key(view, card, context["lang"])
-    stored = CARDS.get(key)
-    if isinstance(stored, Missing):
-        generation = CARDS.generation
+
+    def draw() -> bytes:
         template = context.environment.get_template(CARD_TEMPLATE)
-        html = template.render({**context.get_all(), "agreement": card, "csrf_token": TOKEN_SLOT})
-        CARDS.put(key, html.encode(), generation)
-    else:
-        html = stored.decode()
+        return template.render({**context.get_all(), "agreement": card, "csrf_token": TOKEN_SLOT}).encode()
+
+    html = CARDS.get_or_make(key, draw).decode()
     return Markup(html.replace(TOKEN_SLOT, context["csrf_token"]))
 
 

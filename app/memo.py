@@ -55,6 +55,16 @@ class Memo(Generic[K, V]):
                 self._items.popitem(last=False)
             return True
 
+    def get_or_make(self, key: K, make: Callable[[], V]) -> V:
+        """The value, made (and kept, by the pattern above) when there is none."""
+        found = self.get(key)
+        if not isinstance(found, Missing):
+            return found
+        generation = self.generation
+        value = make()
+        self.put(key, value, generation)
+        return value
+
     def drop(self, keys: Iterable[K]) -> None:
         with self._lock:
             self.generation += 1

@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.i18n import Translator
-from app.memo import Memo, Missing
+from app.memo import Memo
 from app.models import User
 from app.templating import render
 
@@ -66,12 +66,9 @@ class Web:
             html = render(template, self.context(**context), self.translator, block=chosen)
         else:
             key = (same_as, template, chosen, self._identity(), int(time.time() // 60))
-            found = PAGES.get(key)
-            if isinstance(found, Missing):
-                generation = PAGES.generation
-                found = render(template, self.context(**context), self.translator, block=chosen)
-                PAGES.put(key, found, generation)
-            html = found
+            html = PAGES.get_or_make(
+                key, lambda: render(template, self.context(**context), self.translator, block=chosen)
+            )
         return self.html(html, status_code=status_code)
 
     def html(self, html: str, *, status_code: int = 200) -> HTMLResponse:

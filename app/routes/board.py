@@ -16,7 +16,7 @@ from app.catalogue.life_areas import LIFE_AREA_NAMES
 from app.deps import CurrentUser, WebDep, cached_first
 from app.hub import Event
 from app.i18n import Translator
-from app.memo import Memo, Missing
+from app.memo import Memo
 from app.models import User
 from app.services import agreements as agreement_service
 from app.services.access import visible_board
@@ -71,7 +71,9 @@ def _board_page(session: Session, *, web: Web, user: User, citizen_id: int, undo
         record = agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
         return web.page(BOARD_TEMPLATE, **board_context(view, undo=record))
     return web.page(
-        BOARD_TEMPLATE, same_as=("board", citizen_id, data.version, previous), **board_context(view)
+        BOARD_TEMPLATE,
+        same_as=("board", data.database, citizen_id, data.version, previous),
+        **board_context(view),
     )
 
 
@@ -124,12 +126,7 @@ def _block(view: BoardView, block: str, translator: Translator, context: dict[st
         translator.locale,
         context["csrf_token"],
     )
-    html = BLOCKS.get(key)
-    if isinstance(html, Missing):
-        generation = BLOCKS.generation
-        html = render(BOARD_TEMPLATE, context, translator, block=block)
-        BLOCKS.put(key, html, generation)
-    return html
+    return BLOCKS.get_or_make(key, lambda: render(BOARD_TEMPLATE, context, translator, block=block))
 
 
 def _announcement(text: str) -> str:

@@ -24,12 +24,12 @@ def can_see_citizen(*, session: Session, user: User, citizen_id: int) -> bool:
 def _linked(session: Session, user: User, citizen_id: int) -> bool:
     """In the consultant's caseload, or in the citizen's network (from the process's copy)."""
     assert user.id is not None
-    caches = session_caches(session)
-    key = (user.id, str(user.role), citizen_id)
-    found = caches.access.get(key)
-    if not isinstance(found, Missing):
-        return found
-    generation = caches.access.generation
+    return session_caches(session).access.get_or_make(
+        (user.id, str(user.role), citizen_id), lambda: _link_exists(session, user, citizen_id)
+    )
+
+
+def _link_exists(session: Session, user: User, citizen_id: int) -> bool:
     if user.role == Role.consultant:
         query = select(CaseloadLink.citizen_id).where(
             CaseloadLink.consultant_id == user.id, CaseloadLink.citizen_id == citizen_id
@@ -38,9 +38,7 @@ def _linked(session: Session, user: User, citizen_id: int) -> bool:
         query = select(NetworkLink.citizen_id).where(
             NetworkLink.member_id == user.id, NetworkLink.citizen_id == citizen_id
         )
-    linked = session.exec(query).first() is not None
-    caches.access.put(key, linked, generation)
-    return linked
+    return session.exec(query).first() is not None
 
 
 def citizen_row(*, session: Session, citizen_id: int) -> User | None:

@@ -4,7 +4,7 @@ undone for a while, because the server keeps the state before them."""
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, delete, select
@@ -305,31 +305,17 @@ def move(
     if target is None:
         session.rollback()
         raise ImpossibleMove(agreement_id)
-    places = _places(cards, card, *target)
-    if (card.status, card.position) == places[card.id]:
+    changed = _new_places(cards, card, *target)
+    after = changed[card.id]
+    if after == (card.status, card.position):
         session.rollback()
         return Moved(card=card, undo=None)
-    changed = {i: place for i, place in places.items() if place != _place_of(cards, i) or i == card.id}
-    connection = session.connection()
-    others = [{"card": i, "status": s, "position": p} for i, (s, p) in changed.items() if i != card.id]
-    if others:
-        connection.execute(PLACE_CARD, others)
-    after = places[card.id]
-    connection.execute(
+    _move_others(session, card.id, changed)
+    session.connection().execute(
         MOVE_CARD, {"card": card.id, "status": after[0], "position": after[1], "at": claim.at, "by": actor.id}
     )
-    undo = BoardUndo(
-        citizen_id=citizen.id,
-        user_id=actor.id,
-        agreement_id=card.id,
-        action="move",
-        before_status=card.status,
-        before_position=card.position,
-        after_status=after[0],
-        after_position=after[1],
-        created_at=claim.at,
-    )
-    undo.id = connection.execute(ADD_UNDO, _undo_row(undo)).scalar_one()
+    undo = _undo_record(citizen, actor, card.id, "move", (card.status, card.position), after, at=claim.at)
+    undo.id = session.connection().execute(ADD_UNDO, undo.model_dump(exclude={"id"})).scalar_one()
     placed = tuple((i, column, index) for i, (column, index) in changed.items())
     card_id = card.id
 
@@ -342,7 +328,6 @@ def move(
             card_id=card_id,
             by=actor.id,
             at=claim.at,
-            changed_at=claim.at,
         )
 
     publish(
@@ -372,25 +357,23 @@ def move_target(card: Card, to: str, status: str, position: str) -> tuple[str, i
     return None
 
 
-def _places(cards: list[Card], card: Card, status: str, position: int) -> dict[int, tuple[str, int]]:
-    """(column, position) of every card in the columns the move touches, after it."""
+def _new_places(cards: list[Card], card: Card, status: str, position: int) -> dict[int, tuple[str, int]]:
+    """Where `card` goes, put at `position` in the column for `status`, and every other card
+    whose column or place that changes: both columns it touches are numbered 0, 1, 2, … again."""
     column = [c for c in cards if c.status == status and c.id != card.id]
-    position = max(0, min(position, len(column)))
-    column.insert(position, card)
+    column.insert(max(0, min(position, len(column))), card)
     places = {c.id: (status, index) for index, c in enumerate(column)}
     if card.status != status:
         left = [c for c in cards if c.status == card.status and c.id != card.id]
         places.update({c.id: (card.status, index) for index, c in enumerate(left)})
-    return places
+    before = {c.id: (c.status, c.position) for c in cards}
+    return {i: place for i, place in places.items() if i == card.id or place != before[i]}
 
 
-def _place_of(cards: list[Card], card_id: int) -> tuple[str, int]:
-    found = next(c for c in cards if c.id == card_id)
-    return found.status, found.position
-
-
-def _undo_row(undo: BoardUndo) -> dict[str, object]:
-    return {column: getattr(undo, column) for column in UNDO_COLUMNS}
+def _move_others(session: Session, card_id: int, places: dict[int, tuple[str, int]]) -> None:
+    others = [{"card": i, "status": s, "position": p} for i, (s, p) in places.items() if i != card_id]
+    if others:
+        session.connection().execute(PLACE_CARD, others)
 
 
 _agreements = Agreement.__table__  # type: ignore[attr-defined]
@@ -412,7 +395,6 @@ MOVE_CARD = (
         updated_by_id=bindparam("by"),
     )
 )
-UNDO_COLUMNS = [c.name for c in _undos.columns if c.name != "id"]
 ADD_UNDO = insert(_undos).returning(_undos.c.id)
 
 
@@ -498,18 +480,14 @@ def _column(session: Session, citizen_id: int, status: str) -> list[Agreement]:
 
 
 def _place(session: Session, agreement: Agreement, status: AgreementStatus, position: int) -> None:
-    """Moves the card into a column at a position and numbers both columns 0, 1, 2, …"""
-    old_status = agreement.status
-    cards = [a for a in _column(session, agreement.citizen_id, status) if a.id != agreement.id]
-    position = max(0, min(position, len(cards)))
-    cards.insert(position, agreement)
-    agreement.status = status
-    for index, card in enumerate(cards):
-        card.position = index
-        session.add(card)
-    if old_status != status:
-        session.flush()
-        _renumber(session, agreement.citizen_id, old_status)
+    """Puts the card at `position` in the column for `status`, by the same rule as a move."""
+    assert agreement.id is not None
+    session.flush()
+    cards = read_cards(session, agreement.citizen_id)
+    card = next(c for c in cards if c.id == agreement.id)
+    places = _new_places(cards, card, status, position)
+    _move_others(session, agreement.id, places)
+    agreement.status, agreement.position = AgreementStatus(places[agreement.id][0]), places[agreement.id][1]
 
 
 def _renumber(session: Session, citizen_id: int, status: str) -> None:
@@ -523,20 +501,36 @@ def _renumber(session: Session, citizen_id: int, status: str) -> None:
 def _undo(
     session: Session, citizen: User, actor: User, agreement: Agreement, action: str, before: tuple[str, int]
 ) -> BoardUndo:
-    assert citizen.id is not None and actor.id is not None and agreement.id is not None
-    record = BoardUndo(
-        citizen_id=citizen.id,
-        user_id=actor.id,
-        agreement_id=agreement.id,
-        action=action,
-        before_status=before[0],
-        before_position=before[1],
-        after_status=agreement.status,
-        after_position=agreement.position,
+    assert agreement.id is not None
+    record = _undo_record(
+        citizen, actor, agreement.id, action, before, (agreement.status, agreement.position)
     )
     session.add(record)
     session.flush()
     return record
+
+
+def _undo_record(
+    citizen: User,
+    actor: User,
+    agreement_id: int,
+    action: str,
+    before: tuple[str, int],
+    after: tuple[str, int],
+    at: datetime | None = None,
+) -> BoardUndo:
+    assert citizen.id is not None and actor.id is not None
+    return BoardUndo(
+        citizen_id=citizen.id,
+        user_id=actor.id,
+        agreement_id=agreement_id,
+        action=action,
+        before_status=before[0],
+        before_position=before[1],
+        after_status=after[0],
+        after_position=after[1],
+        created_at=at or utcnow(),
+    )
 
 
 def _purge(session: Session, citizen: User) -> None:

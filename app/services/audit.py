@@ -48,14 +48,7 @@ def record(
 ) -> None:
     described_action, described_target = describe_request()
     session.add(
-        AuditEntry(
-            actor_id=actor.id if actor else None,
-            actor_name=actor.name if actor else "",
-            actor_role=str(actor.role) if actor else "system",
-            citizen_id=citizen_id,
-            action=action or described_action,
-            target=target if target is not None else described_target,
-        )
+        _entry(actor, citizen_id, action or described_action, described_target if target is None else target)
     )
     session.commit()
 
@@ -96,11 +89,11 @@ def _carried(session: Session) -> None:
         del session.info[PENDING]
 
 
-def _entry(actor: User, citizen_id: int | None, action: str, target: str) -> AuditEntry:
+def _entry(actor: User | None, citizen_id: int | None, action: str, target: str) -> AuditEntry:
     return AuditEntry(
-        actor_id=actor.id,
-        actor_name=actor.name,
-        actor_role=str(actor.role),
+        actor_id=actor.id if actor else None,
+        actor_name=actor.name if actor else "",
+        actor_role=str(actor.role) if actor else "system",
         citizen_id=citizen_id,
         action=action,
         target=target,

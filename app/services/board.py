@@ -12,7 +12,6 @@ from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col, select
 
 from app.hub import Event, Hub, board_channel, hub_for
-from app.memo import Missing
 from app.models import (
     AgreementStatus,
     Board,
@@ -283,16 +282,12 @@ def mark_seen(
 
 
 def _seen(session: Session, viewer_id: int, citizen_id: int) -> Seen | None:
-    caches = session_caches(session)
-    found = caches.seen.get((viewer_id, citizen_id))
-    if not isinstance(found, Missing):
-        return found
-    generation = caches.seen.generation
-    row = session.exec(
-        select(BoardSeen.seen_at, BoardSeen.previous_seen_at).where(
-            BoardSeen.user_id == viewer_id, BoardSeen.citizen_id == citizen_id
-        )
-    ).first()
-    seen = Seen(seen_at=row[0], previous_seen_at=row[1]) if row else None
-    caches.seen.put((viewer_id, citizen_id), seen, generation)
-    return seen
+    def read() -> Seen | None:
+        row = session.exec(
+            select(BoardSeen.seen_at, BoardSeen.previous_seen_at).where(
+                BoardSeen.user_id == viewer_id, BoardSeen.citizen_id == citizen_id
+            )
+        ).first()
+        return Seen(seen_at=row[0], previous_seen_at=row[1]) if row else None
+
+    return session_caches(session).seen.get_or_make((viewer_id, citizen_id), read)

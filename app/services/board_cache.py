@@ -108,15 +108,13 @@ class BoardCache:
         for event in sorted(events, key=lambda e: e.version):
             if data is None or event.version != data.version + 1 or not event.placed or event.item_id is None:
                 return None
-            at = datetime.fromisoformat(event.at)
             data = moved(
                 data,
                 version=event.version,
                 placed=event.placed,
                 card_id=event.item_id,
                 by=event.actor_id,
-                at=at,
-                changed_at=at,
+                at=datetime.fromisoformat(event.at),
             )
         if data is None or not events:
             return None

@@ -143,7 +143,6 @@ def moved(
     card_id: int,
     by: int | None,
     at: datetime,
-    changed_at: datetime,
 ) -> BoardData | None:
     """`data` after a card move that put the cards where `placed` says (the moved card `card_id`
     by `by` at `at`), as `version`. None when that cannot be known from here: a card it names
@@ -164,7 +163,7 @@ def moved(
         else:
             cards.append(dataclasses.replace(card, status=place[0], position=place[1]))
     cards.sort(key=lambda c: (c.position, c.id))
-    return dataclasses.replace(data, version=version, changed_at=changed_at, agreements=cards)
+    return dataclasses.replace(data, version=version, changed_at=at, agreements=cards)
 
 
 def database_of(session: Session) -> str:
