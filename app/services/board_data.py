@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -27,6 +27,7 @@ from app.models import (
     User,
 )
 from app.services.plan import TOP_CHALLENGES, GoalView, InterventionView, intervention_views
+from app.services.row_cache import database_of
 
 PARTS = frozenset({"challenges", "goals", "strengths", "agreements", "interventions"})
 # What each kind of change (the `kind` given to `board_changed`) can alter. A goal's title shows
@@ -130,7 +131,7 @@ def load_board(*, session: Session, citizen: User) -> BoardData:
         citizen=citizen,
         version=version,
         changed_at=changed_at,
-        database=database_of(session),
+        database=database_of(session.get_bind()),
         **_read(session, citizen.id, PARTS),
     )
 
@@ -164,12 +165,6 @@ def moved(
             cards.append(dataclasses.replace(card, status=place[0], position=place[1]))
     cards.sort(key=lambda c: (c.position, c.id))
     return dataclasses.replace(data, version=version, changed_at=at, agreements=cards)
-
-
-def database_of(session: Session) -> str:
-    bind = session.get_bind()
-    engine = bind.engine if isinstance(bind, Connection) else bind
-    return engine.url.render_as_string(hide_password=True) if isinstance(engine, Engine) else ""
 
 
 def reread(

@@ -117,10 +117,15 @@ def caches_for(bind: Engine | Connection | Any) -> RowCaches:
     if caches is not None:
         return caches
     with _guard:
-        database = engine.url.render_as_string(hide_password=False)
-        caches = _by_database.setdefault(database, RowCaches())
+        caches = _by_database.setdefault(database_of(engine), RowCaches())
         _by_engine[engine] = caches
         return caches
+
+
+def database_of(bind: Engine | Connection) -> str:
+    """Which database an engine or connection is on: what is kept from it is kept under this."""
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    return engine.url.render_as_string(hide_password=True)
 
 
 def session_caches(session: Session) -> RowCaches:

@@ -219,14 +219,20 @@ def _events_path(db: Session, citizen: User) -> str:
     return f"/citizens/{citizen.id}/board/events?since={version}"
 
 
+def _signed_in_citizen(client: Client, db: Session) -> User:
+    """A citizen with a consultant, signed in on `client`."""
+    me = factories.citizen(db, factories.consultant(db), code="MINE")
+    client.sign_in_citizen("MINE")
+    return me
+
+
 def _hub(client: Client) -> Hub:
     hub: Hub = client.app.state.hub  # type: ignore[attr-defined]
     return hub
 
 
 def test_a_viewer_who_leaves_an_idle_stream_is_unsubscribed_at_once(client: Client, db: Session) -> None:
-    me = factories.citizen(db, factories.consultant(db), code="MINE")
-    client.sign_in_citizen("MINE")
+    me = _signed_in_citizen(client, db)
     hub = _hub(client)
 
     async def scenario() -> None:
@@ -295,8 +301,7 @@ def test_an_idle_stream_sends_heartbeats_and_ends_with_the_sign_in(
 ) -> None:
     monkeypatch.setattr(events, "HEARTBEAT_SECONDS", 0.05)
     monkeypatch.setattr(events, "RECHECK_SIGN_IN_SECONDS", 0.2)
-    me = factories.citizen(db, factories.consultant(db), code="MINE")
-    client.sign_in_citizen("MINE")
+    me = _signed_in_citizen(client, db)
     hub = _hub(client)
 
     async def scenario() -> None:
