@@ -5,10 +5,13 @@ A card's HTML depends on the card, the language, and how the viewer stands to it
 consultant, whether it is new to them, whether it waits for them, whether it is overdue today),
 never on who the viewer is beyond that, except for the viewer's form token: that is stored as a
 placeholder and put in when the card is used. After a change only the changed card is drawn
-again: its row, and so its key, is different."""
+again, and only when it now looks different: a card moved back to a column it was in is the
+same drawing as before (where a card sits in its column, and when or by whom it was last
+touched, show only through the "new since you last looked" marker, which is in the key)."""
 
 import secrets
 from collections.abc import Hashable
+from operator import attrgetter
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -39,10 +42,28 @@ def board_card(context: Context, card: Card) -> Markup:
     return Markup(html.replace(TOKEN_SLOT, context["csrf_token"]))
 
 
+# The fields of a card its drawing shows. tests/test_board_cards.py checks that a change to any
+# other field leaves the drawing as it was.
+DRAWN = (
+    "id",
+    "citizen_id",
+    "what",
+    "who",
+    "who_name",
+    "due_on",
+    "goal_id",
+    "status",
+    "accepted_by_citizen",
+    "accepted_by_consultant",
+    "shared",
+)
+_drawn = attrgetter(*DRAWN)
+
+
 def _key(view: BoardView, card: Card, lang: str) -> Hashable:
     goal = view.data.goal_titles.get(card.goal_id) if card.goal_id and view.shows_plan else None
     return (
-        card,
+        _drawn(card),
         lang,
         view.viewer.role,
         view.is_citizen,

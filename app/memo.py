@@ -4,7 +4,12 @@ makes filling it safe against changes committed meanwhile.
 The pattern every user follows: read `generation`, then read the database, then `put` with that
 generation. A change drops its keys (and raises the generation) only after it has committed, so
 a read that could have seen the world before the change is either dropped with the key or
-refused by `put`."""
+refused by `put`.
+
+Only a read of a key dropped meanwhile is refused, not every read in flight: with changes
+committing hundreds of times a second, refusing all of them would leave the caches empty just
+when they matter most. Each dropped key remembers when it went (the most recent `size` of them;
+a fill that began before the oldest forgotten drop is refused, to be safe)."""
 
 import threading
 import time
@@ -31,6 +36,9 @@ class Memo(Generic[K, V]):
         self.clock = clock
         self.generation = 0
         self._items: OrderedDict[K, tuple[float, V]] = OrderedDict()
+        # Key -> the generation that dropped it; a fill begun before `_floor` is refused.
+        self._dropped: OrderedDict[K, int] = OrderedDict()
+        self._floor = 0
         self._lock = threading.Lock()
 
     def get(self, key: K) -> V | Missing:
@@ -47,7 +55,7 @@ class Memo(Generic[K, V]):
     def put(self, key: K, value: V, generation: int) -> bool:
         """Keeps `value` if nothing was dropped since `generation` was read; says whether it did."""
         with self._lock:
-            if generation != self.generation:
+            if generation < self._floor or self._dropped.get(key, 0) > generation:
                 return False
             self._items[key] = (self.clock() + self.seconds, value)
             self._items.move_to_end(key)
@@ -70,17 +78,28 @@ class Memo(Generic[K, V]):
             self.generation += 1
             for key in keys:
                 self._items.pop(key, None)
+                self._dropped[key] = self.generation
+                self._dropped.move_to_end(key)
+            while len(self._dropped) > self.size:
+                self._floor = max(self._floor, self._dropped.popitem(last=False)[1])
 
     def drop_where(self, test: Callable[[K], bool]) -> None:
+        """Drops the keys that pass `test`; a fill of any key in flight is refused (one that
+        passes may be being read this moment)."""
         with self._lock:
-            self.generation += 1
+            self._refuse_all_in_flight()
             for key in [k for k in self._items if test(k)]:
                 del self._items[key]
 
     def clear(self) -> None:
         with self._lock:
-            self.generation += 1
+            self._refuse_all_in_flight()
             self._items.clear()
+
+    def _refuse_all_in_flight(self) -> None:
+        self.generation += 1
+        self._floor = self.generation
+        self._dropped.clear()
 
     def __len__(self) -> int:
         return len(self._items)

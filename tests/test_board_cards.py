@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.main import create_app
+from app.models import User
 from tests import factories
 from tests.conftest import Client
 
@@ -77,3 +78,49 @@ def test_a_live_update_drawn_once_is_never_sent_to_another_viewer(db: Session) -
         assert "a" * 43 in mine and "b" * 43 not in mine
         assert "b" * 43 in theirs and "a" * 43 not in theirs
         assert f'id="share-{card.id}"' in mine and f'id="share-{card.id}"' not in theirs
+
+
+def test_a_card_is_drawn_from_its_drawn_fields_only(db: Session) -> None:
+    """The shared copy is found by the fields the drawing shows: a change to any other field must
+    leave the drawing exactly as it was, or a card would be shown as it was before."""
+    import dataclasses
+    from datetime import timedelta
+
+    from app.board_cards import CARDS, DRAWN
+    from app.i18n import translator
+    from app.routes.board import BLOCKS, render_update
+    from app.services.board import BoardView
+    from app.services.board_cache import current_board
+    from app.services.board_data import Card
+
+    staff = factories.consultant(db, email="k@example.dk")
+    citizen = factories.citizen(db, staff, code="LISE")
+    factories.agreement(db, citizen, what="Ringe til lægen")
+    data = current_board(session=db, citizen=citizen)
+    [card] = data.agreements
+    # Changed values for every field the drawing does not show (its key leaves them out).
+    others = {
+        "position": card.position + 3,
+        "who_user_id": (card.who_user_id or 0) + 1,
+        "on_agenda": not card.on_agenda,
+        "revision": card.revision + 1,
+        "created_by_id": (card.created_by_id or 0) + 1,
+        "updated_by_id": (card.updated_by_id or 0) + 1,
+        "created_at": card.created_at - timedelta(days=2),
+        "updated_at": card.updated_at - timedelta(days=1),
+    }
+    assert set(others) | set(DRAWN) == set(Card.__slots__), "a new Card field: drawn or not?"
+
+    def drawn(changed: Card, viewer: User) -> str:
+        CARDS.clear()  # drawn afresh, never a kept copy
+        BLOCKS.clear()
+        view = BoardView(data=dataclasses.replace(data, agreements=[changed]), viewer=viewer, seen_at=None)
+        context = {"user": viewer, "csrf_token": "t" * 43}
+        html = render_update(view=view, regions={"columns"}, translator=translator("da"), context=context)
+        return _card(html, card.id)
+
+    for viewer in (citizen, staff):
+        as_it_is = drawn(card, viewer)
+        assert drawn(dataclasses.replace(card, what="Ringe til tandlægen"), viewer) != as_it_is
+        for name, value in others.items():
+            assert drawn(dataclasses.replace(card, **{name: value}), viewer) == as_it_is, name

@@ -38,6 +38,35 @@ def test_a_read_made_before_a_change_is_not_stored_after_it() -> None:
     assert memo.get("a") == "new"
 
 
+def test_a_change_to_another_row_does_not_refuse_a_read() -> None:
+    memo: Memo[str, str] = Memo(size=10, seconds=60)
+    generation = memo.generation  # a reader starts reading row "a" ...
+    memo.drop(["b"])  # ... while row "b" changes
+    assert memo.put("a", "fresh", generation)
+    assert memo.get("a") == "fresh"
+
+
+def test_a_read_is_refused_when_the_change_it_may_have_missed_is_forgotten() -> None:
+    memo: Memo[int, str] = Memo(size=2, seconds=60)
+    generation = memo.generation
+    memo.drop([1])
+    memo.drop([2, 3])  # more drops than the memo remembers: the one of key 1 is forgotten
+    assert not memo.put(1, "old", generation)
+    assert not memo.put(4, "maybe old", generation)
+    assert memo.put(1, "new", memo.generation)
+
+
+def test_clearing_refuses_every_read_in_flight() -> None:
+    memo: Memo[tuple[int, int], str] = Memo(size=10, seconds=60)
+    before = memo.generation
+    memo.clear()
+    assert not memo.put((1, 1), "old", before)
+    between = memo.generation
+    memo.drop_where(lambda key: key[0] == 1)
+    assert not memo.put((1, 2), "old", between)  # it may have been read before the drop
+    assert memo.put((1, 2), "new", memo.generation)
+
+
 def test_dropping_and_clearing() -> None:
     memo: Memo[tuple[int, int], bool] = Memo(size=10, seconds=60)
     for key in ((1, 1), (1, 2), (2, 1)):

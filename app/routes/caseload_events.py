@@ -23,7 +23,14 @@ from app.hub.base import CLOSE
 from app.i18n import Translator
 from app.models import Role, User
 from app.routes.caseload import caseload_context, choices, render_rows
-from app.routes.events import HEARTBEAT_SECONDS, RECHECK_SIGN_IN_SECONDS, RETRY_MS, jittered, sse
+from app.routes.events import (
+    HEARTBEAT_SECONDS,
+    RECHECK_SIGN_IN_SECONDS,
+    RETRY_MS,
+    jittered,
+    sse,
+    still_signed_in,
+)
 from app.services import auth
 from app.services.access import NotVisible
 from app.services.interventions import caseload_channel
@@ -106,5 +113,6 @@ def _render(app: FastAPI, viewer: CaseloadViewer) -> str:
 
 def _still_signed_in(app: FastAPI, viewer: CaseloadViewer) -> bool:
     with Session(app.state.engine) as session:
-        user = auth.user_for_token(session=session, settings=app.state.settings, token=viewer.token)
-        return user is not None and user.id == viewer.user.id
+        return still_signed_in(
+            session, settings=app.state.settings, token=viewer.token, user_id=viewer.user.id
+        )

@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlmodel import Session
 
 from app.config import Settings
-from app.deps import SESSION_COOKIE, SignInRequired, translator_for
+from app.deps import SESSION_COOKIE, SignInRequired, cached_first, translator_for
 from app.hub import Event, Hub, Subscription, Viewer, board_channel
 from app.hub.base import CLOSE, PRESENCE
 from app.i18n import Translator
@@ -107,6 +107,18 @@ def jittered(seconds: float) -> float:
     return seconds * random.uniform(0.8, 1.0)
 
 
+def first_of(seconds: float) -> float:
+    """When a stream's first heartbeat or sign-in check is due: anywhere within the period, so
+    streams opened together spread their timers over all of it from the start (with `jittered`
+    alone, thousands of them would come in bursts a fifth of the period wide for minutes)."""
+    return seconds * random.uniform(0.05, 1.0)
+
+
+def still_signed_in(session: Session, *, settings: Settings, token: str, user_id: int | None) -> bool:
+    user = auth.user_for_token(session=session, settings=settings, token=token)
+    return user is not None and user.id == user_id
+
+
 def sse(data: str, *, event: str = "board", version: int | None = None) -> str:
     """One event. Every line of `data` (CR, LF or CRLF end a line in an event stream, nothing
     else does) becomes a `data:` line; the browser joins them again with LF."""
@@ -156,8 +168,8 @@ class BoardStream(EventStream):
         """Until the client leaves, the hub closes, or the sign-in ends. What this frame holds
         stays alive while the stream waits, so events and rendered text live in the callees."""
         loop = asyncio.get_running_loop()
-        heartbeat_at = loop.time() + jittered(HEARTBEAT_SECONDS)
-        recheck_at = loop.time() + jittered(RECHECK_SIGN_IN_SECONDS)
+        heartbeat_at = loop.time() + first_of(HEARTBEAT_SECONDS)
+        recheck_at = loop.time() + first_of(RECHECK_SIGN_IN_SECONDS)
         while True:
             if not len(subscription):
                 if not await self.wait(heartbeat_at):
@@ -166,7 +178,7 @@ class BoardStream(EventStream):
                     # Only an offer ends the wait early, so this is the heartbeat's time.
                     if loop.time() > recheck_at:
                         recheck_at = loop.time() + jittered(RECHECK_SIGN_IN_SECONDS)
-                        if not await anyio.to_thread.run_sync(self._still_signed_in):
+                        if not await self._still_signed_in():
                             return
                     await self.send(": still here\n\n")
                     heartbeat_at = loop.time() + jittered(HEARTBEAT_SECONDS)
@@ -243,9 +255,13 @@ class BoardStream(EventStream):
         with Session(self.app.state.engine) as session:
             return board_version(session=session, citizen_id=self.viewer.citizen_id)
 
-    def _still_signed_in(self) -> bool:
-        with Session(self.app.state.engine) as session:
-            user = auth.user_for_token(
-                session=session, settings=self.app.state.settings, token=self.viewer.token
-            )
-            return user is not None and user.id == self.viewer.user.id
+    async def _still_signed_in(self) -> bool:
+        """From the process's copy of the session when it has one: thousands of streams ask
+        this every minute, and a trip to a worker thread each would cost more than the answer."""
+        check = partial(
+            still_signed_in,
+            settings=self.app.state.settings,
+            token=self.viewer.token,
+            user_id=self.viewer.user.id,
+        )
+        return await cached_first(self.app.state.engine, check)

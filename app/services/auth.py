@@ -12,7 +12,7 @@ from app.models.base import utcnow
 from app.services.row_cache import RowCaches, SessionRecord, reader, session_caches
 from app.services.security import digest, new_token, normalise_code, verify_secret
 
-TOUCH_EVERY = timedelta(minutes=1)
+TOUCH_AT_LEAST_EVERY = timedelta(minutes=1)
 
 
 class LoginLocked(Exception):
@@ -114,7 +114,7 @@ def user_for_token(*, session: Session, settings: Settings, token: str) -> User 
             session.delete(own_record)
             session.commit()
         return None
-    if _needs_touch(record.last_seen_at, now):
+    if _needs_touch(settings, record.last_seen_at, now):
         _touch(session, key, now)
         return user
     assert user.id is not None
@@ -130,7 +130,7 @@ def signed_in(*, caches: RowCaches, settings: Settings, token: str) -> User | Mi
         return MISSING
     now = utcnow()
     if not _lasts(settings, record.expires_at, record.last_seen_at, now) or _needs_touch(
-        record.last_seen_at, now
+        settings, record.last_seen_at, now
     ):
         return MISSING
     return caches.users.get(record.user_id)
@@ -140,9 +140,16 @@ def _lasts(settings: Settings, expires_at: datetime, last_seen_at: datetime, now
     return expires_at > now and last_seen_at + timedelta(minutes=settings.session_idle_minutes) > now
 
 
-def _needs_touch(last_seen_at: datetime, now: datetime) -> bool:
-    # At most once a minute: a board streaming to many viewers must not write per request.
-    return now - last_seen_at > TOUCH_EVERY
+def _needs_touch(settings: Settings, last_seen_at: datetime, now: datetime) -> bool:
+    """Whether to write down that the session is in use. Every open board asks each minute,
+    and each write costs a trip to the database and drops the session's cached copy: so it is
+    written at most once per twenty-fourth of the idle limit (five minutes of two hours), and a
+    session ends between that much before the limit and the limit after its last request."""
+    return now - last_seen_at > touch_every(settings)
+
+
+def touch_every(settings: Settings) -> timedelta:
+    return max(TOUCH_AT_LEAST_EVERY, timedelta(minutes=settings.session_idle_minutes) / 24)
 
 
 def _touch(session: Session, key: str, now: datetime) -> None:
