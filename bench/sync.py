@@ -95,7 +95,7 @@ class SyncBench:
         async def one(board: LiveBoard, actor: Actor) -> EventStream:
             async with gate:
                 stream = EventStream(board=board.seeded.citizen_id, label=actor, on_event=self._on_event)
-                path = board_events_path(board.seeded, board.version)
+                path = board_events_path(board.seeded, actor, board.version)
                 await open_stream(self.stream_port, path, viewer_headers(board.seeded, actor), stream)
                 self.pending[stream] = {}
                 return stream

@@ -61,6 +61,9 @@ class Event:
     # reading it again (app.services.board_data.moved).
     placed: tuple[tuple[int, str, int], ...] = ()
     at: str = ""
+    # The open view of the board (a browser tab) the change was made from, when it said so: that
+    # view has the change already, in the answer to its own request, and is not sent it again.
+    view: str = ""
 
     def to_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, "", ())}

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.deps import CurrentUser, SessionDep, WebDep, cached_first, short_write
 from app.models import Agreement, BoardUndo, User
-from app.routes.board import BOARD_TEMPLATE, board_context, update_response
+from app.routes.board import BOARD_TEMPLATE, board_context, sending_view, update_response
 from app.services import agreements as service
 from app.services.access import NotVisible, visible_citizen
 from app.services.agreements import (
@@ -180,7 +180,9 @@ async def move(
     The move is made right here when the SQLite file is free (else in a worker thread); the
     answer is drawn after the other open views of the board were told."""
     engine = web.request.app.state.engine
-    change = partial(_move, user=user, citizen_id=citizen_id, agreement_id=agreement_id)
+    change = partial(
+        _move, user=user, citizen_id=citizen_id, agreement_id=agreement_id, view=sending_view(web.request)
+    )
     citizen, moved = await short_write(engine, partial(change, to=to, status=status, position=position))
     # The views this change woke come first; the answer is drawn after them.
     await asyncio.sleep(0)
@@ -207,7 +209,15 @@ async def move(
 
 
 def _move(
-    session: Session, *, user: User, citizen_id: int, agreement_id: int, to: str, status: str, position: str
+    session: Session,
+    *,
+    user: User,
+    citizen_id: int,
+    agreement_id: int,
+    to: str,
+    status: str,
+    position: str,
+    view: str,
 ) -> tuple[User, service.Moved | None]:
     citizen = _citizen(session, user, citizen_id)
     try:
@@ -219,6 +229,7 @@ def _move(
             to=to,
             status=status,
             position=position,
+            view=view,
         )
     except ImpossibleMove:
         return citizen, None

@@ -2,11 +2,12 @@
 htmx answers and for the live updates every other open view receives."""
 
 import json
+import re
 from collections.abc import Hashable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import escape
 from sqlmodel import Session
@@ -75,6 +76,20 @@ def _board_page(session: Session, *, web: Web, user: User, citizen_id: int, undo
         same_as=("board", data.database, citizen_id, data.version, previous),
         **board_context(view),
     )
+
+
+# Each open board page names itself (a random id board.js makes) on its stream and its requests.
+VIEW_HEADER = "x-tavle-view"
+VIEW_ID = re.compile(r"[A-Za-z0-9_-]{8,40}")
+
+
+def view_id(value: str | None) -> str:
+    return value if value and VIEW_ID.fullmatch(value) else ""
+
+
+def sending_view(request: Request) -> str:
+    """The open board page a request comes from, when it says so (a plain form does not)."""
+    return view_id(request.headers.get(VIEW_HEADER))
 
 
 def render_update(

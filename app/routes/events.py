@@ -25,7 +25,7 @@ from app.hub import Event, Hub, Subscription, Viewer, board_channel
 from app.hub.base import CLOSE, PRESENCE
 from app.i18n import Translator
 from app.models import User
-from app.routes.board import announce, render_update
+from app.routes.board import announce, render_update, view_id
 from app.services import auth
 from app.services.access import visible_board
 from app.services.board import DATA_REGIONS, BoardView, last_look, regions_for
@@ -58,7 +58,8 @@ class StreamViewer:
 
 @router.get("/citizens/{citizen_id}/board/events", response_model=None)
 async def board_events(request: Request) -> EventStream:
-    """`?since=`: the version the page has, when it opens the stream."""
+    """`?since=`: the version the page has, when it opens the stream; `?view=`: the page's own
+    name for itself, which its requests send too (then changes it made are not sent back)."""
     citizen_id = _citizen_id(request)
     app = request.app
     viewer = await anyio.to_thread.run_sync(partial(_open, app, request, citizen_id))
@@ -66,7 +67,7 @@ async def board_events(request: Request) -> EventStream:
         request.headers.get("last-event-id", "").strip() or request.query_params.get("since", "").strip()
     )
     known = int(last_event_id) if last_event_id.isdigit() else None
-    return BoardStream(app=app, viewer=viewer, known=known)
+    return BoardStream(app=app, viewer=viewer, known=known, view=view_id(request.query_params.get("view")))
 
 
 def _citizen_id(request: Request) -> int:
@@ -130,10 +131,11 @@ def sse(data: str, *, event: str = "board", version: int | None = None) -> str:
 class BoardStream(EventStream):
     """Everything one open stream keeps while it waits, in one small object."""
 
-    __slots__ = ("app", "cache", "channel", "hub", "known", "sent", "viewer")
+    __slots__ = ("app", "cache", "channel", "hub", "known", "sent", "view", "viewer")
 
-    def __init__(self, *, app: FastAPI, viewer: StreamViewer, known: int | None) -> None:
+    def __init__(self, *, app: FastAPI, viewer: StreamViewer, known: int | None, view: str = "") -> None:
         super().__init__()
+        self.view = view
         self.app = app
         self.hub: Hub = app.state.hub
         self.cache: BoardCache = cache_for(app.state.engine)
@@ -200,6 +202,10 @@ class BoardStream(EventStream):
         if not regions:
             return False
         target = max([self.sent, *(e.version for e in changes)])
+        if not behind and PRESENCE not in regions and self._made_here(changes):
+            # The page has all of it from the answers to its own requests.
+            self.sent = target
+            return False
         if changes and all(e.actor_id == self.viewer.user.id for e in changes):
             # This viewer's own change: everyone else's view goes first, and the answer to the
             # change's own request usually too, whose drawing of the same parts this reuses.
@@ -209,6 +215,9 @@ class BoardStream(EventStream):
         else:
             await self.send(await self._render(regions, changes, target, since=self.sent))
         return True
+
+    def _made_here(self, changes: list[Event]) -> bool:
+        return bool(self.view) and bool(changes) and all(e.view == self.view for e in changes)
 
     async def _render(
         self, regions: Iterable[str], events: Sequence[Event], at_least: int, since: int | None = None

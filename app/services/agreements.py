@@ -286,6 +286,7 @@ def move(
     to: str = "",
     status: str = "",
     position: str = "",
+    view: str = "",
 ) -> Moved:
     """Moves a card: `to` a column (last in it), "up" or "down" in its column; or to `status`
     at `position` (a drag). Both columns it touches are numbered 0, 1, 2, … again.
@@ -293,7 +294,8 @@ def move(
     The board's most frequent change, so it is made in few statements: the new version first
     (which holds the board's write lock, so the cards read next are what no one else is
     changing), the cards, their new places, the undo record, one commit; and this process's copy
-    of the board is brought up to date from what was written, without reading it again."""
+    of the board is brought up to date from what was written, without reading it again.
+    `view`: the open view of the board the move was made from (its answer shows the move)."""
     assert citizen.id is not None and actor.id is not None
     claim = claim_version(session=session, citizen_id=citizen.id)
     cards = read_cards(session, citizen.id)
@@ -339,6 +341,7 @@ def move(
         actor_id=actor.id,
         placed=placed,
         patch=patch,
+        view=view,
     )
     card = dataclasses.replace(
         card, status=after[0], position=after[1], updated_at=claim.at, updated_by_id=actor.id

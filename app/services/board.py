@@ -123,12 +123,14 @@ def publish(
     hub: Hub | None = None,
     placed: tuple[tuple[int, str, int], ...] = (),
     patch: Callable[[BoardData], BoardData | None] | None = None,
+    view: str = "",
 ) -> None:
     """Commits the change that claimed `change.version`, then tells every open view. `placed`:
     for a card move, where every card it touched went (the event carries it, so other processes
     can follow without reading the board). `patch`: the board before the change -> after it,
     when the caller knows exactly what it changed (then this process's copy is brought up to
-    date without reading it again)."""
+    date without reading it again). `view`: the open view the change came from, whose answer
+    carries every part the change touched (see `Event.view`)."""
     bind = session.get_bind()
     hub = hub or hub_for(bind)
     event = Event(
@@ -140,6 +142,7 @@ def publish(
         actor_id=actor_id,
         placed=placed,
         at=change.at.isoformat() if placed else "",
+        view=view,
     )
     if hub is not None:
         hub.before_commit(session, event)

@@ -16,10 +16,16 @@
 
   // The newest board version this view shows. A new stream asks for what came after it.
   var version = Number(board.dataset.version || 0);
+  // This view's own name, on its stream and on its requests: the server then does not send a
+  // change back to the view it came from (the answer to the request already shows it).
+  var view = "v" + Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
   htmx.createEventSource = function (url) {
-    var next = url.replace(/([?&])since=\d*/, "$1since=" + version);
+    var next = url.replace(/([?&])since=\d*/, "$1since=" + version) + "&view=" + view;
     return new EventSource(next, { withCredentials: true });
   };
+  board.addEventListener("htmx:configRequest", function (e) {
+    e.detail.headers["X-Tavle-View"] = view;
+  });
 
   function source() {
     var data = board["htmx-internal-data"];

@@ -100,7 +100,12 @@ def test_moving_by_buttons_with_the_keyboard_then_undo(
     card = factories.agreement(db, citizen, what="Købe buskort")
     phone = _phone(new_context, citizen)
     screen = _screen(new_context, citizen)
+    # The same person's second tab: the move is not sent back to the tab that made it (its
+    # answer shows it), but every other open view of theirs gets it live.
+    second_tab = phone.context.new_page()
+    second_tab.goto(f"/citizens/{citizen.id}/board")
     _connected(phone, "Mette Hansen")
+    _connected(second_tab, "Mette Hansen")
 
     menu = phone.locator(f"#menu-{card.id}-summary")
     menu.focus()
@@ -113,6 +118,7 @@ def test_moving_by_buttons_with_the_keyboard_then_undo(
     expect(phone.locator("#board-live")).to_have_text("Flyttet til Klaret. Du kan fortryde det.")
     expect(_column(screen, "done")).to_contain_text("Købe buskort")
     expect(screen.locator("#board-live")).to_contain_text("Lise Lund moved “Købe buskort” to Done.")
+    expect(_column(second_tab, "done")).to_contain_text("Købe buskort")
 
     phone.get_by_role("button", name="Fortryd").click()
     expect(_column(phone, "todo")).to_contain_text("Købe buskort")

@@ -279,6 +279,45 @@ def test_a_change_reaches_every_open_stream_with_the_board_version_as_id(client:
     client.portal.call(scenario)  # type: ignore[union-attr]
 
 
+def test_a_change_is_not_sent_back_to_the_open_view_it_came_from(client: Client, db: Session) -> None:
+    """The page that moved the card has the move from its own answer; the same person's other
+    open page (another tab, the meeting screen) gets it live."""
+    staff = factories.consultant(db, email="mette@example.dk")
+    me = factories.citizen(db, staff, code="MINE")
+    card = factories.agreement(db, me, what="Ringe til lægen")
+    client.sign_in_staff("mette@example.dk")
+    version = board_version(session=db, citizen_id=me.id or 0)
+
+    async def scenario() -> None:
+        here = OpenStream(client, _events_path(db, me) + "&view=tab-here-123")
+        there = OpenStream(client, _events_path(db, me) + "&view=tab-there-456")
+        here.open()
+        there.open()
+        await here.until(lambda: "event: board" in here.text)
+        await there.until(lambda: "event: board" in there.text)
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+            browser.cookies.update(dict(client.cookies.items()))
+            headers = {"X-CSRF-Token": client.cookies["tavle_csrf"], "HX-Request": "true"}
+            move = f"/citizens/{me.id}/agreements/{card.id}/move"
+            moved = await browser.post(
+                move, data={"to": "doing"}, headers={**headers, "X-Tavle-View": "tab-here-123"}
+            )
+            assert moved.status_code == 200 and 'id="board-columns"' in moved.text
+            await there.until(lambda: f"id: {version + 1}" in there.text)
+            # A move from no named view (a plain form, an older page) reaches both.
+            moved = await browser.post(move, data={"to": "todo"}, headers=headers)
+            assert moved.status_code == 200
+        await here.until(lambda: f"id: {version + 2}" in here.text)
+        await there.until(lambda: f"id: {version + 2}" in there.text)
+        assert f"id: {version + 1}" not in here.text
+        for stream in (here, there):
+            stream.leave()
+            await stream.ended(1.0)
+
+    client.portal.call(scenario)  # type: ignore[union-attr]
+
+
 def test_a_reconnecting_view_gets_what_it_missed(client: Client, db: Session) -> None:
     me = factories.citizen(db, factories.consultant(db), code="MINE")
     factories.agreement(db, me, what="Ringe til lægen")
