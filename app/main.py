@@ -46,6 +46,7 @@ from app.routes import (
 )
 from app.seed import seed_demo
 from app.static import StaticFiles
+from app.stream_lane import StreamLane
 from app.templating import STATIC_DIR, compile_templates
 
 
@@ -104,7 +105,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pwa.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityMiddleware, secure_cookies=settings.cookies_secure)
-    # Outermost. It leaves text/event-stream alone (Starlette's default exclusions), so live
-    # updates are never held back in a compression buffer.
+    # It leaves text/event-stream alone (Starlette's default exclusions), so live updates are
+    # never held back in a compression buffer.
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    # Outermost: the boards' event streams go straight to their route (see app.stream_lane).
+    app.add_middleware(StreamLane, secure_cookies=settings.cookies_secure)
     return app

@@ -33,28 +33,33 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        token = _cookie(scope, CSRF_COOKIE)
-        new_cookie = token is None
-        if token is None:
-            token = secrets.token_urlsafe(32)
-        scope.setdefault("state", {})["csrf_token"] = token
-        audit.current_scope.set(scope)
+        extra = prepare(scope, secure_cookies=self.secure_cookies)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
-                if new_cookie:
-                    headers.append((b"set-cookie", self._csrf_cookie(token).encode()))
+                headers.extend(h for h in extra if h[0] not in present or h[0] == b"set-cookie")
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
-    def _csrf_cookie(self, token: str) -> str:
-        cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"
-        return cookie + ("; Secure" if self.secure_cookies else "")
+
+def prepare(scope: Scope, *, secure_cookies: bool) -> list[tuple[bytes, bytes]]:
+    """Gives the request its CSRF token (the cookie's, or a new one) and names it to the audit
+    trail; returns the headers its answer carries: the security headers, and the new cookie."""
+    token = _cookie(scope, CSRF_COOKIE)
+    headers = list(SECURITY_HEADERS)
+    if token is None:
+        token = secrets.token_urlsafe(32)
+        cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax" + (
+            "; Secure" if secure_cookies else ""
+        )
+        headers.append((b"set-cookie", cookie.encode()))
+    scope.setdefault("state", {})["csrf_token"] = token
+    audit.current_scope.set(scope)
+    return headers
 
 
 def _cookie(scope: Scope, name: str) -> str | None:

@@ -30,16 +30,18 @@ class EventStream:
     """One open stream. A subclass writes `run()`: it sends with `send()` and waits with
     `wait()`; when `run()` returns the response ends, when the client leaves `wait()` says so."""
 
-    __slots__ = ("_receive", "_send", "_waiter", "_woken", "gone")
+    __slots__ = ("_receive", "_send", "_waiter", "_woken", "gone", "headers")
 
     def __init__(self) -> None:
         self._waiter: asyncio.Task[object] | None = None
         self._woken = False
         self.gone = False
+        self.headers = list(HEADERS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self._receive, self._send = receive, send
-        await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+        await send({"type": "http.response.start", "status": 200, "headers": self.headers})
+        self.headers = HEADERS
         await self.run()
         if not self.gone:
             await send({"type": "http.response.body", "body": b"", "more_body": False})

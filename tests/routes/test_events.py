@@ -17,6 +17,7 @@ from app.models import Actor, User
 from app.routes import events
 from app.routes.board import announce, render_update
 from app.routes.events import sse
+from app.services import audit
 from app.services.board import BoardView, regions_for
 from app.services.board_data import board_version, load_board
 from tests import factories
@@ -389,3 +390,30 @@ def test_a_stream_of_a_board_one_may_not_see_is_not_found(client: Client, db: Se
     client.cookies.clear()
     signed_out = client.get(f"/citizens/{mine.id}/board/events", follow_redirects=False)
     assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/login")
+    # Refusals carry what every answer carries (the stream's own way in skips the middleware).
+    assert "frame-ancestors 'none'" in signed_out.headers["content-security-policy"]
+    assert signed_out.headers["set-cookie"].startswith("tavle_csrf=")
+
+
+def test_an_open_stream_carries_the_security_headers_and_is_in_the_audit_trail(
+    client: Client, db: Session
+) -> None:
+    staff = factories.consultant(db, email="mette@example.dk")
+    me = factories.citizen(db, staff, code="MINE")
+    client.sign_in_staff("mette@example.dk")
+
+    async def scenario() -> None:
+        stream = OpenStream(client, _events_path(db, me))
+        stream.open()
+        await stream.until(lambda: "event: board" in stream.text)
+        headers = dict(stream.messages[0]["headers"])
+        assert headers[b"content-type"].startswith(b"text/event-stream")
+        assert b"frame-ancestors 'none'" in headers[b"content-security-policy"]
+        assert headers[b"x-content-type-options"] == b"nosniff"
+        stream.leave()
+        await stream.ended(1.0)
+
+    client.portal.call(scenario)  # type: ignore[union-attr]
+    assert me.id is not None
+    targets = {e.target for e in audit.entries_for(session=db, citizen_id=me.id)}
+    assert "GET /citizens/{citizen_id}/board/events" in targets
