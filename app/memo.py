@@ -11,6 +11,7 @@ committing hundreds of times a second, refusing all of them would leave the cach
 when they matter most. Each dropped key remembers when it went (the most recent `size` of them;
 a fill that began before the oldest forgotten drop is refused, to be safe)."""
 
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -30,9 +31,20 @@ MISSING = Missing()
 
 
 class Memo(Generic[K, V]):
-    def __init__(self, *, size: int, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        size: int,
+        seconds: float,
+        spread: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`spread`: a value is kept between (1 - spread) × `seconds` and `seconds`, at random,
+        so values stored together (every viewer reconnecting after a restart) do not all
+        expire in the same instant and send every request to the database at once."""
         self.size = size
         self.seconds = seconds
+        self.spread = spread
         self.clock = clock
         self.generation = 0
         self._items: OrderedDict[K, tuple[float, V]] = OrderedDict()
@@ -57,7 +69,7 @@ class Memo(Generic[K, V]):
         with self._lock:
             if generation < self._floor or self._dropped.get(key, 0) > generation:
                 return False
-            self._items[key] = (self.clock() + self.seconds, value)
+            self._items[key] = (self.clock() + self.seconds * (1 - self.spread * random.random()), value)
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)

@@ -21,6 +21,20 @@ def test_a_value_is_kept_until_it_is_too_old() -> None:
     assert memo.get("a") is MISSING
 
 
+def test_values_stored_together_expire_spread_over_the_last_part_of_the_age_limit() -> None:
+    clock = Clock()
+    memo: Memo[int, int] = Memo(size=1000, seconds=60, spread=0.5, clock=clock)
+    for n in range(1000):
+        memo.put(n, n, memo.generation)
+    clock.now = 29.9
+    assert all(memo.get(n) == n for n in range(1000))
+    clock.now = 45
+    left = sum(1 for n in range(1000) if memo.get(n) == n)
+    assert 300 < left < 700  # about half gone by three quarters of the limit
+    clock.now = 60.1
+    assert all(memo.get(n) is MISSING for n in range(1000))
+
+
 def test_the_least_recently_stored_goes_first_when_full() -> None:
     memo: Memo[int, int] = Memo(size=3, seconds=60)
     for n in range(5):

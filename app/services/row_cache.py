@@ -5,7 +5,8 @@ Reading them from the database cost more than the rest of a board page together.
 until the row changes: every commit that changes one of these tables drops the copies it
 touched, here at once and in every other process through the hub (PostgreSQL NOTIFY, sent inside
 the committing transaction; see `app.services.invalidation`). Copies also expire after a minute,
-so nothing outlives a change made behind the app's back for long. When the hub loses its
+so nothing outlives a change made behind the app's back for long (copies made together expire
+spread over the second half of that minute, not all at once). When the hub loses its
 connection, and so may have missed a change, every copy goes.
 
 The users handed out are shared, detached and read-only: code that changes a user loads the
@@ -29,6 +30,8 @@ from app.models import User
 Changes = dict[str, set[Any] | None]
 
 SECONDS = 60.0
+# Copies made together (all viewers after a restart) expire over the last half of the minute.
+SPREAD = 0.5
 SIZE = 50_000
 SESSIONS = "auth_session"
 USERS = "app_user"
@@ -54,11 +57,11 @@ class Seen:
 
 class RowCaches:
     def __init__(self) -> None:
-        self.sessions: Memo[str, SessionRecord] = Memo(size=SIZE, seconds=SECONDS)
-        self.users: Memo[int, User] = Memo(size=SIZE, seconds=SECONDS)
+        self.sessions: Memo[str, SessionRecord] = Memo(size=SIZE, seconds=SECONDS, spread=SPREAD)
+        self.users: Memo[int, User] = Memo(size=SIZE, seconds=SECONDS, spread=SPREAD)
         # (viewer id, viewer role, citizen id) -> may the viewer open the citizen's board.
-        self.access: Memo[tuple[int, str, int], bool] = Memo(size=SIZE, seconds=SECONDS)
-        self.seen: Memo[tuple[int, int], Seen | None] = Memo(size=SIZE, seconds=SECONDS)
+        self.access: Memo[tuple[int, str, int], bool] = Memo(size=SIZE, seconds=SECONDS, spread=SPREAD)
+        self.seen: Memo[tuple[int, int], Seen | None] = Memo(size=SIZE, seconds=SECONDS, spread=SPREAD)
         # Reads already in the audit trail: (reader id, citizen id, page) -> True, for a minute.
         self.audited: Memo[tuple[int | None, int, str], bool] = Memo(size=SIZE, seconds=SECONDS)
         # Shared users, by id(): to refuse them a place in a session (they are read-only).
