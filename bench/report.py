@@ -160,7 +160,7 @@ TARGETS = (
             "process's caches and the SQLite file). What is left (py-spy, 2026-12-02): FastAPI "
             "resolving the route's parameters and dependencies (about 16 % of the page's CPU), "
             "the middleware layers (about 10 %), and sending 20 KB (uvicorn's send, about 20 %, "
-            "most of it the kernel delivering it over loopback). The bare ceiling itself moves "
+            "the kernel's loopback delivery included). The bare ceiling itself moves "
             "a lot on this machine (5,600–13,100 requests/s in runs of the same code on the "
             "same day). A page drawn anew costs "
             f"{r.get('growth', {}).get('steps', {}).get('10', {}).get('page_ms', '?')} ms (growth)."
