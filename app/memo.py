@@ -95,23 +95,13 @@ class Memo(Generic[K, V]):
             while len(self._dropped) > self.size:
                 self._floor = max(self._floor, self._dropped.popitem(last=False)[1])
 
-    def drop_where(self, test: Callable[[K], bool]) -> None:
-        """Drops the keys that pass `test`; a fill of any key in flight is refused (one that
-        passes may be being read this moment)."""
-        with self._lock:
-            self._refuse_all_in_flight()
-            for key in [k for k in self._items if test(k)]:
-                del self._items[key]
-
     def clear(self) -> None:
+        """Drops everything; a fill of any key in flight is refused."""
         with self._lock:
-            self._refuse_all_in_flight()
+            self.generation += 1
+            self._floor = self.generation
+            self._dropped.clear()
             self._items.clear()
-
-    def _refuse_all_in_flight(self) -> None:
-        self.generation += 1
-        self._floor = self.generation
-        self._dropped.clear()
 
     def __len__(self) -> int:
         return len(self._items)

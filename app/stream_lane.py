@@ -22,6 +22,8 @@ from app.routes import events
 from app.routes.events import board_events
 
 PATH = re.compile(r"/citizens/([0-9]{1,18})/board/events")
+# The route the stack would have matched (the audit trail names it by its template).
+ROUTE: BaseRoute = next(r for r in events.router.routes if getattr(r, "endpoint", None) is board_events)
 
 
 class StreamLane:
@@ -50,11 +52,6 @@ class StreamLane:
         await stream(scope, receive, send)
 
 
-def _route() -> BaseRoute:
-    """The route the stack would have matched (the audit trail names it by its template)."""
-    return next(r for r in events.router.routes if getattr(r, "endpoint", None) is board_events)
-
-
 async def _refusal(request: Request, exc: Exception) -> Response:
     """The answer the app's exception handlers give (a sign-in redirect, not found, …)."""
     handlers = request.app.exception_handlers
@@ -63,6 +60,3 @@ async def _refusal(request: Request, exc: Exception) -> Response:
             answer = handlers[kind](request, exc)
             return await answer if inspect.isawaitable(answer) else answer
     raise exc
-
-
-ROUTE = _route()

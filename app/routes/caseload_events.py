@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
 from app.config import Settings
-from app.deps import SESSION_COOKIE, SignInRequired, translator_for
+from app.deps import SESSION_COOKIE, SignInRequired, cached_first, translator_for
 from app.hub import Hub
 from app.hub.base import CLOSE
 from app.i18n import Translator
@@ -29,7 +29,6 @@ from app.routes.events import (
     RETRY_MS,
     jittered,
     sse,
-    still_signed_in,
 )
 from app.services import auth
 from app.services.access import NotVisible
@@ -91,7 +90,13 @@ async def _run(app: FastAPI, viewer: CaseloadViewer) -> AsyncIterator[str]:
             if event is None:
                 if time.monotonic() > recheck_at:
                     recheck_at = time.monotonic() + jittered(RECHECK_SIGN_IN_SECONDS)
-                    if not await anyio.to_thread.run_sync(partial(_still_signed_in, app, viewer)):
+                    check = partial(
+                        auth.still_signed_in,
+                        settings=app.state.settings,
+                        token=viewer.token,
+                        user_id=viewer.user.id,
+                    )
+                    if not await cached_first(app.state.engine, check):
                         return
                 yield ": still here\n\n"
                 continue
@@ -109,10 +114,3 @@ def _render(app: FastAPI, viewer: CaseloadViewer) -> str:
         )
     context.update(user=viewer.user, csrf_token=viewer.csrf_token)
     return render_rows(context, viewer.translator)
-
-
-def _still_signed_in(app: FastAPI, viewer: CaseloadViewer) -> bool:
-    with Session(app.state.engine) as session:
-        return still_signed_in(
-            session, settings=app.state.settings, token=viewer.token, user_id=viewer.user.id
-        )

@@ -115,11 +115,6 @@ def first_of(seconds: float) -> float:
     return seconds * random.uniform(0.05, 1.0)
 
 
-def still_signed_in(session: Session, *, settings: Settings, token: str, user_id: int | None) -> bool:
-    user = auth.user_for_token(session=session, settings=settings, token=token)
-    return user is not None and user.id == user_id
-
-
 def sse(data: str, *, event: str = "board", version: int | None = None) -> str:
     """One event. Every line of `data` (CR, LF or CRLF end a line in an event stream, nothing
     else does) becomes a `data:` line; the browser joins them again with LF."""
@@ -268,7 +263,7 @@ class BoardStream(EventStream):
         """From the process's copy of the session when it has one: thousands of streams ask
         this every minute, and a trip to a worker thread each would cost more than the answer."""
         check = partial(
-            still_signed_in,
+            auth.still_signed_in,
             settings=self.app.state.settings,
             token=self.viewer.token,
             user_id=self.viewer.user.id,

@@ -122,6 +122,12 @@ def user_for_token(*, session: Session, settings: Settings, token: str) -> User 
     return caches.share_user(user, generation[1])
 
 
+def still_signed_in(session: Session, *, settings: Settings, token: str, user_id: int | None) -> bool:
+    """An open event stream asks now and then: is its sign-in still the same person's?"""
+    user = user_for_token(session=session, settings=settings, token=token)
+    return user is not None and user.id == user_id
+
+
 def signed_in(*, caches: RowCaches, settings: Settings, token: str) -> User | Missing:
     """From the process's copies alone: the user, or MISSING when only the database can tell
     (no copy, the session has ended, or it is due to be marked as used)."""

@@ -88,3 +88,32 @@ def test_consultant_plans_a_meeting(client, db: Session) -> None:
     # Not for someone else's citizen.
     other = factories.citizen(db, factories.consultant(db))
     assert client.post_form(f"/citizens/{other.id}/meetings", {"at": f"{when}T10:30"}).status_code == 404
+
+
+def test_the_live_caseload_ends_with_the_sign_in(client, db: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    import httpx
+
+    from app.routes import caseload_events
+    from tests.routes.test_events import OpenStream
+
+    monkeypatch.setattr(caseload_events, "HEARTBEAT_SECONDS", 0.05)
+    monkeypatch.setattr(caseload_events, "RECHECK_SIGN_IN_SECONDS", 0.2)
+    consultant = factories.consultant(db)
+    factories.citizen(db, consultant, name="Anna")
+    client.sign_in_staff(consultant.email)
+
+    async def scenario() -> None:
+        stream = OpenStream(client, "/caseload/events")
+        stream.open()
+        await stream.until(lambda: stream.text.count(": still here\n\n") >= 2)
+        await asyncio.sleep(0.3)  # signed in: rechecks pass, the stream stays
+        assert stream.task is not None and not stream.task.done()
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+            browser.cookies.update(dict(client.cookies.items()))
+            await browser.post("/logout", headers={"X-CSRF-Token": client.cookies["tavle_csrf"]})
+        await stream.ended(2.0)
+
+    client.portal.call(scenario)
