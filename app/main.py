@@ -6,9 +6,9 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
-from starlette.middleware.gzip import GZipMiddleware
 
 from app import errors
+from app.compression import Compression
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.db import warm_up as warm_up_database
@@ -105,9 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pwa.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityMiddleware, secure_cookies=settings.cookies_secure)
-    # It leaves text/event-stream alone (Starlette's default exclusions), so live updates are
-    # never held back in a compression buffer.
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(Compression, minimum_size=500)
     # Outermost: the boards' event streams go straight to their route (see app.stream_lane).
     app.add_middleware(StreamLane, secure_cookies=settings.cookies_secure)
     return app

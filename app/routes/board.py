@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
-from app.deps import CurrentUser, WebDep, cached_first
+from app.deps import SignedInWebDep, cached_first
 from app.hub import Event
 from app.i18n import Translator
 from app.memo import Memo
@@ -53,10 +53,10 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("/citizens/{citizen_id}/board")
-async def board_page(citizen_id: int, web: WebDep, user: CurrentUser, undo: str = "") -> Response:
+async def board_page(citizen_id: int, web: SignedInWebDep, undo: str = "") -> Response:
     """Served on the event loop when the process's caches know everything the page shows (a
     board opened again at the same version); else in a worker thread, from the database."""
-    page = partial(_board_page, web=web, user=user, citizen_id=citizen_id, undo=undo)
+    page = partial(_board_page, web=web, user=web.user, citizen_id=citizen_id, undo=undo)
     return await cached_first(web.request.app.state.engine, page)
 
 

@@ -6,8 +6,8 @@ import re
 import struct
 
 from sqlmodel import Session
-from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
+from app.compression import Compression
 from app.routes.pwa import app_version
 from app.templating import static_url
 from tests import factories
@@ -105,7 +105,22 @@ def test_small_answers_and_event_streams_are_left_uncompressed(client: Client) -
     assert "content-encoding" not in client.get("/healthz", headers={"Accept-Encoding": "gzip"}).headers
     # A stream must reach the browser event by event, never held in a compressor's buffer
     # (tests/browser/test_pwa.py watches a real stream arrive uncompressed).
-    gzips = [m for m in client.app.user_middleware if m.cls is GZipMiddleware]  # type: ignore[attr-defined]
-    assert len(gzips) == 1
-    excluded = gzips[0].kwargs.get("exclude_content_types", DEFAULT_EXCLUDED_CONTENT_TYPES)
-    assert "text/event-stream" in excluded
+    installed = [m for m in client.app.user_middleware if m.cls is Compression]  # type: ignore[attr-defined]
+    assert len(installed) == 1
+    gzip = Compression(client.app, **installed[0].kwargs).gzip  # type: ignore[attr-defined]
+    assert "text/event-stream" in gzip.exclude_content_types
+
+
+def test_a_page_for_a_client_without_gzip_is_plain_and_says_what_it_varies_by(
+    client: Client, db: Session
+) -> None:
+    me = factories.citizen(db, code="LISE")
+    client.sign_in_citizen("LISE")
+    for accepted in ("identity", "br"):
+        response = client.get(f"/citizens/{me.id}/board", headers={"Accept-Encoding": accepted})
+        assert response.status_code == 200
+        assert "content-encoding" not in response.headers
+        assert int(response.headers["content-length"]) == len(response.content)
+        assert "<h1>" in response.text
+        # So a shared cache keeps this plain copy apart from a compressed one.
+        assert "Accept-Encoding" in response.headers["vary"]
