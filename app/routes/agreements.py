@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
-from app.deps import CurrentUser, SessionDep, WebDep, cached_first, short_write
+from app.deps import CurrentUser, SessionDep, SignedInWebDep, WebDep, cached_first, short_write
 from app.models import Agreement, BoardUndo, User
 from app.routes.board import BOARD_TEMPLATE, board_context, sending_view, update_response
 from app.services import agreements as service
@@ -168,8 +168,7 @@ def share(
 async def move(
     citizen_id: int,
     agreement_id: int,
-    web: WebDep,
-    user: CurrentUser,
+    web: SignedInWebDep,
     to: Text = "",
     status: Text = "",
     position: Text = "",
@@ -179,7 +178,7 @@ async def move(
 
     The move is made right here when the SQLite file is free (else in a worker thread); the
     answer is drawn after the other open views of the board were told."""
-    engine = web.request.app.state.engine
+    engine, user = web.request.app.state.engine, web.user
     change = partial(
         _move, user=user, citizen_id=citizen_id, agreement_id=agreement_id, view=sending_view(web.request)
     )

@@ -167,8 +167,7 @@ def update_response(
         announcement=announcement,
         announce_in_place=True,
     )
-    response = HTMLResponse(html, status_code=status_code)
-    response.headers["Vary"] = "HX-Request, Cookie, Accept-Language"
+    response = web.html(html, status_code=status_code)
     if focus:
         response.headers["HX-Trigger-After-Settle"] = json.dumps({"tavle:focus": focus})
     return response
