@@ -20,7 +20,7 @@ from bench.client import HttpError
 from bench.growth import cost
 from bench.requests import board_page, card_move
 from bench.seed import SeededBoard, add_citizens, postgres_database, prepare
-from bench.server import ROOT, bare, raise_file_limit, tavle
+from bench.server import ROOT, Server, bare, raise_file_limit, tavle
 from bench.sync import SyncBench, result
 from bench.throughput import measure
 
@@ -96,7 +96,7 @@ async def one_process(folder: Path, results: dict[str, Any]) -> None:
             if count == max(SYNC_BOARDS):
                 results["sync_one_process"] = figures
                 results["sync_saturation"] = {"writes_per_s": 0, "p99_ms": None, "steps": []}
-                await saturation(bench, streams, results["sync_saturation"])
+                await saturation(bench, server, streams, results["sync_saturation"])
             else:
                 results[f"sync_one_process_{count}"] = figures
             bench.close_streams()
@@ -104,16 +104,23 @@ async def one_process(folder: Path, results: dict[str, Any]) -> None:
             await asyncio.sleep(1)
 
 
-async def saturation(bench: SyncBench, streams: int, outcome: dict[str, Any]) -> None:
+async def saturation(bench: SyncBench, server: Server, streams: int, outcome: dict[str, Any]) -> None:
     """Steps up the write rate until p99 passes the limit or a write is lost or fails; fills
-    `outcome` as it goes, so a step cut short by the phase's time limit keeps the ones before."""
+    `outcome` as it goes, so a step cut short by the phase's time limit keeps the ones before.
+    Each step also says how much of a core the server ran, and its CPU per write."""
     for rate in RAMP:
+        cpu = server.cpu_seconds()
         window = await bench.run(rate, RAMP_SECONDS)
+        used = server.cpu_seconds() - cpu
         figures = result(window, boards=len(bench.boards), streams=streams, rate=rate, seconds=RAMP_SECONDS)
-        outcome["steps"].append(
-            {k: figures[k] for k in ("writes_per_s", "p50_ms", "p99_ms", "lost", "errors")}
+        step = {k: figures[k] for k in ("writes_per_s", "p50_ms", "p99_ms", "lost", "errors")}
+        step["server_cpu_ms_per_write"] = round(used * 1000 / max(1, window.sent), 2)
+        step["server_cores"] = round(used / RAMP_SECONDS, 2)
+        outcome["steps"].append(step)
+        say(
+            f"saturation, {rate:.0f} writes/s: {report.latency_line(figures)}; server "
+            f"{step['server_cpu_ms_per_write']} ms CPU per write, {step['server_cores']} cores"
         )
-        say(f"saturation, {rate:.0f} writes/s: {report.latency_line(figures)}")
         p99 = figures["p99_ms"]
         if p99 is None or p99 > SATURATION_P99_MS or figures["lost"] or figures["errors"]:
             return

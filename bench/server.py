@@ -42,6 +42,9 @@ class Server:
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log = ROOT / "bench" / f".server-{self.port}.log"
+        # Nanoseconds each thread (by id) had run when last read: see cpu_seconds.
+        self._ran: dict[str, int] = {}
+        self._ended = 0
 
     @property
     def pid(self) -> int:
@@ -77,8 +80,23 @@ class Server:
         raise RuntimeError("no VmRSS")
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """The time the process's threads have run on a core, as the scheduler counts it
+        (`/proc/<pid>/task/<tid>/schedstat`, in nanoseconds). Not the utime and stime of
+        `/proc/<pid>/stat`: those are sampled at the clock tick, and a server whose thousands of
+        idle streams wake for moments in step with the tick is charged for whole ticks. Measured
+        here on 2026-12-02 with 2,000 idle streams: 65–92 % of a core by the tick, 6–9 % by the
+        scheduler (perf's sampling agreed with the scheduler). A thread that ends between two
+        readings keeps what it had run at the first."""
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            try:
+                ran = int((task / "schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue  # the thread ended meanwhile
+            if ran < self._ran.get(task.name, 0):
+                # A new thread under an ended one's id.
+                self._ended += self._ran[task.name]
+            self._ran[task.name] = ran
+        return (self._ended + sum(self._ran.values())) / 1e9
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
