@@ -1,8 +1,12 @@
 """Database engine and sessions: SQLite (WAL) by default, PostgreSQL when configured."""
 
+from __future__ import annotations
+
+import asyncio
+import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -68,7 +72,7 @@ class _SerialisedWriter(sqlite3.Connection):
             return
         if self.must_not_wait:
             if not self.write_lock.acquire(blocking=False):
-                raise WriterBusy()
+                raise WriterBusy(self.write_lock)
         elif not self.write_lock.acquire(timeout=WRITE_WAIT_SECONDS):
             raise sqlite3.OperationalError("database is locked")
         self.holds_write_lock = True
@@ -77,6 +81,8 @@ class _SerialisedWriter(sqlite3.Connection):
         if self.holds_write_lock:
             self.holds_write_lock = False
             self.write_lock.release()
+            for wake in _waiting.pop(self.write_lock, ()):
+                wake()
 
     def commit(self) -> None:
         try:
@@ -122,7 +128,45 @@ def warm_up(engine: Engine) -> None:
 
 
 class WriterBusy(Exception):
-    """Another writer holds the SQLite file's write lock, and this one must not wait for it."""
+    """Another writer holds the SQLite file's write lock (`lock`), and this one must not wait
+    for it; None: the connection is not one of ours."""
+
+    def __init__(self, lock: threading.Lock | None = None) -> None:
+        super().__init__()
+        self.lock = lock
+
+
+# What to call when a file's write lock is let go: the event loop's writers waiting for it.
+# (Appending and popping are atomic under the GIL; `released` checks the lock after adding its
+# call, so a release between its try and its wait is never missed.)
+_waiting: dict[threading.Lock, list[Callable[[], None]]] = {}
+
+
+async def released(lock: threading.Lock, *, timeout: float) -> bool:
+    """Waits on the event loop, without holding it up, until `lock` is let go: True; False if
+    `timeout` passed first. Then the write can be tried on the loop again."""
+    loop = asyncio.get_running_loop()
+    freed: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        # RuntimeError: that loop has closed, and nobody waits any more.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_resolve, freed)
+
+    _waiting.setdefault(lock, []).append(wake)
+    if not lock.locked():
+        return True
+    try:
+        async with asyncio.timeout(timeout):
+            await freed
+    except TimeoutError:
+        return False
+    return True
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 @contextmanager
@@ -131,7 +175,7 @@ def without_waiting(session: Session) -> Iterator[Session]:
     wait for the file's write lock, raising WriterBusy instead (then do the write in a thread)."""
     dbapi = session.connection().connection.dbapi_connection
     if not isinstance(dbapi, _SerialisedWriter):
-        raise WriterBusy()
+        raise WriterBusy(None)
     dbapi.must_not_wait = True
     try:
         yield session

@@ -83,24 +83,36 @@ def test_sqlite_writers_in_one_process_queue_instead_of_failing(tmp_path: Path) 
     engine.dispose()
 
 
-def test_a_short_write_on_the_event_loop_never_waits_for_the_write_lock(tmp_path: Path) -> None:
-    """While another writer holds the SQLite file, a short write meant for the event loop goes to
-    a worker thread instead of stopping the loop; with the file free it is made right there."""
+@pytest.mark.parametrize(
+    ("loop_wait", "made_on"),
+    [(1.0, "the loop"), (0.05, "a worker thread")],
+    ids=["waits-on-the-loop", "gives-up-to-a-thread"],
+)
+def test_a_short_write_waits_for_the_write_lock_without_stopping_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loop_wait: float, made_on: str
+) -> None:
+    """With the SQLite file free, a short write is made right on the event loop. While another
+    writer holds the file, the loop goes on, and the write is made on the loop the moment the
+    holder lets go (a worker thread would hold the lock longer, and under load every write after
+    it would find the file taken too); only after waiting `LOOP_WRITE_WAIT` in vain does it go
+    to a worker thread, which waits for the file there."""
     import asyncio
     import threading
 
+    from app import deps
     from app.deps import short_write
     from tests.hub.running import run
 
+    monkeypatch.setattr(deps, "LOOP_WRITE_WAIT", loop_wait)
     engine = make_engine(f"sqlite:///{tmp_path / 'loop.db'}")
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE tally (n INTEGER)"))
     released = threading.Event()
 
-    def write(session: Session) -> str:
+    def write(session: Session) -> tuple[str, bool]:
         session.execute(text("INSERT INTO tally VALUES (1)"))
         session.commit()
-        return threading.current_thread().name
+        return threading.current_thread().name, released.is_set()
 
     def hold_the_file() -> None:
         holder = engine.connect()
@@ -108,15 +120,15 @@ def test_a_short_write_on_the_event_loop_never_waits_for_the_write_lock(tmp_path
 
         def let_go() -> None:
             time.sleep(0.3)
+            released.set()
             holder.rollback()
             holder.close()
-            released.set()
 
         threading.Thread(target=let_go).start()
 
-    async def scenario() -> tuple[str, str, str, int]:
+    async def scenario() -> tuple[str, str, tuple[str, bool], int]:
         loop = threading.current_thread().name
-        free = await short_write(engine, write)
+        free, _ = await short_write(engine, write)
         await asyncio.to_thread(hold_the_file)
         ticks = 0
 
@@ -131,9 +143,10 @@ def test_a_short_write_on_the_event_loop_never_waits_for_the_write_lock(tmp_path
         await ticking
         return loop, free, busy, ticks
 
-    loop, free, busy, ticks = run(scenario())
+    loop, free, (busy, after_release), ticks = run(scenario())
     assert free == loop  # the file was free: made on the loop
-    assert busy != loop  # the file was held: a worker thread waited for it
+    assert after_release  # the file was held: the write waited for it
+    assert (busy == loop) == (made_on == "the loop")
     assert ticks >= 10  # and the loop went on meanwhile
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM tally")).scalar_one() == 2
