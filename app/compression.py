@@ -6,7 +6,7 @@ page in its cache. Tavle's pages name Accept-Encoding in their own Vary header (
 answer a shared cache may keep for such a client says what it depends on."""
 
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class Compression:
@@ -18,9 +18,28 @@ class Compression:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and accepts_gzip(scope):
-            await self.gzip(scope, receive, send)
+            await self.gzip(scope, receive, _once_each_in_vary(send))
         else:
             await self.app(scope, receive, send)
+
+
+def _once_each_in_vary(send: Send) -> Send:
+    """Starlette's gzip adds Accept-Encoding to a Vary header that may name it already."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [
+                (name, _unique(value) if name.lower() == b"vary" else value)
+                for name, value in message.get("headers", [])
+            ]
+        await send(message)
+
+    return sending
+
+
+def _unique(vary: bytes) -> bytes:
+    names = [name.strip() for name in vary.split(b",") if name.strip()]
+    return b", ".join(dict.fromkeys(names))
 
 
 def accepts_gzip(scope: Scope) -> bool:

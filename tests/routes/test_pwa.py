@@ -93,7 +93,7 @@ def test_pages_are_compressed_when_the_browser_accepts_gzip(client: Client, db: 
     response = client.get(f"/citizens/{me.id}/board", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers["content-encoding"] == "gzip"
-    assert "Accept-Encoding" in response.headers["vary"]
+    assert [v.strip() for v in response.headers["vary"].split(",")].count("Accept-Encoding") == 1
     assert int(response.headers["content-length"]) < len(response.content)
     css = client.get(static_url("app.css"), headers={"Accept-Encoding": "gzip"})
     assert css.headers["content-encoding"] == "gzip"
