@@ -131,7 +131,7 @@ class WriterBusy(Exception):
     """Another writer holds the SQLite file's write lock (`lock`), and this one must not wait
     for it; None: the connection is not one of ours."""
 
-    def __init__(self, lock: threading.Lock | None = None) -> None:
+    def __init__(self, lock: threading.Lock | None) -> None:
         super().__init__()
         self.lock = lock
 
@@ -172,7 +172,7 @@ def _resolve(future: asyncio.Future[None]) -> None:
 @contextmanager
 def without_waiting(session: Session) -> Iterator[Session]:
     """For a short write on the event loop (SQLite only): the session's connection refuses to
-    wait for the file's write lock, raising WriterBusy instead (then do the write in a thread)."""
+    wait for the file's write lock, raising WriterBusy instead (see `deps.short_write`)."""
     dbapi = session.connection().connection.dbapi_connection
     if not isinstance(dbapi, _SerialisedWriter):
         raise WriterBusy(None)

@@ -105,6 +105,10 @@ async def threaded(engine: Engine, work: Callable[[Session], T]) -> T:
     return await run_in_threadpool(_with_session, engine, work)
 
 
+# How long a short write waits on the event loop for the SQLite file before going to a thread.
+LOOP_WRITE_WAIT = 1.0
+
+
 async def short_write(engine: Engine, work: Callable[[Session], T]) -> T:
     """Runs a short change right here on the event loop when the database is a SQLite file
     whose write lock is free: a change of a few statements costs less than the trip to a worker
@@ -132,9 +136,6 @@ async def short_write(engine: Engine, work: Callable[[Session], T]) -> T:
             if held is None or not await released(held, timeout=left):
                 break
     return await threaded(engine, work)
-
-
-LOOP_WRITE_WAIT = 1.0
 
 
 def _with_session(engine: Engine, work: Callable[[Session], T]) -> T:

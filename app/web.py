@@ -65,15 +65,14 @@ class Web:
         template and block, and the same viewer, language, form token, address and minute (the
         page may show the time) is served again instead of rendered."""
         chosen = block if block and wants_fragment(self.request) else None
+
+        def draw() -> str:
+            return render(template, self.context(**context), self.translator, block=chosen)
+
         if same_as is None or self.extra:
-            html = render(template, self.context(**context), self.translator, block=chosen)
-        else:
-            key = (same_as, template, chosen, self._identity(), int(time.time() // 60))
-            body = PAGES.get_or_make(
-                key, lambda: render(template, self.context(**context), self.translator, block=chosen).encode()
-            )
-            return self.html(body, status_code=status_code)
-        return self.html(html, status_code=status_code)
+            return self.html(draw(), status_code=status_code)
+        key = (same_as, template, chosen, self._identity(), int(time.time() // 60))
+        return self.html(PAGES.get_or_make(key, lambda: draw().encode()), status_code=status_code)
 
     def html(self, html: str | bytes, *, status_code: int = 200) -> HTMLResponse:
         return HTMLResponse(html, status_code=status_code, headers=VARY)

@@ -176,7 +176,7 @@ async def move(
 ) -> Response:
     """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag).
 
-    The move is made right here when the SQLite file is free (else in a worker thread); the
+    The move is made right here on the event loop (see `short_write`); the
     answer is drawn after the other open views of the board were told."""
     engine, user = web.request.app.state.engine, web.user
     change = partial(
