@@ -63,7 +63,7 @@ def _changed(
     agreement: Agreement | Card,
     announcement: str,
     regions: set[str],
-    undo: BoardUndo | None = None,
+    undo: BoardUndo | service.UndoOffer | None = None,
     focus_card: bool = True,
 ) -> Response:
     """After a card changed: plain forms go back to the board at the card; htmx gets the changed

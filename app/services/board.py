@@ -158,7 +158,7 @@ def publish(
                 citizen_id=change.citizen_id,
                 version=change.version,
                 kind=kind,
-                connection=session.connection(),
+                connect=session.connection,
                 changed_at=change.at,
                 patch=patch,
             )

@@ -84,14 +84,15 @@ class BoardCache:
         citizen_id: int,
         version: int,
         kind: str,
-        connection: Connection,
+        connect: Callable[[], Connection],
         changed_at: datetime,
         patch: Callable[[BoardData], BoardData | None] | None = None,
     ) -> None:
         """Right after the change that made `version` committed, under `reading`. With `patch`
         (the board before the change -> after it) a copy at the version before is updated in
-        memory; else what the kind of change can alter is read again. A board nobody here has
-        open is left to be read when someone asks for it."""
+        memory; else what the kind of change can alter is read again, through `connect()` (only
+        then: after the commit it begins a new transaction). A board nobody here has open is
+        left to be read when someone asks for it."""
         cached = self.fresh(citizen_id, 0)
         if cached is None:
             return
@@ -99,7 +100,7 @@ class BoardCache:
         if patched is not None:
             self._store(dataclasses.replace(patched, version=version, changed_at=changed_at))
             return
-        self.get(citizen_id, version, connection, since=version - 1, kinds=(kind,), changed_at=changed_at)
+        self.get(citizen_id, version, connect(), since=version - 1, kinds=(kind,), changed_at=changed_at)
 
     def follow(self, citizen_id: int, events: Sequence[Event]) -> BoardData | None:
         """The board after `events`, worked out from the copy here when they are card moves

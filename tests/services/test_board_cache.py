@@ -4,7 +4,7 @@ read once for many who ask at the same moment, and forgotten when the citizen is
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from app.models import Role
@@ -140,6 +140,32 @@ def test_after_moves_the_copy_brought_up_to_date_in_memory_is_the_board_as_store
         assert copy.version == stored.version
         assert copy.agreements == stored.agreements, how
         assert actor.id in copy.people
+
+
+def test_a_move_is_one_transaction_and_reads_nothing_after_it(db: Session, engine: Engine) -> None:
+    """The board's most frequent change: after its commit, the copy here is brought up to date
+    from what was written, so no second transaction (a connection from the pool, a BEGIN) is
+    opened to read it again."""
+    from app.services import agreements
+
+    citizen = factories.citizen(db, code="LISE")
+    card = factories.agreement(db, citizen, what="Ringe til lægen")
+    assert citizen.id is not None
+    current_board(session=db, citizen=citizen)
+    db.commit()
+    begun: list[object] = []
+    count = begun.append
+    event.listen(engine, "begin", count)
+    try:
+        moved = agreements.move(
+            session=db, citizen=citizen, actor=citizen, agreement_id=card.id or 0, to="doing"
+        )
+    finally:
+        event.remove(engine, "begin", count)
+    assert moved.undo is not None and moved.undo.action == "move"
+    assert len(begun) == 1
+    copy = cache_for(engine).fresh(citizen.id, 0)
+    assert copy is not None and [a.status for a in copy.agreements] == ["doing"]
 
 
 def test_a_move_to_where_the_card_already_is_changes_nothing(db: Session) -> None:
