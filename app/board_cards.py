@@ -10,7 +10,7 @@ same drawing as before (where a card sits in its column, and when or by whom it 
 touched, show only through the "new since you last looked" marker, which is in the key)."""
 
 import secrets
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from operator import attrgetter
 
 from jinja2 import pass_context
@@ -30,16 +30,20 @@ CARDS: Memo[Hashable, bytes] = Memo(size=16384, seconds=3600)
 
 
 @pass_context
-def board_card(context: Context, card: Card) -> Markup:
+def board_cards(context: Context, cards: Iterable[Card]) -> Markup:
+    """The cards of a column, one after another (one call from the template per column)."""
     view: BoardView = context["view"]
-    key = _key(view, card, context["lang"])
+    lang = context["lang"]
+    html = "".join(_card(context, view, card, lang) for card in cards)
+    return Markup(html.replace(TOKEN_SLOT, context["csrf_token"]))
 
+
+def _card(context: Context, view: BoardView, card: Card, lang: str) -> str:
     def draw() -> bytes:
         template = context.environment.get_template(CARD_TEMPLATE)
         return template.render({**context.get_all(), "agreement": card, "csrf_token": TOKEN_SLOT}).encode()
 
-    html = CARDS.get_or_make(key, draw).decode()
-    return Markup(html.replace(TOKEN_SLOT, context["csrf_token"]))
+    return CARDS.get_or_make(_key(view, card, lang), draw).decode()
 
 
 # The fields of a card its drawing shows. tests/test_board_cards.py checks that a change to any

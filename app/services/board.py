@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col, select
@@ -217,12 +218,21 @@ class BoardView:
     def is_citizen(self) -> bool:
         return self.viewer.id == self.data.citizen.id
 
-    @property
+    # A view is drawn from one board at one version and never changes: what the viewer may see
+    # is worked out once, not again for every column and every card the templates ask about.
+    @cached_property
     def agreements(self) -> list[Card]:
         return [a for a in self.data.agreements if may_see_agreement(self.viewer, a)]
 
+    @cached_property
+    def _columns(self) -> dict[str, list[Card]]:
+        columns: dict[str, list[Card]] = {}
+        for card in self.agreements:
+            columns.setdefault(card.status, []).append(card)
+        return columns
+
     def column(self, status: str) -> list[Card]:
-        return [a for a in self.agreements if a.status == status]
+        return self._columns.get(status, [])
 
     def find(self, agreement_id: int | None) -> Card | None:
         return next((a for a in self.agreements if a.id == agreement_id), None)
