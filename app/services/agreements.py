@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Engine, bindparam, insert, update
 from sqlmodel import Session, col, delete, select
 
 from app.catalogue import N_
@@ -26,6 +26,7 @@ from app.models.agreement import WHAT_MAX, WHO_NAME_MAX
 from app.models.base import utcnow
 from app.services.access import NotVisible
 from app.services.board import board_changed, claim_version, publish
+from app.services.board_cache import cache_for
 from app.services.board_data import BoardData, Card, moved, read_cards
 
 STATUS_NAMES: dict[str, str] = {
@@ -301,14 +302,15 @@ def move(
     at `position` (a drag). Both columns it touches are numbered 0, 1, 2, … again.
 
     The board's most frequent change, so it is made in few statements: the new version first
-    (which holds the board's write lock, so the cards read next are what no one else is
-    changing), the cards, their new places, the undo record, one commit; and this process's copy
-    of the board is brought up to date from what was written, without reading it again.
+    (which holds the board's write lock, so the cards are what no one else is changing), the
+    cards' new places in one statement, the undo record, one commit. The cards come from this
+    process's copy of the board when it is at the version just before (else they are read), and
+    the copy is brought up to date from what was written, without reading it again.
     `view`: the open view of the board the move was made from (its answer shows the move)."""
     assert citizen.id is not None and actor.id is not None
     claim = claim_version(session=session, citizen_id=citizen.id)
     connection = session.connection()
-    cards = read_cards(session, citizen.id)
+    cards = _cards_before(session, citizen.id, claim.version)
     card = next((c for c in cards if c.id == agreement_id), None)
     if card is None:
         session.rollback()
@@ -322,10 +324,21 @@ def move(
     if after == (card.status, card.position):
         session.rollback()
         return Moved(card=card, undo=None)
-    _move_others(session, card.id, changed)
-    connection.execute(
-        MOVE_CARD, {"card": card.id, "status": after[0], "position": after[1], "at": claim.at, "by": actor.id}
-    )
+    # Every card whose place changed, in one statement; only the moved one counts as touched.
+    rows = []
+    for other in cards:
+        if other.id in changed:
+            mine = other.id == card.id
+            rows.append(
+                {
+                    "card": other.id,
+                    "status": changed[other.id][0],
+                    "position": changed[other.id][1],
+                    "at": claim.at if mine else other.updated_at,
+                    "by": actor.id if mine else other.updated_by_id,
+                }
+            )
+    connection.execute(MOVE_CARDS, rows)
     row = _undo_record(citizen, actor, card.id, "move", (card.status, card.position), after, at=claim.at)
     undo = UndoOffer(id=connection.execute(ADD_UNDO, row).scalar_one(), action="move")
     placed = tuple((i, column, index) for i, (column, index) in changed.items())
@@ -357,6 +370,17 @@ def move(
         card, status=after[0], position=after[1], updated_at=claim.at, updated_by_id=actor.id
     )
     return Moved(card=card, undo=undo)
+
+
+def _cards_before(session: Session, citizen_id: int, version: int) -> list[Card]:
+    """The board's cards as they were at `version` - 1, which the caller's claim of `version`
+    holds still: every change of a card raises the version, so this process's copy at exactly
+    that version is what is stored (read when there is no such copy)."""
+    bind = session.get_bind()
+    copy = cache_for(bind).fresh(citizen_id, version - 1) if isinstance(bind, Engine) else None
+    if copy is not None and copy.version == version - 1:
+        return copy.agreements
+    return read_cards(session, citizen_id)
 
 
 def move_target(card: Card, to: str, status: str, position: str) -> tuple[str, int] | None:
@@ -398,7 +422,7 @@ PLACE_CARD = (
     .where(_agreements.c.id == bindparam("card"))
     .values(status=bindparam("status"), position=bindparam("position"))
 )
-MOVE_CARD = (
+MOVE_CARDS = (
     update(_agreements)
     .where(_agreements.c.id == bindparam("card"))
     .values(

@@ -4,7 +4,7 @@ read once for many who ask at the same moment, and forgotten when the citizen is
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
 from app.models import Role
@@ -166,6 +166,61 @@ def test_a_move_is_one_transaction_and_reads_nothing_after_it(db: Session, engin
     assert len(begun) == 1
     copy = cache_for(engine).fresh(citizen.id, 0)
     assert copy is not None and [a.status for a in copy.agreements] == ["doing"]
+
+
+def test_a_move_takes_the_cards_from_the_copy_here_when_it_is_current(db: Session, engine: Engine) -> None:
+    from app.services import agreements
+
+    citizen = factories.citizen(db, code="LISE")
+    cards = [factories.agreement(db, citizen, what=f"Kort {n}") for n in range(3)]
+    assert citizen.id is not None
+    current_board(session=db, citizen=citizen)
+    db.commit()
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        agreements.move(session=db, citizen=citizen, actor=citizen, agreement_id=cards[0].id or 0, to="doing")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert not [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    stored = load_board(session=db, citizen=citizen)
+    assert [(a.what, a.status, a.position) for a in stored.agreements] == [
+        ("Kort 0", "doing", 0),
+        ("Kort 1", "todo", 0),
+        ("Kort 2", "todo", 1),
+    ]
+
+
+def test_a_move_after_a_change_made_elsewhere_works_from_the_stored_cards(
+    db: Session, engine: Engine
+) -> None:
+    """Another process moved a card (the copy here has not heard of it): the move must start
+    from where the cards really are, not from the copy."""
+    from app.services import agreements
+
+    citizen = factories.citizen(db, code="LISE")
+    first, second = (factories.agreement(db, citizen, what=w) for w in ("Kort 0", "Kort 1"))
+    assert citizen.id is not None
+    current_board(session=db, citizen=citizen)
+    db.execute(text("UPDATE agreement SET status = 'done', position = 0 WHERE id = :id"), {"id": first.id})
+    db.execute(text("UPDATE agreement SET position = 0 WHERE id = :id"), {"id": second.id})
+    db.execute(text("UPDATE board SET version = version + 1 WHERE citizen_id = :id"), {"id": citizen.id})
+    db.commit()
+
+    agreements.move(session=db, citizen=citizen, actor=citizen, agreement_id=second.id or 0, to="done")
+
+    stored = load_board(session=db, citizen=citizen)
+    assert [(a.what, a.status, a.position) for a in stored.agreements] == [
+        ("Kort 0", "done", 0),
+        ("Kort 1", "done", 1),
+    ]
+    copy = cache_for(engine).fresh(citizen.id, 0)
+    assert copy is not None and copy.version == stored.version
+    assert copy.agreements == stored.agreements
 
 
 def test_a_move_to_where_the_card_already_is_changes_nothing(db: Session) -> None:
