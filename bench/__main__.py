@@ -176,9 +176,10 @@ async def two_processes(results: dict[str, Any]) -> None:
             await asyncio.sleep(2)
             # Fresh processes: their first requests set up connections and compile statements,
             # and the writer's first change to a board reads all of it (its pages were loaded
-            # from the other process). One change to every board first, so what is measured is
-            # how a change travels between processes, not how a process warms up.
-            await bench.run(SYNC_RATE, count / SYNC_RATE)
+            # from the other process), as does each viewer's first change there (who may see the
+            # board). Two changes to every board first, one by each viewer, so what is measured
+            # is how a change travels between processes, not how a process warms up.
+            await bench.run(2 * SYNC_RATE, count / SYNC_RATE)
             seconds = SYNC_SECONDS[count]
             cpu = writer.cpu_seconds() + reader.cpu_seconds()
             window = await bench.run(SYNC_RATE, seconds)
