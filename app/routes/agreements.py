@@ -41,10 +41,10 @@ def _citizen(session: Session, user: User, citizen_id: int) -> User:
     return citizen
 
 
-def _view(session: Session, citizen: User, user: User) -> BoardView:
+def _view(session: Session, citizen: User, user: User, at_least: int = 0) -> BoardView:
     assert user.id is not None and citizen.id is not None
     return BoardView(
-        data=current_board(session=session, citizen=citizen),
+        data=current_board(session=session, citizen=citizen, at_least=at_least),
         viewer=user,
         seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen.id),
     )
@@ -65,15 +65,17 @@ def _changed(
     regions: set[str],
     undo: BoardUndo | service.UndoOffer | None = None,
     focus_card: bool = True,
+    version: int = 0,
 ) -> Response:
     """After a card changed: plain forms go back to the board at the card; htmx gets the changed
-    regions, the announcement, and focus on the card."""
+    regions, the announcement, and focus on the card. `version`: the board's version the change
+    made, when known (then the answer is drawn from this process's copy, without a read)."""
     anchor = f"agreement-{agreement.id}"
     if not wants_fragment(web.request):
         return see_other(_board_url(citizen, anchor, undo.id if undo else None))
     return update_response(
         web,
-        view=_view(session, citizen, user),
+        view=_view(session, citizen, user, at_least=version),
         regions=regions,
         announcement=announcement,
         focus=f"#{anchor}" if focus_card else "",
@@ -203,6 +205,7 @@ async def move(
         regions={"columns", "undo"},
         undo=moved.undo,
         focus_card=via != "drag",
+        version=moved.version,
     )
     return await cached_first(engine, answer)
 

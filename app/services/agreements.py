@@ -285,6 +285,8 @@ class Moved:
     card: Card
     # How to take it back; None when the card was already there (nothing changed).
     undo: UndoOffer | None
+    # The board's version the move made (0: nothing changed).
+    version: int = 0
 
 
 def move(
@@ -369,7 +371,7 @@ def move(
     card = dataclasses.replace(
         card, status=after[0], position=after[1], updated_at=claim.at, updated_by_id=actor.id
     )
-    return Moved(card=card, undo=undo)
+    return Moved(card=card, undo=undo, version=claim.version)
 
 
 def _cards_before(session: Session, citizen_id: int, version: int) -> list[Card]:

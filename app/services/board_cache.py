@@ -171,14 +171,18 @@ def cache_for(engine: Engine) -> BoardCache:
         return cache
 
 
-def current_board(*, session: Session, citizen: User) -> BoardData:
-    """The board as it is now: its version, and a read only when that moved."""
+def current_board(*, session: Session, citizen: User, at_least: int = 0) -> BoardData:
+    """The board as it is now: its version, and a read only when that moved. `at_least`: a
+    version the caller's own change just made; this process's copy at that version or later
+    answers without asking the database (on PostgreSQL a round trip, and a worker thread)."""
     assert citizen.id is not None
     bind = session.get_bind()
     if not isinstance(bind, Engine):
         return load_board(session=session, citizen=citizen)
-    version = versions_for(bind).version(session=session, citizen_id=citizen.id)
     cache = cache_for(bind)
+    if at_least and (copy := cache.fresh(citizen.id, at_least)) is not None:
+        return copy
+    version = versions_for(bind).version(session=session, citizen_id=citizen.id)
     return cache.fresh(citizen.id, version) or cache.get(citizen.id, version, session.connection())
 
 

@@ -4,6 +4,7 @@ read once for many who ask at the same moment, and forgotten when the citizen is
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
@@ -221,6 +222,29 @@ def test_a_move_after_a_change_made_elsewhere_works_from_the_stored_cards(
     copy = cache_for(engine).fresh(citizen.id, 0)
     assert copy is not None and copy.version == stored.version
     assert copy.agreements == stored.agreements
+
+
+def test_the_board_after_ones_own_change_is_drawn_without_asking_the_database(
+    db: Session, engine: Engine
+) -> None:
+    """The answer to a move shows the board at the version the move made: this process's copy
+    is at that version already, so the database is not asked (not even for the version)."""
+    from app.db import CacheOnlySession, NeedsDatabase
+    from app.services import agreements
+
+    citizen = factories.citizen(db, code="LISE")
+    card = factories.agreement(db, citizen, what="Ringe til lægen")
+    assert citizen.id is not None
+    current_board(session=db, citizen=citizen)
+    moved = agreements.move(session=db, citizen=citizen, actor=citizen, agreement_id=card.id or 0, to="doing")
+    assert moved.version > 0
+    with CacheOnlySession(engine) as cache_only:
+        board = current_board(session=cache_only, citizen=citizen, at_least=moved.version)
+    assert board.version == moved.version and [a.status for a in board.agreements] == ["doing"]
+    if engine.dialect.name == "postgresql":
+        # Without the version it is asked for: a round trip on PostgreSQL.
+        with CacheOnlySession(engine) as cache_only, pytest.raises(NeedsDatabase):
+            current_board(session=cache_only, citizen=citizen)
 
 
 def test_a_move_to_where_the_card_already_is_changes_nothing(db: Session) -> None:
