@@ -30,7 +30,7 @@ SYNC_BOARDS = (100, 1000)
 SYNC_RATE = 50.0
 SYNC_SECONDS = {100: 10.0, 1000: 20.0}
 # The saturation ramp: each step writes this fast for this long, until p99 or loss gives out.
-RAMP = (25.0, 50.0, 75.0, 100.0, 125.0, 150.0, 175.0, 200.0, 250.0, 300.0, 400.0, 500.0, 600.0)
+RAMP = (25.0, 50.0, 75.0, 100.0, 125.0, 150.0, 175.0, 200.0, 250.0, 300.0, 350.0, 400.0, 500.0, 600.0)
 RAMP_SECONDS = 5.0
 SATURATION_P99_MS = 50.0
 THROUGHPUT_SECONDS = 5.0
