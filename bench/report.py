@@ -156,23 +156,33 @@ def _saturation_limit(results: dict[str, Any]) -> str:
         "measured 2.4 and 3.3 ms per write at 300 writes/s on the same day (2026-12-02), a fixed "
         "pure-Python loop took 241–376 ms within one minute, and the bare FastAPI ceiling below "
         "was 7,322–10,984 requests/s in runs of the same day; that is the difference between "
-        "keeping up with 300 or 350 writes/s and not. "
+        "keeping up with 300 or 350 writes/s and not. On 2026-12-03 the same code spent 4.5–5.6 "
+        "ms per write at 150 writes/s (3.9 ms the day before) and the ceiling was 6,804 "
+        "requests/s, and a run then kept up with only 100 writes/s. "
         "Where the event loop's busy time goes (py-spy at 250 writes/s, 2026-12-02, after the "
         "move lost two statements): the move's statements, commit and publishing about 30 %, "
         "uvicorn, the middleware and sending answers about 20 %, the other viewer's stream about "
         "17 % (mostly drawing the columns for that viewer), FastAPI resolving the move's "
         "dependencies and form fields about 14 %, drawing the move's answer about 12 %, opening "
         "and closing its session about 6 %. Stalls: "
-        "Python's full garbage collection walks every long-lived object (about 240,000 with "
-        "2,000 streams open) and took 50–130 ms each time it was measured (gc callbacks); one in "
-        "a 5-second step puts that step's p99 near or over 50 ms. Earlier versions of this report "
+        "Python's full garbage collection walks every long-lived object (about 230,000 with "
+        "2,000 streams open, 1.2 million references among them; per stream about 16 bound "
+        "methods, 14 coroutines and 7 sets) and took 100–230 ms each time it was measured (gc "
+        "callbacks, 2026-12-03); the middle generation's took 6–35 ms, about every 10 s at 150 "
+        "writes/s. A step lasts 10 s, so that one pause longer than about 150 ms is needed to "
+        "put its p99 over 50 ms (in 5-second steps, as before, about 100 ms was enough). "
+        "Earlier versions of this report "
         "took CPU from the tick-sampled times in `/proc/<pid>/stat`, which charged an idle server "
         "holding 2,000 streams 65–92 % of a core where the scheduler counted 6–9 % (perf agreed "
         "with the scheduler), so their CPU figures at low rates were too high; the benchmark now "
-        "reads the scheduler's count. Next steps: the move's three statements on the driver's "
-        "cursor (one UPDATE … RETURNING costs 29 µs through SQLAlchemy against 7 µs on the "
-        "sqlite3 cursor, in-process), the columns drawn once per board version for all viewers "
-        "of the same role and language, and fewer objects per open stream for shorter "
+        "reads the scheduler's count. Next steps, none of which alone is more than about a tenth "
+        "of a write: the move's three statements on the driver's cursor (one UPDATE … RETURNING "
+        "costs 29 µs through SQLAlchemy against 7 µs on the sqlite3 cursor, in-process), the "
+        "move's form read from the body directly (FastAPI's four form fields cost 70–90 µs more "
+        "per request than parsing the body, in-process, 2026-12-03), the columns around the "
+        "cards drawn with fewer template calls (140–160 µs per viewer on 2026-12-03, about a "
+        "third of it Jinja's call wrapper) or once per board version for all viewers of the "
+        "same role and language, and fewer objects per open stream for shorter "
         "collections."
     )
 
@@ -357,8 +367,22 @@ the server alone would reach. Raw figures: `bench/results.json`.
 
 {limits(results)}
 
-{METHOD}
+{METHOD.replace("SATURATION_METHOD", _saturation_method(results))}
 """
+
+
+def _saturation_method(results: dict[str, Any]) -> str:
+    outcome = results.get("sync_saturation", {})
+    ramp = ", ".join(f"{rate:.0f}" for rate in outcome.get("ramp", []))
+    return f"""- **Saturation**: after the 50 writes/s run, on the same 2,000 streams, steps of
+  {outcome.get("step_seconds", 0):.0f} s each at {ramp} writes/s; the result is the highest step
+  with p99 ≤ 50 ms and nothing lost or failed (the ramp stops at the first step that fails).
+  Each step also records the server's CPU per write and how many cores it ran (in
+  `results.json`): the time the scheduler counted for the server's threads
+  (`/proc/<pid>/task/*/schedstat`), not the tick-sampled times of `/proc/<pid>/stat`, which
+  overcharge a server that wakes briefly many times a second. The load generator's own garbage
+  collector is paused while a step runs (and run in full before it), so its pauses are not
+  counted as the server's."""
 
 
 METHOD = """## Method
@@ -387,13 +411,7 @@ METHOD = """## Method
   stream delivers an event whose `id:` (the board's version) is at least the write's version.
   A write whose event has not arrived 5 s after the last write is **lost**; a failed request or a
   stream that closed is an **error**.
-- **Saturation**: after the 50 writes/s run, on the same 2,000 streams, 5-second steps at
-  25, 50, 75, 100, 125, 150, 175, 200, 250, 300, 400, 500, 600 writes/s; the result is the highest
-  step with p99 ≤ 50 ms and nothing lost or failed (the ramp stops at the first step that fails).
-  Each step also records the server's CPU per write and how many cores it ran (in
-  `results.json`): the time the scheduler counted for the server's threads
-  (`/proc/<pid>/task/*/schedstat`), not the tick-sampled times of `/proc/<pid>/stat`, which
-  overcharge a server that wakes briefly many times a second.
+SATURATION_METHOD
 - **Two processes**: two uvicorn processes on one PostgreSQL database (LISTEN/NOTIFY hub); all
   writes go to process A, all 2,000 streams are held by process B. Both processes are new, and
   the pages were loaded from B, so A's first change to a board reads all of it: one change to
