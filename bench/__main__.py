@@ -37,6 +37,8 @@ RAMP = (25.0, 50.0, 100.0, 150.0, 200.0, 250.0, 300.0, 350.0, 400.0, 500.0, 600.
 RAMP_SECONDS = 10.0
 SATURATION_P99_MS = 50.0
 THROUGHPUT_SECONDS = 5.0
+# How long the open streams are watched with no writes (heartbeats and sign-in checks only).
+IDLE_SECONDS = 10.0
 # Rounds of the bare endpoint and the board page taking turns (see `throughput`).
 THROUGHPUT_ROUNDS = 3
 THROUGHPUT_BOARDS = 32
@@ -93,6 +95,11 @@ async def one_process(folder: Path, results: dict[str, Any]) -> None:
                     f"memory: {streams} open streams, {per_stream:.1f} kB each "
                     f"({with_pages:.1f} kB with the board pages loaded before them)"
                 )
+                cpu = server.cpu_seconds()
+                await asyncio.sleep(IDLE_SECONDS)
+                cores = round((server.cpu_seconds() - cpu) / IDLE_SECONDS, 3)
+                results["idle"] = {"streams": streams, "seconds": IDLE_SECONDS, "server_cores": cores}
+                say(f"idle: {streams} open streams and no writes, the server ran {cores} cores")
             seconds = SYNC_SECONDS[count]
             cpu = server.cpu_seconds()
             window = await bench.run(SYNC_RATE, seconds)

@@ -99,22 +99,20 @@ def _sync_limit(results: dict[str, Any]) -> str:
     )
 
 
-# Measured on 2026-12-02: 2,000 open streams and no writes, the scheduler's count (6–9 %).
-BACKGROUND_CORES = 0.07
-
-
-def _sparse_writes(steps: list[dict[str, Any]]) -> str:
+def _sparse_writes(steps: list[dict[str, Any]], idle: dict[str, Any]) -> str:
     """What a write costs when writes are sparse, against when they are dense, from the steps."""
     counted = [s for s in steps if s.get("server_cpu_ms_per_write")]
-    if len(counted) < 2:
+    if len(counted) < 2 or not idle:
         return ""
     first, last = counted[0], counted[-1]
-    background = [BACKGROUND_CORES * 1000 / s["writes_per_s"] for s in (first, last)]
+    cores = idle["server_cores"]
+    background = [cores * 1000 / s["writes_per_s"] for s in (first, last)]
     return (
         f"Counted so, a write cost {first['server_cpu_ms_per_write']} ms at "
         f"{first['writes_per_s']:.0f} writes/s and {last['server_cpu_ms_per_write']} ms at "
         f"{last['writes_per_s']:.0f}/s. The streams' own work (heartbeats and sign-in checks, "
-        f"{BACKGROUND_CORES} of a core with no writes at all) is about {background[0]:.1f} and "
+        f"{cores} of a core with the {idle['streams']} streams open and no writes, in this run) "
+        f"is about {background[0]:.1f} and "
         f"{background[1]:.1f} ms of that; what is left still falls as the rate rises, as the "
         "same code driven in-process showed before: a core that sleeps between writes comes back "
         "to cold caches. "
@@ -151,7 +149,7 @@ def _saturation_limit(results: dict[str, Any]) -> str:
         + measured
         + where
         + "CPU here is the scheduler's own count (`/proc/<pid>/task/*/schedstat`). "
-        + _sparse_writes(kept_up)
+        + _sparse_writes(kept_up, results.get("idle", {}))
         + "The machine's speed also moves, from run to run and within minutes: the same code "
         "measured 2.4 and 3.3 ms per write at 300 writes/s on the same day (2026-12-02), a fixed "
         "pure-Python loop took 241–376 ms within one minute, and the bare FastAPI ceiling below "
@@ -451,6 +449,8 @@ SATURATION_METHOD
   does before its page opens the stream; what that costs (the board's cached read, drawn cards
   and pages, all bounded caches) is counted apart, as `kb_per_viewer_with_page` (the growth of
   both together, per viewer).
+- **Idle**: then 10 s with the 2,000 streams open and no writes: the server's CPU as the
+  scheduler counts it (`idle` in `results.json`), the streams' own heartbeats and sign-in checks.
 - **Growth**: one board, timed one request at a time on one keep-alive connection (20 warm-up,
   then the median of 200 card moves and 200 board pages, each page right after a move, so drawn
   anew; by the consultant, whose requests also check the caseload and write the audit trail)
