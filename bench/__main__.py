@@ -8,9 +8,10 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
+from statistics import fmean
 from typing import Any, TypeVar
 
 import uvloop
@@ -69,9 +70,9 @@ async def one_process(folder: Path, results: dict[str, Any]) -> None:
     boards = add_citizens(engine, sum(SYNC_BOARDS) + THROUGHPUT_BOARDS, sessions=True).boards
     engine.dispose()
     spare, boards = boards[:THROUGHPUT_BOARDS], boards[THROUGHPUT_BOARDS:]
-    with tavle(url) as server, bare() as ceiling:
-        await throughput(server.port, ceiling.port, spare, results)
-        ceiling.stop()
+    with tavle(url) as server:
+        with bare() as ceiling:
+            await throughput(server.port, ceiling.port, spare, results)
         for count in SYNC_BOARDS:
             # Boards of their own: the load generator knows which column each card is in only
             # for boards it has not written to before.
@@ -175,10 +176,10 @@ async def throughput(
         connections=len(boards),
     )
     results["throughput"] = {
-        "ceiling_rps": _mean(r.rps for r in ceilings),
+        "ceiling_rps": round(fmean(r.rps for r in ceilings), 1),
         "ceiling_rounds_rps": [r.rps for r in ceilings],
         "ceiling_errors": sum(r.errors for r in ceilings),
-        "board_page_rps": _mean(r.rps for r in pages),
+        "board_page_rps": round(fmean(r.rps for r in pages), 1),
         "board_page_rounds_rps": [r.rps for r in pages],
         "board_page_errors": sum(r.errors for r in pages),
         "card_move_rps": move.rps,
@@ -191,11 +192,6 @@ async def throughput(
         + ", ".join(f"{r.rps:.0f}" for r in pages)
         + f"/s; then card move {move.rps:.0f}/s"
     )
-
-
-def _mean(values: Iterable[float]) -> float:
-    listed = list(values)
-    return round(sum(listed) / len(listed), 1)
 
 
 async def two_processes(results: dict[str, Any]) -> None:

@@ -119,6 +119,11 @@ def _sparse_writes(steps: list[dict[str, Any]], idle: dict[str, Any]) -> str:
     )
 
 
+def _span(low: float, high: float, spec: str) -> str:
+    """ "3.2–3.7", or one figure when both ends are the same."""
+    return format(low, spec) if format(low, spec) == format(high, spec) else f"{low:{spec}}–{high:{spec}}"
+
+
 def _saturation_limit(results: dict[str, Any]) -> str:
     steps = _get(results, "sync_saturation", "steps") or []
     # A step the server fell behind in says little about what a write costs: only kept-up steps.
@@ -128,9 +133,9 @@ def _saturation_limit(results: dict[str, Any]) -> str:
     costs = sorted(s["server_cpu_ms_per_write"] for s in loaded)
     busiest = max(loaded, key=lambda s: s["server_cores"], default=None)
     measured = (
-        f"In this run the server spent {costs[0]}–{costs[-1]} ms of CPU per write in the steps from "
-        f"200 writes/s that it kept up with, so one core lasts for about "
-        f"{1000 / costs[-1]:.0f}–{1000 / costs[0]:.0f} writes/s"
+        f"In this run the server spent {_span(costs[0], costs[-1], '')} ms of CPU per write in the "
+        f"steps from 200 writes/s that it kept up with, so one core lasts for about "
+        f"{_span(1000 / costs[-1], 1000 / costs[0], '.0f')} writes/s"
         + (f"; at {busiest['writes_per_s']:.0f}/s it ran {busiest['server_cores']} cores" if busiest else "")
         + ". "
         if costs
@@ -173,7 +178,7 @@ def _saturation_limit(results: dict[str, Any]) -> str:
         "the loop is busy 0.88–0.95 of the time, and a backlog drains only at what is left over, "
         "so a 16 ms collection of the youngest objects left the loop 45–73 ms behind for 0.9 s "
         "(a loop-lag probe on the server, 2026-12-03). To keep p99 under 50 ms at 300 writes/s "
-        "when the machine is at its slower, a write has to cost about 2.5 ms (0.75 of a core), "
+        "in the machine's slower phases, a write has to cost about 2.5 ms (0.75 of a core), "
         "15–20 % less than it does now. "
         "Earlier versions of this report "
         "took CPU from the tick-sampled times in `/proc/<pid>/stat`, which charged an idle server "
@@ -184,8 +189,8 @@ def _saturation_limit(results: dict[str, Any]) -> str:
         "costs 29 µs through SQLAlchemy against 7 µs on the sqlite3 cursor, in-process), the "
         "move's form read from the body directly (FastAPI's four form fields cost 70–90 µs more "
         "per request than parsing the body, in-process, 2026-12-03), the columns around the "
-        "cards drawn with fewer template calls (140–160 µs per viewer on 2026-12-03, about a "
-        "third of it Jinja's call wrapper) or once per board version for all viewers of the "
+        "cards drawn with fewer template calls (95–125 µs per viewer in-process on 2026-12-03, "
+        "about a third of it Jinja's call wrapper) or once per board version for all viewers of the "
         "same role and language, and fewer objects per open stream for shorter "
         "collections."
     )
@@ -383,8 +388,9 @@ the server alone would reach. Raw figures: `bench/results.json`.
 
 {limits(results)}
 
-{METHOD.replace("SATURATION_METHOD", _saturation_method(results))}
-"""
+{METHOD_HEAD}
+{_saturation_method(results)}
+{METHOD_TAIL}"""
 
 
 def _saturation_method(results: dict[str, Any]) -> str:
@@ -401,7 +407,7 @@ def _saturation_method(results: dict[str, Any]) -> str:
   counted as the server's."""
 
 
-METHOD = """## Method
+METHOD_HEAD = """## Method
 
 - **Server**: uvicorn started as a user starts it (`python -m uvicorn app.main:create_app --factory`
   on a free 127.0.0.1 port; uvloop and httptools, one worker, `--no-access-log --log-level warning`),
@@ -426,8 +432,9 @@ METHOD = """## Method
   For each write the clock starts when the request is sent and stops when the **other** viewer's
   stream delivers an event whose `id:` (the board's version) is at least the write's version.
   A write whose event has not arrived 5 s after the last write is **lost**; a failed request or a
-  stream that closed is an **error**.
-SATURATION_METHOD
+  stream that closed is an **error**."""
+
+METHOD_TAIL = """\
 - **Two processes**: two uvicorn processes on one PostgreSQL database (LISTEN/NOTIFY hub); all
   writes go to process A, all 2,000 streams are held by process B. Both processes are new, and
   the pages were loaded from B, so A's first change to a board reads all of it: one change to
