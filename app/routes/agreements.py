@@ -27,7 +27,7 @@ from app.services.agreements import (
 from app.services.board import BoardView, last_look, may_change
 from app.services.board_cache import current_board
 from app.services.board_data import Card
-from app.web import Web, see_other, wants_fragment
+from app.web import Web, posted, see_other, wants_fragment
 
 router = APIRouter(tags=["agreements"])
 
@@ -171,15 +171,12 @@ async def move(
     citizen_id: int,
     agreement_id: int,
     web: SignedInWebDep,
-    to: Text = "",
-    status: Text = "",
-    position: Text = "",
-    via: Text = "",
 ) -> Response:
     """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag).
 
     The move is made right here on the event loop (see `short_write`); the
     answer is drawn after the other open views of the board were told."""
+    to, status, position, via = await posted(web.request, "to", "status", "position", "via")
     engine, user = web.request.app.state.engine, web.user
     change = partial(
         _move, user=user, citizen_id=citizen_id, agreement_id=agreement_id, view=sending_view(web.request)

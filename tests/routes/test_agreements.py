@@ -143,6 +143,24 @@ def test_move_without_javascript_then_undo(client: Client, db: Session) -> None:
     assert second.id is not None
 
 
+def test_a_move_reads_its_fields_from_a_multipart_form_too(client: Client, db: Session) -> None:
+    """The move route reads its form itself (app.web.posted): the encoding a browser may choose
+    for a form, and a file where text belongs, work as for every other form."""
+    _staff, me = _pair(db)
+    card = factories.agreement(db, me, what="Ringe til lægen")
+    client.sign_in_citizen("LISE")
+    url = f"/citizens/{me.id}/agreements/{card.id}/move"
+    fields = {"csrf_token": client.csrf(), "to": "doing"}
+    moved = client.post(url, data=fields, files={"via": ("x.txt", b"drag")}, follow_redirects=False)
+    assert moved.status_code == 303
+    assert _card(db, "Ringe til lægen").status == AgreementStatus.doing
+    as_file = client.post(
+        url, data={"csrf_token": client.csrf()}, files={"to": ("to.txt", b"done")}, follow_redirects=False
+    )
+    assert as_file.status_code == 400 and "Kortet kunne ikke flyttes" in as_file.text
+    assert _card(db, "Ringe til lægen").status == AgreementStatus.doing
+
+
 def test_move_up_and_down_within_a_column(client: Client, db: Session) -> None:
     _staff, me = _pair(db)
     cards = [factories.agreement(db, me, what=f"Kort {n}") for n in range(3)]
