@@ -112,9 +112,14 @@ def _writer_class(database: str) -> type[_SerialisedWriter]:
 
 def _before_write(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
     if statement.lstrip()[:7].upper().startswith(WRITES):
-        dbapi = conn.connection.dbapi_connection
-        if isinstance(dbapi, _SerialisedWriter):
-            dbapi.take_write_lock()
+        before_write(conn.connection.dbapi_connection)
+
+
+def before_write(dbapi: Any) -> None:
+    """Before a write on this driver connection: takes the SQLite file's write lock, if it is
+    one of ours (SQLAlchemy's statements take it in `_before_write`, `app.driver`'s here)."""
+    if isinstance(dbapi, _SerialisedWriter):
+        dbapi.take_write_lock()
 
 
 def warm_up(engine: Engine) -> None:

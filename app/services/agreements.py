@@ -11,6 +11,7 @@ from sqlalchemy import Engine, bindparam, insert, update
 from sqlmodel import Session, col, delete, select
 
 from app.catalogue import N_
+from app.driver import Prepared
 from app.i18n import Translator
 from app.models import (
     Actor,
@@ -311,7 +312,6 @@ def move(
     `view`: the open view of the board the move was made from (its answer shows the move)."""
     assert citizen.id is not None and actor.id is not None
     claim = claim_version(session=session, citizen_id=citizen.id)
-    connection = session.connection()
     cards = _cards_before(session, citizen.id, claim.version)
     card = next((c for c in cards if c.id == agreement_id), None)
     if card is None:
@@ -340,9 +340,9 @@ def move(
                     "by": actor.id if mine else other.updated_by_id,
                 }
             )
-    connection.execute(MOVE_CARDS, rows)
+    MOVE_CARDS.executemany(session, rows)
     row = _undo_record(citizen, actor, card.id, "move", (card.status, card.position), after, at=claim.at)
-    undo = UndoOffer(id=connection.execute(ADD_UNDO, row).scalar_one(), action="move")
+    undo = UndoOffer(id=ADD_UNDO.execute(session, row), action="move")
     placed = tuple((i, column, index) for i, (column, index) in changed.items())
     card_id = card.id
 
@@ -424,7 +424,7 @@ PLACE_CARD = (
     .where(_agreements.c.id == bindparam("card"))
     .values(status=bindparam("status"), position=bindparam("position"))
 )
-MOVE_CARDS = (
+MOVE_CARDS = Prepared(
     update(_agreements)
     .where(_agreements.c.id == bindparam("card"))
     .values(
@@ -434,7 +434,7 @@ MOVE_CARDS = (
         updated_by_id=bindparam("by"),
     )
 )
-ADD_UNDO = insert(_undos).returning(_undos.c.id)
+ADD_UNDO = Prepared(insert(_undos).returning(_undos.c.id))
 
 
 def remove(*, session: Session, citizen: User, actor: User, agreement: Agreement) -> BoardUndo:

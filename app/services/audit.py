@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import event, insert
 from sqlmodel import Session, col, select
 
+from app.driver import Prepared
 from app.memo import Missing
 from app.models import AuditEntry, User
 from app.models.base import utcnow
@@ -49,7 +50,7 @@ def record(
 ) -> None:
     described_action, described_target = describe_request()
     row = _row(actor, citizen_id, action or described_action, described_target if target is None else target)
-    session.connection().execute(ADD_ENTRY, row)
+    ADD_ENTRY.execute(session, row)
     session.commit()
 
 
@@ -65,7 +66,7 @@ def record_access(*, session: Session, actor: User, citizen_id: int) -> None:
     if not isinstance(recent.get(key), Missing):
         return
     generation = recent.generation
-    session.connection().execute(ADD_ENTRY, _row(actor, citizen_id, action, target))
+    ADD_ENTRY.execute(session, _row(actor, citizen_id, action, target))
     session.commit()
     recent.put(key, True, generation)
 
@@ -80,7 +81,7 @@ def settle(session: Session) -> None:
 
 # A plain insert (not an ORM row): a consultant's every change writes one, and the ORM's flush
 # cost more than the change itself.
-ADD_ENTRY = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
+ADD_ENTRY = Prepared(insert(AuditEntry.__table__))  # type: ignore[attr-defined]
 CARRIED = "tavle_audit_carried"
 
 
@@ -88,7 +89,7 @@ CARRIED = "tavle_audit_carried"
 def _carry(session: Session) -> None:
     row = session.info.get(PENDING)
     if row is not None and not session.info.get(CARRIED):
-        session.connection().execute(ADD_ENTRY, row)
+        ADD_ENTRY.execute(session, row)
         session.info[CARRIED] = True
 
 

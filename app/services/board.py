@@ -12,6 +12,7 @@ from functools import cached_property
 from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session, col, select
 
+from app.driver import Prepared
 from app.hub import Event, Hub, board_channel, hub_for
 from app.models import (
     AgreementStatus,
@@ -97,7 +98,7 @@ def claim_version(*, session: Session, citizen_id: int) -> Claim:
     the board's write lock (SQLite: the file's; PostgreSQL: the board row's) until the commit,
     so a change that reads the board after it reads what no one else is changing."""
     now = utcnow()
-    version = session.connection().execute(RAISE_VERSION, {"board": citizen_id, "now": now}).scalar()
+    version = RAISE_VERSION.execute(session, {"board": citizen_id, "now": now})
     if version is None:
         session.add(Board(citizen_id=citizen_id, version=1, updated_at=now))
         session.flush()
@@ -105,7 +106,7 @@ def claim_version(*, session: Session, citizen_id: int) -> Claim:
     return Claim(citizen_id=citizen_id, version=version, at=now)
 
 
-RAISE_VERSION = (
+RAISE_VERSION = Prepared(
     update(Board)
     .where(col(Board.citizen_id) == bindparam("board"))
     .values(version=col(Board.version) + 1, updated_at=bindparam("now"))
