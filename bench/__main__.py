@@ -4,6 +4,7 @@ BENCHMARKS.md. Phases run one after another so they never compete for the two co
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 import tempfile
@@ -18,7 +19,7 @@ import uvloop
 
 from bench import report
 from bench.client import HttpError
-from bench.growth import cost
+from bench.growth import cost, medians
 from bench.requests import board_page, card_move
 from bench.seed import SeededBoard, add_citizens, postgres_database, prepare
 from bench.server import ROOT, Server, bare, raise_file_limit, tavle
@@ -44,6 +45,9 @@ IDLE_SECONDS = 10.0
 THROUGHPUT_ROUNDS = 3
 THROUGHPUT_BOARDS = 32
 GROWTH_STEPS = (10, 1000, 10000)
+# Rounds in which the three database sizes take turns, and the moves and pages each round times.
+GROWTH_ROUNDS = 4
+GROWTH_SAMPLES = 50
 # Hard limits per phase, so a run always ends (well within the 10 minutes `make bench` allows).
 PHASE_LIMIT = {"sqlite": 300.0, "postgres": 130.0, "growth": 100.0}
 
@@ -227,24 +231,37 @@ async def two_processes(results: dict[str, Any]) -> None:
 
 
 async def growth(folder: Path, results: dict[str, Any]) -> None:
-    url = f"sqlite:///{folder / 'growth.db'}"
-    engine = prepare(url)
-    board = add_citizens(engine, GROWTH_STEPS[0], sessions=True).boards[0]
-    steps: dict[str, dict[str, float]] = {}
-    with tavle(url) as server:
-        total = GROWTH_STEPS[0]
-        for citizens in GROWTH_STEPS:
-            if citizens > total:
-                # Data set-up while the server runs (SQLite in WAL mode takes it alongside).
-                add_citizens(engine, citizens - total, sessions=False)
-                total = citizens
-            steps[str(citizens)] = await cost(server.port, board, "consultant")
-            say(f"growth, {citizens} citizens: {steps[str(citizens)]}")
-    engine.dispose()
+    """A database of each size, with a server of its own; the three take turns, a round at a
+    time, so that each ratio compares figures taken moments apart (as `throughput` does: in
+    one run on 2026-12-03, measured one after another, the same code ran twice as fast for the
+    last size as for the first, a change of the machine's speed, not of the cost)."""
+    boards = {}
+
+    def url(citizens: int) -> str:
+        return f"sqlite:///{folder / f'growth-{citizens}.db'}"
+
+    for citizens in GROWTH_STEPS:
+        engine = prepare(url(citizens))
+        boards[citizens] = add_citizens(engine, GROWTH_STEPS[0], sessions=True).boards[0]
+        if citizens > GROWTH_STEPS[0]:
+            add_citizens(engine, citizens - GROWTH_STEPS[0], sessions=False)
+        engine.dispose()
+    timings: dict[int, dict[str, list[float]]] = {n: {"write_ms": [], "page_ms": []} for n in GROWTH_STEPS}
+    with contextlib.ExitStack() as stack:
+        servers = {n: stack.enter_context(tavle(url(n))) for n in GROWTH_STEPS}
+        for _ in range(GROWTH_ROUNDS):
+            for citizens in GROWTH_STEPS:
+                taken = await cost(servers[citizens].port, boards[citizens], "consultant", GROWTH_SAMPLES)
+                for key, values in taken.items():
+                    timings[citizens][key] += values
+    steps = {str(n): medians(timings[n]) for n in GROWTH_STEPS}
+    for citizens in GROWTH_STEPS:
+        say(f"growth, {citizens} citizens: {steps[str(citizens)]}")
     first, last = steps[str(GROWTH_STEPS[0])], steps[str(GROWTH_STEPS[-1])]
     results["growth"] = {
         "write_ratio_10k_vs_10": round(last["write_ms"] / first["write_ms"], 3),
         "page_ratio_10k_vs_10": round(last["page_ms"] / first["page_ms"], 3),
+        "rounds": GROWTH_ROUNDS,
         "steps": steps,
     }
 

@@ -458,9 +458,10 @@ METHOD_TAIL = """\
   both together, per viewer).
 - **Idle**: then 10 s with the 2,000 streams open and no writes: the server's CPU as the
   scheduler counts it (`idle` in `results.json`), the streams' own heartbeats and sign-in checks.
-- **Growth**: one board, timed one request at a time on one keep-alive connection (20 warm-up,
-  then the median of 200 card moves and 200 board pages, each page right after a move, so drawn
-  anew; by the consultant, whose requests also check the caseload and write the audit trail)
-  with 10, then 1,000, then 10,000 citizens (each with a full board and a consultant) in the
-  database.
+- **Growth**: three databases, with 10, 1,000 and 10,000 citizens (each with a full board and
+  a consultant), each served by a Tavle process of its own. One board in each, timed one
+  request at a time on one keep-alive connection, by the consultant (whose requests also check
+  the caseload and write the audit trail): card moves, each followed by the board page (so drawn
+  anew). The three sizes take turns, 4 rounds of 20 warm-up and 50 timed pairs each; each figure
+  is the median of its 200 timings.
 """
