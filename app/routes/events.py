@@ -119,7 +119,10 @@ def sse(data: str, *, event: str = "board", version: int | None = None) -> str:
     """One event. Every line of `data` (CR, LF or CRLF end a line in an event stream, nothing
     else does) becomes a `data:` line; the browser joins them again with LF."""
     head = f"event: {event}\nid: {version}\n" if version is not None else f"event: {event}\n"
-    body = data.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\ndata: ")
+    if "\r" in data:
+        # Rare (only typed text can hold a CR), and each replace copies all of the text again.
+        data = data.replace("\r\n", "\n").replace("\r", "\n")
+    body = data.replace("\n", "\ndata: ")
     return f"{head}data: {body}\n\n"
 
 
