@@ -29,11 +29,12 @@ class _Form:
     # The parameters' names in order (a positional paramstyle such as SQLite's `?`), or None.
     order: tuple[str, ...] | None
     convert: tuple[tuple[str, Callable[[Any], Any]], ...]
-    constants: tuple[tuple[str, Any], ...]
+    # Values written into the statement itself, such as the 1 of `version + 1`.
+    constants: dict[str, Any]
 
     def arguments(self, params: Mapping[str, Any]) -> Any:
         if self.convert or self.constants:
-            params = {**params, **dict(self.constants)}
+            params = {**params, **self.constants}
             for name, process in self.convert:
                 params[name] = process(params[name])
         if self.order is None:
@@ -50,8 +51,7 @@ class Prepared:
 
     def execute(self, session: Session, params: Mapping[str, Any]) -> Any:
         """Runs the statement once. Returns the first value it returns (RETURNING), or None."""
-        cursor = self._cursor(session)
-        form = self._form(session, params.keys())
+        cursor, form = self._prepare(session, params.keys())
         cursor.execute(form.sql, form.arguments(params))
         row = cursor.fetchone() if cursor.description else None
         cursor.close()
@@ -60,23 +60,22 @@ class Prepared:
     def executemany(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
             return
-        cursor = self._cursor(session)
-        form = self._form(session, rows[0].keys())
+        cursor, form = self._prepare(session, rows[0].keys())
         cursor.executemany(form.sql, [form.arguments(row) for row in rows])
         cursor.close()
 
-    def _cursor(self, session: Session) -> Any:
-        pooled = session.connection().connection
-        before_write(pooled.dbapi_connection)
-        return pooled.cursor()
-
-    def _form(self, session: Session, keys: Collection[str]) -> _Form:
-        dialect = session.connection().dialect
+    def _prepare(self, session: Session, keys: Collection[str]) -> tuple[Any, _Form]:
+        """The driver's cursor in the session's transaction (the write lock taken), and the
+        statement as its dialect runs it."""
+        connection = session.connection()
+        dialect = connection.dialect
         key = (dialect.name, frozenset(keys))
         form = self._forms.get(key)
         if form is None:
             form = self._forms[key] = _compile(self.statement, dialect, list(keys))
-        return form
+        pooled = connection.connection
+        before_write(pooled.dbapi_connection)
+        return pooled.cursor(), form
 
 
 def _compile(statement: UpdateBase, dialect: Dialect, keys: list[str]) -> _Form:
@@ -93,7 +92,6 @@ def _compile(statement: UpdateBase, dialect: Dialect, keys: list[str]) -> _Form:
     for name in used:
         bind = compiled.binds[name]
         if name not in keys:
-            # A value written into the statement itself, such as the 1 of `version + 1`.
             constants[name] = bind.effective_value
             continue
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -103,5 +101,5 @@ def _compile(statement: UpdateBase, dialect: Dialect, keys: list[str]) -> _Form:
         sql=sql,
         order=tuple(used) if dialect.positional else None,
         convert=tuple(convert),
-        constants=tuple(constants.items()),
+        constants=constants,
     )

@@ -19,7 +19,7 @@ import uvloop
 
 from bench import report
 from bench.client import HttpError
-from bench.growth import cost, medians
+from bench.growth import WARMUP, cost, medians
 from bench.requests import board_page, card_move
 from bench.seed import SeededBoard, add_citizens, postgres_database, prepare
 from bench.server import ROOT, Server, bare, raise_file_limit, tavle
@@ -262,6 +262,8 @@ async def growth(folder: Path, results: dict[str, Any]) -> None:
         "write_ratio_10k_vs_10": round(last["write_ms"] / first["write_ms"], 3),
         "page_ratio_10k_vs_10": round(last["page_ms"] / first["page_ms"], 3),
         "rounds": GROWTH_ROUNDS,
+        "samples_per_round": GROWTH_SAMPLES,
+        "warm_up": WARMUP,
         "steps": steps,
     }
 

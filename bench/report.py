@@ -394,7 +394,7 @@ the server alone would reach. Raw figures: `bench/results.json`.
 
 {METHOD_HEAD}
 {_saturation_method(results)}
-{METHOD_TAIL}"""
+{METHOD_TAIL}{_growth_method(results)}"""
 
 
 def _saturation_method(results: dict[str, Any]) -> str:
@@ -409,6 +409,18 @@ def _saturation_method(results: dict[str, Any]) -> str:
   overcharge a server that wakes briefly many times a second. The load generator's own garbage
   collector is paused while a step runs (and run in full before it), so its pauses are not
   counted as the server's."""
+
+
+def _growth_method(results: dict[str, Any]) -> str:
+    g = results.get("growth", {})
+    rounds, samples, warm_up = g.get("rounds", 0), g.get("samples_per_round", 0), g.get("warm_up", 0)
+    return f"""- **Growth**: three databases, with 10, 1,000 and 10,000 citizens (each with a full board and
+  a consultant), each served by a Tavle process of its own. One board in each, timed one
+  request at a time on one keep-alive connection, by the consultant (whose requests also check
+  the caseload and write the audit trail): card moves, each followed by the board page (so drawn
+  anew). The three sizes take turns, {rounds} rounds of {warm_up} warm-up and {samples} timed pairs
+  each; each figure is the median of its {rounds * samples} timings.
+"""
 
 
 METHOD_HEAD = """## Method
@@ -462,10 +474,4 @@ METHOD_TAIL = """\
   both together, per viewer).
 - **Idle**: then 10 s with the 2,000 streams open and no writes: the server's CPU as the
   scheduler counts it (`idle` in `results.json`), the streams' own heartbeats and sign-in checks.
-- **Growth**: three databases, with 10, 1,000 and 10,000 citizens (each with a full board and
-  a consultant), each served by a Tavle process of its own. One board in each, timed one
-  request at a time on one keep-alive connection, by the consultant (whose requests also check
-  the caseload and write the audit trail): card moves, each followed by the board page (so drawn
-  anew). The three sizes take turns, 4 rounds of 20 warm-up and 50 timed pairs each; each figure
-  is the median of its 200 timings.
 """
