@@ -9,7 +9,6 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
-from app.board_cards import board_cards
 from app.catalogue.roles import ROLE_NAMES
 from app.config import ROOT
 from app.i18n import LANGUAGE_NAMES, Translator
@@ -38,7 +37,6 @@ def environment() -> Environment:
     env.globals["role_names"] = ROLE_NAMES
     # When a page was rendered ("last updated" on a copy kept for offline reading).
     env.globals["now"] = partial(datetime.now, UTC)
-    env.globals["board_cards"] = board_cards
     env.globals["read_aloud"] = read_aloud
     return env
 

@@ -124,3 +124,59 @@ def test_a_card_is_drawn_from_its_drawn_fields_only(db: Session) -> None:
         assert drawn(dataclasses.replace(card, what="Ringe til tandlægen"), viewer) != as_it_is
         for name, value in others.items():
             assert drawn(dataclasses.replace(card, **{name: value}), viewer) == as_it_is, name
+
+
+def _column(html: str, status: str) -> str:
+    start = html.index(f'id="column-{status}"')
+    return html[start : html.index("</ol>", start)]
+
+
+def test_a_column_heading_counts_its_cards_and_says_when_it_is_empty(client: Client, db: Session) -> None:
+    """A column's frame is drawn once per language and count and kept: it must still follow the
+    cards, in the viewer's language, and put each viewer's own cards in the right column."""
+    citizen = factories.citizen(db, code="LISE")
+    first = factories.agreement(db, citizen, what="Ringe til lægen")
+    factories.agreement(db, citizen, what="Gå en tur")
+    client.sign_in_citizen("LISE")
+    board = f"/citizens/{citizen.id}/board"
+    for _ in range(2):  # the second time from the kept frames
+        html = client.get(board).text
+        assert 'Skal gøres <span class="board-count">(2)</span>' in html
+        assert 'I gang <span class="board-count">(0)</span>' in html
+        assert f'id="agreement-{first.id}"' in _column(html, "todo")
+        assert html.count("Ingen aftaler her.") == 2  # "in progress" and "done"
+    client.post_form(f"{board.removesuffix('/board')}/agreements/{first.id}/accept")
+    moved = client.post_form(f"/citizens/{citizen.id}/agreements/{first.id}/move", {"to": "doing"})
+    assert moved.status_code == 303
+    html = client.get(board).text
+    assert 'Skal gøres <span class="board-count">(1)</span>' in html
+    assert 'I gang <span class="board-count">(1)</span>' in html
+    assert f'id="agreement-{first.id}"' in _column(html, "doing")
+    assert f'id="agreement-{first.id}"' not in _column(html, "todo")
+    assert html.count("Ingen aftaler her.") == 1
+    client.post_form("/language", {"locale": "en", "next": "/"})
+    html = client.get(board).text
+    assert 'In progress <span class="board-count">(1)</span>' in html
+    assert "Skal gøres" not in html and "Ingen aftaler her." not in html
+    assert html.count("No agreements here.") == 1
+
+
+def test_the_columns_carry_the_boards_version_and_the_viewers_token_only(db: Session) -> None:
+    from app.i18n import translator
+    from app.routes.board import render_update
+    from app.services.board import BoardView
+    from app.services.board_cache import current_board
+
+    citizen = factories.citizen(db, code="LISE")
+    factories.agreement(db, citizen, what="Ringe til lægen")
+    data = current_board(session=db, citizen=citizen)
+    view = BoardView(data=data, viewer=citizen, seen_at=None)
+    html = render_update(
+        view=view, regions={"columns"}, translator=translator("en"), context={"csrf_token": "c" * 43}
+    )
+    assert f'data-version="{data.version}" hx-swap-oob="true"' in html
+    tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+    assert tokens == {"c" * 43}
+    from app.board_cards import CONTENT_SLOT, TOKEN_SLOT, VERSION_SLOT
+
+    assert not any(slot in html for slot in (CONTENT_SLOT, TOKEN_SLOT, VERSION_SLOT))

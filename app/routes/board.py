@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import escape
 from sqlmodel import Session
 
+from app.board_cards import board_columns, draw_columns
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
 from app.deps import SignedInWebDep, cached_first
@@ -22,7 +23,7 @@ from app.models import User
 from app.services import agreements as agreement_service
 from app.services.access import visible_board
 from app.services.agreements import ACTOR_NAMES, STATUS_NAMES, UNDO_SECONDS, AgreementForm
-from app.services.board import COLUMNS, REGIONS, BoardView, mark_seen
+from app.services.board import REGIONS, BoardView, mark_seen
 from app.services.board_cache import current_board
 from app.templating import render
 from app.web import Web
@@ -39,7 +40,7 @@ PLAN_BLOCKS = frozenset({"challenges", "goals", "strengths", "interventions"})
 def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
     return {
         "view": view,
-        "columns": COLUMNS,
+        "board_columns": board_columns,
         "status_names": STATUS_NAMES,
         "actor_names": ACTOR_NAMES,
         "life_area_names": LIFE_AREA_NAMES,
@@ -141,7 +142,14 @@ def _block(view: BoardView, block: str, translator: Translator, context: dict[st
         translator.locale,
         context["csrf_token"],
     )
-    return BLOCKS.get_or_make(key, lambda: render(BOARD_TEMPLATE, context, translator, block=block))
+
+    def draw() -> str:
+        if block == "columns":
+            # The block is this and only this (see app.board_cards).
+            return str(draw_columns(context, translator))
+        return render(BOARD_TEMPLATE, context, translator, block=block)
+
+    return BLOCKS.get_or_make(key, draw)
 
 
 def _announcement(text: str) -> str:

@@ -235,9 +235,6 @@ class BoardView:
     def column(self, status: str) -> list[Card]:
         return self._columns.get(status, [])
 
-    def columns(self, statuses: Iterable[str]) -> list[tuple[str, list[Card]]]:
-        return [(status, self.column(status)) for status in statuses]
-
     def find(self, agreement_id: int | None) -> Card | None:
         return next((a for a in self.agreements if a.id == agreement_id), None)
 
