@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session, create_engine
 
+from app.checkpoint import FALLBACK_PAGES
+
 # Listens to every session from now on, so the row caches drop what a commit changes.
 import app.services.invalidation  # noqa: F401  isort: skip
 
@@ -45,6 +47,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # The app checkpoints in a thread of its own (app.checkpoint); this is SQLite's fallback.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")
     cursor.close()
 
 

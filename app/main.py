@@ -8,6 +8,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI
 
 from app import errors
+from app.checkpoint import checkpoints
 from app.compression import Compression
 from app.config import Settings, get_settings
 from app.db import make_engine
@@ -78,8 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Python runs one thread at a time: past a few, more threads only take turns and make
         # every request wait longer for its turn (measured in bench/, see BENCHMARKS.md).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        async with running_hub(app, settings, engine):
-            yield
+        with checkpoints(engine) as checkpointer:
+            app.state.checkpointer = checkpointer
+            async with running_hub(app, settings, engine):
+                yield
         engine.dispose()
 
     app = FastAPI(
