@@ -80,8 +80,9 @@ def _frame(template: str, translator: Translator, values: dict[str, Any]) -> tup
     text, stand-in, text, …"""
 
     def draw() -> tuple[str, ...]:
-        stand_ins = {"version": VERSION_SLOT, "content": Markup(CONTENT_SLOT), "status_names": STATUS_NAMES}
-        return tuple(SLOTS.split(render(template, {**values, **stand_ins}, translator)))
+        stand_ins = {"version": VERSION_SLOT, "content": Markup(CONTENT_SLOT)}
+        context = {**values, **stand_ins, "status_names": STATUS_NAMES}
+        return tuple(SLOTS.split(render(template, context, translator)))
 
     return FRAMES.get_or_make((template, translator.locale, *sorted(values.items())), draw)
 

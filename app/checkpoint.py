@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import URL, Engine
 
 CHECKPOINT_SECONDS = 0.5
 # SQLite's own checkpoint (`PRAGMA wal_autocheckpoint`, in pages of 4 KB): its default is 1,000.
@@ -62,14 +62,14 @@ class Checkpointer:
                 log.exception("SQLite checkpoint failed")
 
 
-def is_sqlite_file(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+def is_sqlite_file(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
 
 @contextmanager
 def checkpoints(engine: Engine) -> Iterator[Checkpointer | None]:
     """Checkpoints in a thread for as long as the block runs, for a SQLite file (else None)."""
-    if not is_sqlite_file(engine):
+    if not is_sqlite_file(engine.url):
         yield None
         return
     checkpointer = Checkpointer(engine)

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session, create_engine
 
-from app.checkpoint import FALLBACK_PAGES
+from app.checkpoint import FALLBACK_PAGES, is_sqlite_file
 
 # Listens to every session from now on, so the row caches drop what a commit changes.
 import app.services.invalidation  # noqa: F401  isort: skip
@@ -25,8 +25,8 @@ import app.services.invalidation  # noqa: F401  isort: skip
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if is_sqlite_file(parsed):
+            Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
         connect_args: dict[str, Any] = {
             "check_same_thread": False,
             "timeout": WRITE_WAIT_SECONDS,

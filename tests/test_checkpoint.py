@@ -1,6 +1,7 @@
 """SQLite's write-ahead log is copied back by the app's own thread, not by a commit."""
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
@@ -12,7 +13,7 @@ from app.main import create_app
 from tests.conftest import Client
 
 
-def _wait_for(condition, seconds: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
+def _wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
