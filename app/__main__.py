@@ -4,8 +4,8 @@ import sys
 
 import uvicorn
 
-from app.config import get_settings
-from app.seed import (
+from app.core.config import get_settings
+from app.demo import (
     ADMIN_EMAIL,
     CITIZEN_PIN,
     CONSULTANT_EMAIL,

@@ -7,48 +7,43 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import Depends, FastAPI
 
-from app import errors
-from app.checkpoint import checkpoints
-from app.compression import Compression
-from app.config import Settings, get_settings
-from app.db import make_engine
-from app.db import warm_up as warm_up_database
-from app.deps import verify_csrf
-from app.hub.lifecycle import running_hub
-from app.i18n import warm_up
-from app.middleware import SecurityMiddleware
-from app.migrate import migrate
-from app.routes import (
-    account_security,
-    admin,
-    agenda,
-    agreements,
-    auth,
-    board,
-    caseload,
-    caseload_events,
-    challenges,
-    citizens,
-    events,
-    goals,
-    health,
-    home,
-    interventions,
-    invitations,
-    language,
-    meeting,
-    network,
-    oidc,
-    outcomes,
-    passkeys,
-    privacy,
-    pwa,
-    strengths,
-)
-from app.seed import seed_demo
-from app.static import StaticFiles
-from app.stream_lane import StreamLane
-from app.templating import STATIC_DIR, compile_templates
+from app.admin import routes as admin
+from app.board import agreement_routes as agreements
+from app.board import meeting_routes as meeting
+from app.board import routes as board
+from app.board import stream as events
+from app.caseload import routes as caseload
+from app.caseload import stream as caseload_events
+from app.core import errors
+from app.core.checkpoint import checkpoints
+from app.core.compression import Compression
+from app.core.config import Settings, get_settings
+from app.core.db import make_engine
+from app.core.db import warm_up as warm_up_database
+from app.core.deps import verify_csrf
+from app.core.i18n import warm_up
+from app.core.middleware import SecurityMiddleware
+from app.core.migrate import migrate
+from app.core.rendering import STATIC_DIR, compile_templates
+from app.core.static import StaticFiles
+from app.demo import seed_demo
+from app.identity import oidc_routes as oidc
+from app.identity import passkey_routes as passkeys
+from app.identity import routes as auth
+from app.identity import security_routes as account_security
+from app.interventions import outcome_routes as outcomes
+from app.interventions import routes as interventions
+from app.live.lifecycle import running_hub
+from app.live.stream_lane import StreamLane
+from app.network import invitation_routes as invitations
+from app.network import routes as network
+from app.plan import agenda_routes as agenda
+from app.plan import challenge_routes as challenges
+from app.plan import goal_routes as goals
+from app.plan import routes as citizens
+from app.plan import strength_routes as strengths
+from app.privacy import routes as privacy
+from app.site import health, home, language, pwa
 
 
 def tune_garbage_collector() -> None:
@@ -109,6 +104,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityMiddleware, secure_cookies=settings.cookies_secure)
     app.add_middleware(Compression, minimum_size=500)
-    # Outermost: the boards' event streams go straight to their route (see app.stream_lane).
+    # Outermost: the boards' event streams go straight to their route (see app.live.stream_lane).
     app.add_middleware(StreamLane, secure_cookies=settings.cookies_secure)
     return app

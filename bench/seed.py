@@ -20,8 +20,9 @@ import psycopg
 from sqlalchemy import Engine, func, insert, select, text
 from sqlmodel import SQLModel
 
-from app.db import make_engine
-from app.migrate import migrate
+from app.core.db import make_engine
+from app.core.migrate import migrate
+from app.core.security import digest, new_token
 from app.models import (
     Actor,
     Agreement,
@@ -37,7 +38,6 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.services.security import digest, new_token
 
 PG_ADMIN_URL = os.environ.get("TAVLE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 # A consultant's caseload in the seeded municipality.

@@ -5,8 +5,8 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table on the metadata)
-from app.config import get_settings
-from app.db import make_engine
+from app.core.config import get_settings
+from app.core.db import make_engine
 
 target_metadata = SQLModel.metadata
 # Any fixed number: several app processes starting at once take turns migrating.

@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.config import Settings
-from app.db import make_engine
+from app.core.config import Settings
+from app.core.db import make_engine
+from app.core.migrate import migrate
 from app.main import create_app
-from app.migrate import migrate
 from tests import factories
 from tests.databases import postgres_database, sqlite_database, wipe
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from app.seed import (
+from app.demo import (
     ADMIN_EMAIL,
     CITIZEN_PIN,
     CONSULTANT_EMAIL,

@@ -5,6 +5,8 @@ from datetime import date
 
 from sqlmodel import Session
 
+from app.board.view import board_changed
+from app.core.security import digest, hash_secret, normalise_code
 from app.models import (
     Actor,
     Agreement,
@@ -18,8 +20,6 @@ from app.models import (
     Role,
     User,
 )
-from app.services.board import board_changed
-from app.services.security import digest, hash_secret, normalise_code
 
 PASSWORD = "correct horse battery"
 PIN = "135790"

@@ -5,7 +5,7 @@ import re
 
 from sqlmodel import Session
 
-from app.config import Settings
+from app.core.config import Settings
 from app.main import create_app
 from app.models import User
 from tests import factories
@@ -58,10 +58,10 @@ def test_a_card_in_english_is_never_served_in_danish(client: Client, db: Session
 
 
 def test_a_live_update_drawn_once_is_never_sent_to_another_viewer(db: Session) -> None:
-    from app.i18n import translator
-    from app.routes.board import render_update
-    from app.services.board import BoardView
-    from app.services.board_cache import current_board
+    from app.board.cache import current_board
+    from app.board.routes import render_update
+    from app.board.view import BoardView
+    from app.core.i18n import translator
 
     staff = factories.consultant(db, email="k@example.dk")
     citizen = factories.citizen(db, staff, code="LISE")
@@ -86,12 +86,12 @@ def test_a_card_is_drawn_from_its_drawn_fields_only(db: Session) -> None:
     import dataclasses
     from datetime import timedelta
 
-    from app.board_cards import CARDS, DRAWN
-    from app.i18n import translator
-    from app.routes.board import BLOCKS, render_update
-    from app.services.board import BoardView
-    from app.services.board_cache import current_board
-    from app.services.board_data import Card
+    from app.board.cache import current_board
+    from app.board.cards import CARDS, DRAWN
+    from app.board.read import Card
+    from app.board.routes import BLOCKS, render_update
+    from app.board.view import BoardView
+    from app.core.i18n import translator
 
     staff = factories.consultant(db, email="k@example.dk")
     citizen = factories.citizen(db, staff, code="LISE")
@@ -162,10 +162,10 @@ def test_a_column_heading_counts_its_cards_and_says_when_it_is_empty(client: Cli
 
 
 def test_the_columns_carry_the_boards_version_and_the_viewers_token_only(db: Session) -> None:
-    from app.i18n import translator
-    from app.routes.board import render_update
-    from app.services.board import BoardView
-    from app.services.board_cache import current_board
+    from app.board.cache import current_board
+    from app.board.routes import render_update
+    from app.board.view import BoardView
+    from app.core.i18n import translator
 
     citizen = factories.citizen(db, code="LISE")
     factories.agreement(db, citizen, what="Ringe til lægen")
@@ -177,6 +177,6 @@ def test_the_columns_carry_the_boards_version_and_the_viewers_token_only(db: Ses
     assert f'data-version="{data.version}" hx-swap-oob="true"' in html
     tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
     assert tokens == {"c" * 43}
-    from app.board_cards import CONTENT_SLOT, TOKEN_SLOT, VERSION_SLOT
+    from app.board.cards import CONTENT_SLOT, TOKEN_SLOT, VERSION_SLOT
 
     assert not any(slot in html for slot in (CONTENT_SLOT, TOKEN_SLOT, VERSION_SLOT))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app.checkpoint import FALLBACK_PAGES, Checkpointer, checkpoints
-from app.config import Settings
-from app.db import make_engine
+from app.core.checkpoint import FALLBACK_PAGES, Checkpointer, checkpoints
+from app.core.config import Settings
+from app.core.db import make_engine
 from app.main import create_app
 from tests.conftest import Client
 

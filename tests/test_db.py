@@ -12,7 +12,7 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
-from app.db import WRITE_WAIT_SECONDS, make_engine
+from app.core.db import WRITE_WAIT_SECONDS, make_engine
 from app.models import ScaleKind, ScaleReading, User
 from tests import factories
 
@@ -99,8 +99,8 @@ def test_a_short_write_waits_for_the_write_lock_without_stopping_the_loop(
     import asyncio
     import threading
 
-    from app import deps
-    from app.deps import short_write
+    from app.core import deps
+    from app.core.deps import short_write
     from tests.hub.running import run
 
     monkeypatch.setattr(deps, "LOOP_WRITE_WAIT", loop_wait)
@@ -157,7 +157,7 @@ def test_a_cache_only_session_refuses_to_reach_the_database(engine: Engine, db: 
     """Work on the event loop may read the process's caches, never the database: its session's
     first statement, or a flush of anything added, raises NeedsDatabase (then the work is done
     again in a worker thread)."""
-    from app.db import CacheOnlySession, NeedsDatabase
+    from app.core.db import CacheOnlySession, NeedsDatabase
 
     person = factories.citizen(db)
     with CacheOnlySession(engine) as session:

@@ -1,4 +1,4 @@
-"""Statements run on the driver's cursor (app.driver) store exactly what SQLAlchemy would, in the
+"""Statements run on the driver's cursor (app.core.driver) store exactly what SQLAlchemy would, in the
 session's transaction, on both databases."""
 
 from datetime import UTC, datetime
@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, bindparam, func, insert, select, text, update
 from sqlmodel import Session, col
 
-from app.db import _SerialisedWriter, make_engine
-from app.driver import Prepared
+from app.core.db import _SerialisedWriter, make_engine
+from app.core.driver import Prepared
 from app.models import AuditEntry, Board
 from tests import factories
 
@@ -84,7 +84,7 @@ def test_a_column_left_to_a_default_made_in_python_is_refused(db: Session) -> No
 
 
 def test_a_write_takes_the_sqlite_write_lock_until_the_commit(tmp_path: Path) -> None:
-    """Like every write through SQLAlchemy (app.db): the next writer waits for the commit."""
+    """Like every write through SQLAlchemy (app.core.db): the next writer waits for the commit."""
     engine = make_engine(f"sqlite:///{tmp_path / 'lock.db'}")
     tally = Table("tally", MetaData(), Column("n", Integer))
     tally.create(engine)

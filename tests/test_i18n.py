@@ -8,7 +8,7 @@ import pytest
 from babel.messages.pofile import read_po
 from markupsafe import Markup
 
-from app.i18n import negotiate, translations, translator
+from app.core.i18n import negotiate, translations, translator
 
 ROOT = Path(__file__).resolve().parent.parent
 

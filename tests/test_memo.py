@@ -1,6 +1,6 @@
 """The small process-local map behind every cache: size, age, and refusing stale fills."""
 
-from app.memo import MISSING, Memo
+from app.core.memo import MISSING, Memo
 
 
 class Clock:

@@ -1,6 +1,6 @@
 """The security middleware's CSRF cookie: read from the Cookie header without a general parser."""
 
-from app.middleware import CSRF_COOKIE, _cookie
+from app.core.middleware import CSRF_COOKIE, _cookie
 
 
 def scope(cookie: bytes) -> dict[str, object]:

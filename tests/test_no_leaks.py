@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session
 
+from app.core.route_table import api_routes
 from app.main import create_app
 from app.models import (
     MeaningfulnessRating,
@@ -20,8 +21,7 @@ from app.models import (
     Strength,
     User,
 )
-from app.route_table import api_routes
-from app.services import privacy
+from app.privacy import service as privacy
 from tests import factories
 from tests.conftest import Client
 

@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import Engine
 
-from app.seed import seed_demo
+from app.demo import seed_demo
 from tests.conftest import Client
 from tests.crawl import DEMO_ROLES, crawl
 

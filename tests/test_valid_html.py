@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from app.seed import seed_demo
+from app.demo import seed_demo
 from tests.conftest import Client
 from tests.crawl import DEMO_ROLES, crawl
 from tests.databases import require_or_skip

@@ -12,8 +12,9 @@ import httpx
 from playwright.sync_api import BrowserContext, Page
 from sqlmodel import Session
 
-from app.config import Settings
-from app.deps import LANG_COOKIE
+from app.core.config import Settings
+from app.core.deps import LANG_COOKIE
+from app.core.route_table import api_routes
 from app.main import create_app
 from app.models import (
     AgendaTopic,
@@ -29,8 +30,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.route_table import api_routes
-from app.services import invitations
+from app.network import invitations
 from tests import factories
 
 ROLES = ("citizen", "consultant", "network", "manager", "admin", "anonymous")

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.models import InvitationKind, PasskeyCredential, User
-from app.services import invitations
+from app.network import invitations
 from tests import factories
 from tests.browser.conftest import VIEWPORTS, LiveServer, sign_in_citizen
 

@@ -5,9 +5,9 @@ import asyncio
 
 import pytest
 
-from app.hub import Event, Viewer, board_channel
-from app.hub.base import CLOSE, PRESENCE, QUEUE_SIZE
-from app.hub.memory import MemoryHub
+from app.live import Event, Viewer, board_channel
+from app.live.hub import CLOSE, PRESENCE, QUEUE_SIZE
+from app.live.memory import MemoryHub
 from tests.hub.running import run
 
 MINE = board_channel(1)

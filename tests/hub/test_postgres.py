@@ -10,10 +10,10 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-import app.services.invalidation  # noqa: F401  (the session hooks under test)
-from app.hub import Event, Subscription, Viewer, board_channel, register, unregister
-from app.hub.base import PRESENCE
-from app.hub.postgres import PostgresHub, libpq_dsn
+import app.core.invalidation  # noqa: F401  (the session hooks under test)
+from app.live import Event, Subscription, Viewer, board_channel, register, unregister
+from app.live.hub import PRESENCE
+from app.live.postgres import PostgresHub, libpq_dsn
 from app.models import CaseloadLink, Role, User
 from tests.databases import postgres_database
 from tests.hub.running import run
@@ -202,7 +202,7 @@ def test_after_a_gap_in_listening_every_cached_row_is_dropped(pg_engine: Engine)
 
 
 def test_a_commit_through_the_orm_tells_the_other_process_which_rows_changed(pg_engine: Engine) -> None:
-    """Through the real session hooks (app.services.invalidation): what a commit changed in
+    """Through the real session hooks (app.core.invalidation): what a commit changed in
     the cached tables is NOTIFYed, and the other process's hub hears exactly that."""
     SQLModel.metadata.create_all(pg_engine)
     with Session(pg_engine) as session:

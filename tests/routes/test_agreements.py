@@ -144,7 +144,7 @@ def test_move_without_javascript_then_undo(client: Client, db: Session) -> None:
 
 
 def test_a_move_reads_its_fields_from_a_multipart_form_too(client: Client, db: Session) -> None:
-    """The move route reads its form itself (app.web.posted): the encoding a browser may choose
+    """The move route reads its form itself (app.core.web.posted): the encoding a browser may choose
     for a form, and a file where text belongs, work as for every other form."""
     _staff, me = _pair(db)
     card = factories.agreement(db, me, what="Ringe til lægen")

@@ -110,8 +110,8 @@ def test_a_network_member_never_sees_the_board_of_someone_else(client: Client, d
 
 
 def test_board_view_filters_cards_for_a_network_member(db: Session) -> None:
-    from app.services.board import BoardView
-    from app.services.board_data import load_board
+    from app.board.read import load_board
+    from app.board.view import BoardView
 
     me = factories.citizen(db, code="LISE")
     sister = factories.staff(db, Role.network, "sister@example.dk", name="Louise")

@@ -95,7 +95,7 @@ def test_the_live_caseload_ends_with_the_sign_in(client, db: Session, monkeypatc
 
     import httpx
 
-    from app.routes import caseload_events
+    from app.caseload import stream as caseload_events
     from tests.routes.test_events import OpenStream
 
     monkeypatch.setattr(caseload_events, "HEARTBEAT_SECONDS", 0.05)

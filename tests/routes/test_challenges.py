@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from app.catalogue.challenges import CHALLENGES, by_area
 from app.catalogue.pictograms import pictogram
-from app.i18n import translator
+from app.core.i18n import translator
 from app.models import Challenge, ChallengeStatus, LifeArea, User
 from tests import factories
 from tests.conftest import Client

@@ -11,15 +11,15 @@ import pytest
 from sqlmodel import Session
 from starlette.types import Message
 
-from app.hub import Event, Hub, board_channel
-from app.i18n import translator
+from app.access import audit
+from app.board import stream as events
+from app.board.read import board_version, load_board
+from app.board.routes import announce, render_update
+from app.board.stream import sse
+from app.board.view import BoardView, regions_for
+from app.core.i18n import translator
+from app.live import Event, Hub, board_channel
 from app.models import Actor, User
-from app.routes import events
-from app.routes.board import announce, render_update
-from app.routes.events import sse
-from app.services import audit
-from app.services.board import BoardView, regions_for
-from app.services.board_data import board_version, load_board
 from tests import factories
 from tests.conftest import Client
 

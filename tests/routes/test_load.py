@@ -5,7 +5,7 @@ import asyncio
 import httpx
 from sqlmodel import Session
 
-from app.config import Settings
+from app.core.config import Settings
 from app.main import create_app
 from tests import factories
 from tests.hub.running import run

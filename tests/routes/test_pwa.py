@@ -7,9 +7,9 @@ import struct
 
 from sqlmodel import Session
 
-from app.compression import Compression
-from app.routes.pwa import app_version
-from app.templating import static_url
+from app.core.compression import Compression
+from app.core.rendering import static_url
+from app.site.pwa import app_version
 from tests import factories
 from tests.conftest import Client
 

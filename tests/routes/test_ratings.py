@@ -2,9 +2,9 @@
 
 from sqlmodel import Session, select
 
+from app.board.read import board_version
+from app.board.view import regions_for
 from app.models import MeaningfulnessRating
-from app.services.board import regions_for
-from app.services.board_data import board_version
 from tests import factories
 
 

@@ -7,8 +7,8 @@ import time
 import pyotp
 from sqlmodel import Session
 
+from app.identity import pending, totp
 from app.models import TotpSecret, User
-from app.services import pending, totp
 from tests import factories
 from tests.conftest import Client
 

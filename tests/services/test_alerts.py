@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
-from app.services import alerts
-from app.services.alerts import Flag, Rated
+from app.interventions import alerts
+from app.interventions.alerts import Flag, Rated
 
 TODAY = date(2026, 6, 1)
 

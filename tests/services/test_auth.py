@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from app.config import Settings
+from app.core.config import Settings
+from app.identity.sessions import touch_every
 from app.models import AuthSession
 from app.models.base import utcnow
-from app.services.auth import touch_every
 from tests import factories
 from tests.conftest import Client
 

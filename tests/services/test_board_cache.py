@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
+from app.board import cache as board_cache
+from app.board.cache import BoardCache, cache_for, current_board
+from app.board.read import load_board
+from app.board.view import board_changed
 from app.models import Role
-from app.services import board_cache
-from app.services.board import board_changed
-from app.services.board_cache import BoardCache, cache_for, current_board
-from app.services.board_data import load_board
-from app.services.privacy import erase_citizen
+from app.privacy.service import erase_citizen
 from tests import factories
 
 
@@ -103,8 +103,8 @@ def test_a_change_to_a_board_nobody_here_has_open_reads_nothing(db: Session, eng
 
 
 def test_every_kind_of_change_says_both_what_to_reread_and_what_to_redraw() -> None:
-    from app.services.board import KIND_REGIONS
-    from app.services.board_data import KIND_PARTS
+    from app.board.read import KIND_PARTS
+    from app.board.view import KIND_REGIONS
 
     assert set(KIND_PARTS) == set(KIND_REGIONS) - {"presence"}
 
@@ -114,7 +114,7 @@ def test_after_moves_the_copy_brought_up_to_date_in_memory_is_the_board_as_store
 ) -> None:
     """A move updates this process's copy from what it wrote instead of reading it again: the
     copy must then be exactly what a fresh read of the database gives, after every kind of move."""
-    from app.services import agreements
+    from app.board import agreements
 
     staff = factories.consultant(db, email="k@example.dk")
     citizen = factories.citizen(db, staff, code="LISE")
@@ -147,7 +147,7 @@ def test_a_move_is_one_transaction_and_reads_nothing_after_it(db: Session, engin
     """The board's most frequent change: after its commit, the copy here is brought up to date
     from what was written, so no second transaction (a connection from the pool, a BEGIN) is
     opened to read it again."""
-    from app.services import agreements
+    from app.board import agreements
 
     citizen = factories.citizen(db, code="LISE")
     card = factories.agreement(db, citizen, what="Ringe til lægen")
@@ -170,7 +170,7 @@ def test_a_move_is_one_transaction_and_reads_nothing_after_it(db: Session, engin
 
 
 def test_a_move_takes_the_cards_from_the_copy_here_when_it_is_current(db: Session, engine: Engine) -> None:
-    from app.services import agreements
+    from app.board import agreements
 
     citizen = factories.citizen(db, code="LISE")
     cards = [factories.agreement(db, citizen, what=f"Kort {n}") for n in range(3)]
@@ -201,7 +201,7 @@ def test_a_move_after_a_change_made_elsewhere_works_from_the_stored_cards(
 ) -> None:
     """Another process moved a card (the copy here has not heard of it): the move must start
     from where the cards really are, not from the copy."""
-    from app.services import agreements
+    from app.board import agreements
 
     citizen = factories.citizen(db, code="LISE")
     first, second = (factories.agreement(db, citizen, what=w) for w in ("Kort 0", "Kort 1"))
@@ -229,8 +229,8 @@ def test_the_board_after_ones_own_change_is_drawn_without_asking_the_database(
 ) -> None:
     """The answer to a move shows the board at the version the move made: this process's copy
     is at that version already, so the database is not asked (not even for the version)."""
-    from app.db import CacheOnlySession, NeedsDatabase
-    from app.services import agreements
+    from app.board import agreements
+    from app.core.db import CacheOnlySession, NeedsDatabase
 
     citizen = factories.citizen(db, code="LISE")
     card = factories.agreement(db, citizen, what="Ringe til lægen")
@@ -248,7 +248,7 @@ def test_the_board_after_ones_own_change_is_drawn_without_asking_the_database(
 
 
 def test_a_move_to_where_the_card_already_is_changes_nothing(db: Session) -> None:
-    from app.services import agreements
+    from app.board import agreements
 
     citizen = factories.citizen(db, code="LISE")
     card = factories.agreement(db, citizen, what="Ringe til lægen")
@@ -261,9 +261,9 @@ def test_a_move_to_where_the_card_already_is_changes_nothing(db: Session) -> Non
 def test_another_process_follows_card_moves_from_the_events_alone(db: Session, engine: Engine) -> None:
     """What a card move publishes is enough for a process that did not make it to bring its copy
     of the board up to date without reading it: the result is the board as stored."""
-    from app.hub import Event, register, unregister
-    from app.hub.memory import MemoryHub
-    from app.services import agreements
+    from app.board import agreements
+    from app.live import Event, register, unregister
+    from app.live.memory import MemoryHub
 
     class Recording(MemoryHub):
         def __init__(self) -> None:

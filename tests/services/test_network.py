@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from app.services import network
+from app.network import service as network
 from tests import factories
 
 

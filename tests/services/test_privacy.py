@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import String, Text, select
 from sqlmodel import Session, SQLModel
 
+from app.access import audit, consent
 from app.models import (
     AuditEntry,
     MeaningfulnessRating,
@@ -13,7 +14,7 @@ from app.models import (
     ScaleReading,
     User,
 )
-from app.services import audit, consent, privacy
+from app.privacy import service as privacy
 from tests import factories
 
 

@@ -4,11 +4,11 @@ seen by the very next request, whichever engine on the database made it."""
 import pytest
 from sqlmodel import Session, select
 
-from app.memo import MISSING
+from app.core.invalidation import SharedUserChanged
+from app.core.memo import MISSING
+from app.core.row_cache import caches_for
+from app.identity import sessions as auth
 from app.models import AuditEntry, BoardSeen, CaseloadLink, NetworkLink, User
-from app.services import auth
-from app.services.invalidation import SharedUserChanged
-from app.services.row_cache import caches_for
 from tests import factories
 from tests.conftest import Client
 

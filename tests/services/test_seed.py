@@ -3,8 +3,7 @@
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from app.models import Agreement, Challenge, MeaningfulnessRating, Role, User
-from app.seed import (
+from app.demo import (
     ADMIN_EMAIL,
     CITIZEN_PIN,
     COLLEAGUES,
@@ -16,6 +15,7 @@ from app.seed import (
     NETWORK_CODE,
     seed_demo,
 )
+from app.models import Agreement, Challenge, MeaningfulnessRating, Role, User
 from tests.conftest import Client
 
 

@@ -1,0 +1,366 @@
+"""Agreement cards: propose, accept, change the wording, move, delete, and undo.
+
+Every form works without JavaScript (POST, then 303 back to the board). From the board page htmx
+sends the same forms and gets back only what changed, rendered for this viewer."""
+
+import asyncio
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.responses import Response
+from sqlmodel import Session, col, select
+
+from app.access.rules import NotVisible, visible_citizen
+from app.board import agreements as service
+from app.board.agreements import (
+    STATUS_NAMES,
+    AgreementForm,
+    EditConflict,
+    ImpossibleMove,
+    NotTheCitizen,
+    UndoGone,
+)
+from app.board.cache import current_board
+from app.board.read import Card
+from app.board.routes import BOARD_TEMPLATE, board_context, sending_view, update_response
+from app.board.view import BoardView, last_look, may_change
+from app.core.deps import CurrentUser, SessionDep, SignedInWebDep, WebDep, cached_first, short_write
+from app.core.web import Web, posted, see_other, wants_fragment
+from app.models import Agreement, BoardUndo, User
+
+router = APIRouter(tags=["agreements"])
+
+Text = Annotated[str, Form()]
+
+
+def _citizen(session: Session, user: User, citizen_id: int) -> User:
+    citizen = visible_citizen(session=session, user=user, citizen_id=citizen_id)
+    if not may_change(user):
+        raise NotVisible(citizen_id)
+    return citizen
+
+
+def _view(session: Session, citizen: User, user: User, at_least: int = 0) -> BoardView:
+    assert user.id is not None and citizen.id is not None
+    return BoardView(
+        data=current_board(session=session, citizen=citizen, at_least=at_least),
+        viewer=user,
+        seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen.id),
+    )
+
+
+def _board_url(citizen: User, anchor: str = "", undo_id: int | None = None) -> str:
+    query = f"?undo={undo_id}" if undo_id else ""
+    return f"/citizens/{citizen.id}/board{query}{'#' + anchor if anchor else ''}"
+
+
+def _changed(
+    web: Web,
+    session: Session,
+    citizen: User,
+    user: User,
+    agreement: Agreement | Card,
+    announcement: str,
+    regions: set[str],
+    undo: BoardUndo | service.UndoOffer | None = None,
+    focus_card: bool = True,
+    version: int = 0,
+) -> Response:
+    """After a card changed: plain forms go back to the board at the card; htmx gets the changed
+    regions, the announcement, and focus on the card. `version`: the board's version the change
+    made, when known (then the answer is drawn from this process's copy, without a read)."""
+    anchor = f"agreement-{agreement.id}"
+    if not wants_fragment(web.request):
+        return see_other(_board_url(citizen, anchor, undo.id if undo else None))
+    return update_response(
+        web,
+        view=_view(session, citizen, user, at_least=version),
+        regions=regions,
+        announcement=announcement,
+        focus=f"#{anchor}" if focus_card else "",
+        undo=undo,
+    )
+
+
+@router.post("/citizens/{citizen_id}/agreements")
+def create(
+    citizen_id: int,
+    web: WebDep,
+    session: SessionDep,
+    user: CurrentUser,
+    what: Text = "",
+    who: Text = "citizen",
+    who_name: Text = "",
+    due_on: Text = "",
+    goal_id: Text = "",
+    shared: Text = "",
+) -> Response:
+    citizen = _citizen(session, user, citizen_id)
+    form = AgreementForm(
+        what=what, who=who, who_name=who_name, due_on=due_on, goal_id=goal_id, shared=shared == "yes"
+    )
+    wording = service.validate(session=session, citizen=citizen, form=form, t=web.translator)
+    if wording is None:
+        view = _view(session, citizen, user)
+        if wants_fragment(web.request):
+            return update_response(
+                web,
+                view=view,
+                regions={"new_agreement"},
+                announcement=web.gettext("Please check the form."),
+                status_code=400,
+                form=form,
+                open_form=True,
+                focus="#form-errors",
+            )
+        return web.page(BOARD_TEMPLATE, status_code=400, **board_context(view, form=form, open_form=True))
+    agreement = service.propose(
+        session=session, citizen=citizen, actor=user, wording=wording, shared=form.shared
+    )
+    message = web.gettext("The agreement is proposed. It is agreed when the other side accepts it.")
+    return _changed(web, session, citizen, user, agreement, message, {"columns", "new_agreement"})
+
+
+@router.post("/citizens/{citizen_id}/agreements/{agreement_id}/accept")
+def accept(
+    citizen_id: int, agreement_id: int, web: WebDep, session: SessionDep, user: CurrentUser
+) -> Response:
+    citizen = _citizen(session, user, citizen_id)
+    agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
+    service.accept(session=session, citizen=citizen, actor=user, agreement=agreement)
+    message = (
+        web.gettext("You accepted it. It is now agreed.")
+        if agreement.agreed
+        else web.gettext("You accepted it.")
+    )
+    return _changed(web, session, citizen, user, agreement, message, {"columns"})
+
+
+@router.post("/citizens/{citizen_id}/agreements/{agreement_id}/share")
+def share(
+    citizen_id: int,
+    agreement_id: int,
+    web: WebDep,
+    session: SessionDep,
+    user: CurrentUser,
+    shared: Text = "",
+) -> Response:
+    """The citizen's choice: "shared with my network" (`shared=yes`) or "between me and my
+    consultant" (anything else). Nobody else may change it."""
+    citizen = _citizen(session, user, citizen_id)
+    agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
+    try:
+        service.set_shared(
+            session=session, citizen=citizen, actor=user, agreement=agreement, shared=shared == "yes"
+        )
+    except NotTheCitizen:
+        return _refused(
+            web, session, citizen, user, web.gettext("Only the citizen decides what the network sees."), 403
+        )
+    message = (
+        web.gettext("Shared with your network.")
+        if agreement.shared
+        else web.gettext("Now only between you and your consultant.")
+    )
+    return _changed(web, session, citizen, user, agreement, message, {"columns"})
+
+
+@router.post("/citizens/{citizen_id}/agreements/{agreement_id}/move")
+async def move(
+    citizen_id: int,
+    agreement_id: int,
+    web: SignedInWebDep,
+) -> Response:
+    """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag).
+
+    The move is made right here on the event loop (see `short_write`); the
+    answer is drawn after the other open views of the board were told."""
+    to, status, position, via = await posted(web.request, "to", "status", "position", "via")
+    engine, user = web.request.app.state.engine, web.user
+    change = partial(
+        _move, user=user, citizen_id=citizen_id, agreement_id=agreement_id, view=sending_view(web.request)
+    )
+    citizen, moved = await short_write(engine, partial(change, to=to, status=status, position=position))
+    # The views this change woke come first; the answer is drawn after them.
+    await asyncio.sleep(0)
+    if moved is None:
+        refusal = web.gettext("That move is not possible. Try again.")
+        return await cached_first(engine, partial(_refused, web, citizen=citizen, user=user, message=refusal))
+    column = web.gettext(STATUS_NAMES[moved.card.status])
+    message = web.gettext("Moved to %(column)s.", column=column)
+    if moved.undo:
+        message += " " + web.gettext("You can undo it.")
+    # A dragged card stays under the finger; a button move keeps focus on the card.
+    answer = partial(
+        _changed,
+        web,
+        citizen=citizen,
+        user=user,
+        agreement=moved.card,
+        announcement=message,
+        regions={"columns", "undo"},
+        undo=moved.undo,
+        focus_card=via != "drag",
+        version=moved.version,
+    )
+    return await cached_first(engine, answer)
+
+
+def _move(
+    session: Session,
+    *,
+    user: User,
+    citizen_id: int,
+    agreement_id: int,
+    to: str,
+    status: str,
+    position: str,
+    view: str,
+) -> tuple[User, service.Moved | None]:
+    citizen = _citizen(session, user, citizen_id)
+    try:
+        return citizen, service.move(
+            session=session,
+            citizen=citizen,
+            actor=user,
+            agreement_id=agreement_id,
+            to=to,
+            status=status,
+            position=position,
+            view=view,
+        )
+    except ImpossibleMove:
+        return citizen, None
+
+
+@router.post("/citizens/{citizen_id}/agreements/{agreement_id}/delete")
+def remove(
+    citizen_id: int, agreement_id: int, web: WebDep, session: SessionDep, user: CurrentUser
+) -> Response:
+    citizen = _citizen(session, user, citizen_id)
+    agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
+    undo = service.remove(session=session, citizen=citizen, actor=user, agreement=agreement)
+    if not wants_fragment(web.request):
+        return see_other(_board_url(citizen, "board-undo", undo.id))
+    return update_response(
+        web,
+        view=_view(session, citizen, user),
+        regions={"columns", "undo"},
+        announcement=web.gettext("The agreement was deleted.") + " " + web.gettext("You can undo it."),
+        focus="#board-undo-button",
+        undo=undo,
+    )
+
+
+@router.post("/citizens/{citizen_id}/board/undo/{undo_id}")
+def undo(citizen_id: int, undo_id: int, web: WebDep, session: SessionDep, user: CurrentUser) -> Response:
+    citizen = _citizen(session, user, citizen_id)
+    try:
+        agreement = service.undo(session=session, citizen=citizen, actor=user, undo_id=undo_id)
+    except UndoGone:
+        message = web.gettext(
+            "It can no longer be undone: too much time has passed, or the card has changed."
+        )
+        return _refused(web, session, citizen, user, message, status_code=409)
+    return _changed(web, session, citizen, user, agreement, web.gettext("Undone."), {"columns", "undo"})
+
+
+def _refused(
+    web: Web, session: Session, citizen: User, user: User, message: str, status_code: int = 400
+) -> Response:
+    view = _view(session, citizen, user)
+    if wants_fragment(web.request):
+        return update_response(
+            web, view=view, regions={"columns", "undo"}, announcement=message, status_code=status_code
+        )
+    return web.page(BOARD_TEMPLATE, status_code=status_code, **board_context(view, announcement=message))
+
+
+# -- one agreement: wording and history ---------------------------------------------------------
+
+
+@router.get("/citizens/{citizen_id}/agreements/{agreement_id}")
+def agreement_page(
+    citizen_id: int, agreement_id: int, web: WebDep, session: SessionDep, user: CurrentUser
+) -> Response:
+    citizen = visible_citizen(session=session, user=user, citizen_id=citizen_id)
+    view = _view(session, citizen, user)
+    agreement = view.find(agreement_id)
+    if agreement is None:
+        raise NotVisible(agreement_id)
+    return _agreement_page(web, session, view, agreement, AgreementForm.of(agreement))
+
+
+@router.post("/citizens/{citizen_id}/agreements/{agreement_id}")
+def edit(
+    citizen_id: int,
+    agreement_id: int,
+    web: WebDep,
+    session: SessionDep,
+    user: CurrentUser,
+    what: Text = "",
+    who: Text = "citizen",
+    who_name: Text = "",
+    due_on: Text = "",
+    goal_id: Text = "",
+    revision: Text = "",
+) -> Response:
+    citizen = _citizen(session, user, citizen_id)
+    agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
+    form = AgreementForm(what=what, who=who, who_name=who_name, due_on=due_on, goal_id=goal_id)
+    wording = service.validate(
+        session=session, citizen=citizen, form=form, t=web.translator, current=agreement
+    )
+    started_from = int(revision) if revision.isdigit() else -1
+    try:
+        if started_from != agreement.revision:
+            # Checked before the field errors: the person must first see what changed.
+            raise EditConflict(agreement)
+        if wording is None:
+            return _agreement_page(web, session, _view(session, citizen, user), agreement, form, 400)
+        service.edit(
+            session=session,
+            citizen=citizen,
+            actor=user,
+            agreement=agreement,
+            wording=wording,
+            revision=started_from,
+        )
+    except EditConflict as conflict:
+        form.errors.clear()
+        view = _view(session, citizen, user)
+        return _agreement_page(web, session, view, conflict.current, form, 409, conflict=True)
+    return see_other(_board_url(citizen, f"agreement-{agreement.id}"))
+
+
+def _agreement_page(
+    web: Web,
+    session: Session,
+    view: BoardView,
+    agreement: Agreement | Card,
+    form: AgreementForm,
+    status_code: int = 200,
+    conflict: bool = False,
+) -> Response:
+    history = service.history(session=session, agreement=agreement)
+    names = {uid: person.name for uid, person in view.data.people.items()}
+    missing = {r.changed_by_id for r in history if r.changed_by_id and r.changed_by_id not in names}
+    if missing:
+        for person in session.exec(select(User).where(col(User.id).in_(missing))).all():
+            names[person.id or 0] = person.name
+    changed_by = names.get(agreement.updated_by_id or 0, web.gettext("someone"))
+    return web.page(
+        "board_agreement.html",
+        status_code=status_code,
+        **board_context(
+            view,
+            agreement=agreement,
+            history=history,
+            names=names,
+            form=form,
+            conflict=conflict,
+            conflict_by=changed_by,
+            changed_by=changed_by,
+        ),
+    )

@@ -1,0 +1,219 @@
+"""The board page, and the one place that renders parts of it for one viewer: for the page's own
+htmx answers and for the live updates every other open view receives."""
+
+import json
+import re
+from collections.abc import Hashable, Iterable, Sequence
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import escape
+from sqlmodel import Session
+
+from app.access.rules import visible_board
+from app.board import agreements as agreement_service
+from app.board.agreements import ACTOR_NAMES, STATUS_NAMES, UNDO_SECONDS, AgreementForm
+from app.board.cache import current_board
+from app.board.cards import board_columns, draw_columns
+from app.board.view import REGIONS, BoardView, mark_seen
+from app.catalogue import N_
+from app.catalogue.life_areas import LIFE_AREA_NAMES
+from app.core.deps import SignedInWebDep, cached_first
+from app.core.i18n import Translator
+from app.core.memo import Memo
+from app.core.rendering import render
+from app.core.web import Web
+from app.live import Event
+from app.models import User
+
+router = APIRouter(tags=["board"])
+
+BOARD_TEMPLATE = "board.html"
+# Regions sent out-of-band in an update, in page order.
+UPDATE_BLOCKS = (*REGIONS, "undo", "new_agreement")
+# Never sent to a viewer who may not see the plan (a network member).
+PLAN_BLOCKS = frozenset({"challenges", "goals", "strengths", "interventions"})
+
+
+def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
+    return {
+        "view": view,
+        "board_columns": board_columns,
+        "status_names": STATUS_NAMES,
+        "actor_names": ACTOR_NAMES,
+        "life_area_names": LIFE_AREA_NAMES,
+        "undo_seconds": UNDO_SECONDS,
+        "viewers": [],
+        "undo": None,
+        "form": AgreementForm(),
+        "goals": view.data.goals,
+        **extra,
+    }
+
+
+@router.get("/citizens/{citizen_id}/board")
+async def board_page(citizen_id: int, web: SignedInWebDep, undo: str = "") -> Response:
+    """Served on the event loop when the process's caches know everything the page shows (a
+    board opened again at the same version); else in a worker thread, from the database."""
+    page = partial(_board_page, web=web, user=web.user, citizen_id=citizen_id, undo=undo)
+    return await cached_first(web.request.app.state.engine, page)
+
+
+def _board_page(session: Session, *, web: Web, user: User, citizen_id: int, undo: str) -> Response:
+    citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
+    assert user.id is not None
+    data = current_board(session=session, citizen=citizen)
+    previous = mark_seen(
+        session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
+    )
+    view = BoardView(data=data, viewer=user, seen_at=previous)
+    if undo.isdigit():
+        record = agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
+        return web.page(BOARD_TEMPLATE, **board_context(view, undo=record))
+    return web.page(
+        BOARD_TEMPLATE,
+        same_as=("board", data.database, citizen_id, data.version, previous),
+        **board_context(view),
+    )
+
+
+# Each open board page names itself (a random id board.js makes) on its stream and its requests.
+VIEW_HEADER = "x-tavle-view"
+VIEW_ID = re.compile(r"[A-Za-z0-9_-]{8,40}")
+
+
+def view_id(value: str | None) -> str:
+    return value if value and VIEW_ID.fullmatch(value) else ""
+
+
+def sending_view(request: Request) -> str:
+    """The open board page a request comes from, when it says so (a plain form does not)."""
+    return view_id(request.headers.get(VIEW_HEADER))
+
+
+def render_update(
+    *,
+    view: BoardView,
+    regions: Iterable[str],
+    translator: Translator,
+    context: dict[str, Any],
+    announcement: str = "",
+    announce_in_place: bool = False,
+) -> str:
+    """The parts of the board that changed, as out-of-band fragments for one viewer, plus what
+    to announce. Only what this viewer may see ever goes in: the blocks render `view`, which
+    filters by the viewer's permissions. A live event carries the announcement out-of-band too;
+    an answer to the page's own request (`announce_in_place`) has it as its main content, which
+    htmx puts into the live region (its hx-target)."""
+    wanted = set(regions)
+    full = board_context(view, oob=True, **context)
+    parts = [
+        _block(view, block, translator, full)
+        for block in UPDATE_BLOCKS
+        if block in wanted and (view.shows_plan or block not in PLAN_BLOCKS)
+    ]
+    if announce_in_place:
+        parts.append(str(escape(announcement)))
+    elif announcement:
+        parts.append(_announcement(announcement))
+    return "\n".join(parts)
+
+
+# Blocks drawn only from the board, the viewer and their language and form token. The writer's
+# own answer and the writer's other open view of the board need the same one, moments apart.
+DATA_BLOCKS = frozenset({"columns", "challenges", "goals", "strengths", "interventions"})
+BLOCKS: Memo[Hashable, str] = Memo(size=256, seconds=10)
+
+
+def _block(view: BoardView, block: str, translator: Translator, context: dict[str, Any]) -> str:
+    if block not in DATA_BLOCKS:
+        return render(BOARD_TEMPLATE, context, translator, block=block)
+    viewer = view.viewer
+    key = (
+        block,
+        view.data.database,
+        view.citizen.id,
+        view.version,
+        (viewer.id, viewer.role, viewer.name),
+        view.seen_at,
+        view.today,
+        translator.locale,
+        context["csrf_token"],
+    )
+
+    def draw() -> str:
+        if block == "columns":
+            # The block is this and only this (see app.board.cards).
+            return str(draw_columns(context, translator))
+        return render(BOARD_TEMPLATE, context, translator, block=block)
+
+    return BLOCKS.get_or_make(key, draw)
+
+
+def _announcement(text: str) -> str:
+    return f'<div id="board-live" hx-swap-oob="innerHTML">{escape(text)}</div>'
+
+
+def update_response(
+    web: Web,
+    *,
+    view: BoardView,
+    regions: Iterable[str],
+    announcement: str = "",
+    status_code: int = 200,
+    focus: str = "",
+    **context: Any,
+) -> HTMLResponse:
+    """The answer to the page's own htmx request: what changed, with its own announcement."""
+    html = render_update(
+        view=view,
+        regions=regions,
+        translator=web.translator,
+        context=web.context(**context),
+        announcement=announcement,
+        announce_in_place=True,
+    )
+    response = web.html(html, status_code=status_code)
+    if focus:
+        response.headers["HX-Trigger-After-Settle"] = json.dumps({"tavle:focus": focus})
+    return response
+
+
+ANNOUNCEMENTS = {
+    "created": N_("%(name)s proposed a new agreement: “%(what)s”."),
+    "accepted": N_("%(name)s accepted “%(what)s”."),
+    "edited": N_("%(name)s changed the wording of “%(what)s”."),
+    "restored": N_("%(name)s brought back “%(what)s”."),
+    "moved": N_("%(name)s moved “%(what)s” to %(column)s."),
+    "shared": N_("%(name)s shared “%(what)s” with the network."),
+    "unshared": N_("%(name)s stopped sharing “%(what)s” with the network."),
+}
+
+
+def announce(view: BoardView, events: Sequence[Event], translator: Translator) -> str:
+    """What to tell this viewer about changes others made, in their language. Never names a card
+    the viewer may not see."""
+    others = [e for e in events if e.kind != "presence" and e.actor_id != view.viewer.id]
+    if not view.shows_plan:
+        # A network member hears only of the shared cards they can see: not even that
+        # something else changed.
+        others = [e for e in others if e.kind == "agreement" and view.find(e.item_id) is not None]
+    if not others:
+        return ""
+    if len(others) > 1:
+        return translator.gettext("The board was updated.")
+    event = others[0]
+    actor = view.person(event.actor_id)
+    name = actor.name if actor else translator.gettext("Someone")
+    if event.kind != "agreement":
+        return translator.gettext("%(name)s updated the plan.", name=name) if view.shows_plan else ""
+    if event.action == "deleted":
+        return translator.gettext("%(name)s deleted an agreement.", name=name) if view.can_change else ""
+    card = view.find(event.item_id)
+    if card is None:
+        return ""
+    message = ANNOUNCEMENTS.get(event.action, N_("%(name)s changed “%(what)s”."))
+    column = translator.gettext(STATUS_NAMES[card.status])
+    return translator.gettext(message, name=name, what=card.what, column=column)

@@ -1,0 +1,139 @@
+"""The consultant's caseload overview: per citizen the last and next meeting, agreements due and
+overdue, flags, and the latest meaningfulness per intervention. Sorted and filtered in Python:
+a caseload is about 15 citizens, read in a handful of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from app.access.rules import caseload
+from app.core.i18n import TIMEZONE, Translator
+from app.interventions import alerts
+from app.models import Agreement, AgreementStatus, Meeting, User
+from app.models.base import utcnow
+from app.plan.overview import InterventionView, intervention_views, is_active, require_consultant
+
+DUE_SOON_DAYS = 7
+SORTS = ("name", "flags", "next_meeting", "overdue", "meaningfulness")
+FILTERS = ("all", "flagged", "overdue", "no_meeting")
+OPEN = (AgreementStatus.todo, AgreementStatus.doing)
+
+
+def flags_for(view: InterventionView, today: date) -> list[alerts.Flag]:
+    item = view.intervention
+    rated = [alerts.Rated(value=r.value, at=r.rated_at) for r in view.ratings]
+    since = item.starts_on or item.created_at.date()
+    return alerts.flags(rated, active=is_active(item, today), since=since, today=today)
+
+
+@dataclass
+class FlaggedIntervention:
+    view: InterventionView
+    flags: list[alerts.Flag]
+
+
+@dataclass
+class CaseloadRow:
+    citizen: User
+    last_meeting: datetime | None = None
+    next_meeting: datetime | None = None
+    due: int = 0
+    overdue: int = 0
+    interventions: list[FlaggedIntervention] = field(default_factory=list)
+
+    @property
+    def flag_count(self) -> int:
+        return sum(len(i.flags) for i in self.interventions)
+
+    @property
+    def lowest(self) -> int | None:
+        latest = [i.view.latest.value for i in self.interventions if i.view.latest]
+        return min(latest) if latest else None
+
+
+def rows(*, session: Session, consultant: User, today: date | None = None) -> list[CaseloadRow]:
+    today = today or date.today()
+    citizens = caseload(session=session, consultant=consultant)
+    ids = [c.id for c in citizens if c.id is not None]
+    result = {c.id: CaseloadRow(citizen=c) for c in citizens}
+    if not ids:
+        return []
+    now = utcnow()
+    for meeting in session.exec(select(Meeting).where(col(Meeting.citizen_id).in_(ids))).all():
+        row = result[meeting.citizen_id]
+        if meeting.at <= now:
+            row.last_meeting = max(filter(None, (row.last_meeting, meeting.at)))
+        else:
+            row.next_meeting = min(filter(None, (row.next_meeting, meeting.at)))
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    agreements = session.exec(
+        select(Agreement).where(
+            col(Agreement.citizen_id).in_(ids),
+            col(Agreement.deleted_at).is_(None),
+            col(Agreement.status).in_(OPEN),
+            col(Agreement.due_on).is_not(None),
+        )
+    ).all()
+    for agreement in agreements:
+        assert agreement.due_on is not None
+        row = result[agreement.citizen_id]
+        if agreement.due_on < today:
+            row.overdue += 1
+        elif agreement.due_on <= soon:
+            row.due += 1
+    views: dict[int, list[InterventionView]] = defaultdict(
+        list, intervention_views(session=session, citizen_ids=ids)
+    )
+    for cid in ids:
+        result[cid].interventions = [
+            FlaggedIntervention(view=v, flags=flags_for(v, today)) for v in views[cid]
+        ]
+    return [result[c.id] for c in citizens]
+
+
+def choose(rows_: list[CaseloadRow], *, sort: str, show: str, query: str = "") -> list[CaseloadRow]:
+    """Filter, then sort; unknown choices fall back to all citizens by name."""
+    chosen = rows_
+    if show == "flagged":
+        chosen = [r for r in chosen if r.flag_count]
+    elif show == "overdue":
+        chosen = [r for r in chosen if r.overdue]
+    elif show == "no_meeting":
+        chosen = [r for r in chosen if r.next_meeting is None]
+    needle = query.strip().casefold()
+    if needle:
+        chosen = [r for r in chosen if needle in r.citizen.name.casefold()]
+    by_name = sorted(chosen, key=lambda r: r.citizen.name.casefold())
+    far = datetime.max.replace(tzinfo=None)
+    if sort == "flags":
+        return sorted(by_name, key=lambda r: -r.flag_count)
+    if sort == "next_meeting":
+        return sorted(
+            by_name,
+            key=lambda r: (
+                r.next_meeting is None,
+                r.next_meeting.replace(tzinfo=None) if r.next_meeting else far,
+            ),
+        )
+    if sort == "overdue":
+        return sorted(by_name, key=lambda r: (-r.overdue, -r.due))
+    if sort == "meaningfulness":
+        return sorted(by_name, key=lambda r: (r.lowest is None, r.lowest if r.lowest is not None else 11))
+    return by_name
+
+
+def plan_meeting(*, session: Session, citizen: User, actor: User, at: str, t: Translator) -> str | None:
+    """The consultant plans (or notes) a meeting; `at` as typed in a datetime-local field, in the
+    job centre's time zone. Returns an error message, or None when saved."""
+    require_consultant(actor)
+    try:
+        when = datetime.fromisoformat(at.strip()).replace(tzinfo=ZoneInfo(TIMEZONE))
+    except ValueError:
+        return t.gettext("Write the date and time, for example 2026-03-01 10:00.")
+    assert citizen.id is not None
+    session.add(Meeting(citizen_id=citizen.id, at=when.astimezone(UTC), created_by_id=actor.id))
+    session.commit()
+    return None

@@ -1,0 +1,117 @@
+"""One settings object, read from TAVLE_* environment variables, with defaults that run on a laptop."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class OidcSettings(BaseModel):
+    """OpenID Connect sign-in, as the services use it (built from the TAVLE_OIDC_* settings)."""
+
+    issuer: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    role: str = "consultant"
+    scopes: str = "openid email profile"
+    timeout_seconds: float = 10.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer and self.client_id)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TAVLE_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{ROOT / 'data' / 'tavle.db'}",
+        description="SQLAlchemy URL. SQLite (the default) or postgresql+psycopg://…",
+    )
+    environment: str = Field(
+        default="development",
+        description="'development' (embedded default, seeds the demo) or 'production'.",
+    )
+    seed_demo: bool | None = Field(
+        default=None,
+        description="Seed the demo users. Unset: only in development with SQLite.",
+    )
+    migrate_on_start: bool = Field(default=True, description="Apply Alembic migrations when the app starts.")
+    host: str = Field(default="127.0.0.1", description="Address `make run` serves on.")
+    port: int = Field(default=8000, description="Port `make run` serves on.")
+    public_url: str = Field(
+        default="",
+        description="Base URL printed and put in QR codes; derived from the request if empty.",
+    )
+    default_locale: str = Field(default="da", description="Language before a user chooses one.")
+    session_days: int = Field(default=14, description="A session ends after this many days.")
+    session_idle_minutes: int = Field(
+        default=120, description="A session ends after this long without a request."
+    )
+    secure_cookies: bool | None = Field(
+        default=None, description="Mark cookies Secure. Unset: only when public_url is https."
+    )
+    login_max_attempts: int = Field(
+        default=5, description="Wrong passwords or PINs in a row before sign-in is locked."
+    )
+    login_lock_minutes: int = Field(default=15, description="How long a locked sign-in waits.")
+    threads: int = Field(
+        default=8,
+        ge=1,
+        description="Worker threads per process for requests that use the database.",
+    )
+    tune_gc: bool = Field(
+        default=True,
+        description="Freeze start-up objects and run Python's full collection less often.",
+    )
+    pubsub: str = Field(
+        default="auto",
+        description="Live-update hub: 'memory', 'postgres', or 'auto' (postgres on PostgreSQL).",
+    )
+    oidc_issuer: str = Field(
+        default="",
+        description="OpenID Connect issuer URL (discovery at <issuer>/.well-known/openid-configuration); "
+        "with oidc_client_id set, staff sign-in offers 'Sign in with your organisation'.",
+    )
+    oidc_client_id: str = Field(default="", description="The client id Tavle is registered with.")
+    oidc_client_secret: str = Field(default="", description="The client secret (sent with HTTP Basic).")
+    oidc_role: str = Field(
+        default="consultant", description="The role an OIDC identity may sign in as (an existing user)."
+    )
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes asked for.")
+    oidc_timeout_seconds: float = Field(default=10.0, description="Time limit for calls to the provider.")
+
+    @property
+    def oidc(self) -> OidcSettings:
+        return OidcSettings(
+            issuer=self.oidc_issuer,
+            client_id=self.oidc_client_id,
+            client_secret=self.oidc_client_secret,
+            role=self.oidc_role,
+            scopes=self.oidc_scopes,
+            timeout_seconds=self.oidc_timeout_seconds,
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def should_seed_demo(self) -> bool:
+        if self.seed_demo is not None:
+            return self.seed_demo
+        return self.environment == "development" and self.is_sqlite
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.public_url.startswith("https://")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,146 @@
+"""Languages: gettext catalogues compiled by Babel, and locale-aware formatting of dates and numbers."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+from markupsafe import Markup
+
+from app.core.config import ROOT
+
+LOCALES_DIR = ROOT / "locales"
+SUPPORTED = ("da", "en")
+DEFAULT = "da"
+# Shown in each language's own name, so a person who cannot read the current one finds theirs.
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+TIMEZONE = "Europe/Copenhagen"
+
+
+@lru_cache
+def translations(locale: str) -> NullTranslations:
+    return Translations.load(str(LOCALES_DIR), [locale], domain="messages")
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The first supported language in an Accept-Language header, by its q order."""
+    if not accept_language:
+        return None
+    weighted: list[tuple[float, str]] = []
+    for part in accept_language.split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        weighted.append((quality, tag.strip().lower()))
+    for _quality, tag in sorted(weighted, key=lambda item: -item[0]):
+        language = tag.split("-")[0]
+        if language in SUPPORTED:
+            return language
+    return None
+
+
+def normalise(locale: str | None) -> str | None:
+    return locale if locale in SUPPORTED else None
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Everything a template or a service needs to speak one language."""
+
+    locale: str
+
+    @property
+    def _t(self) -> NullTranslations:
+        return translations(self.locale)
+
+    def gettext(self, message: str, **variables: Any) -> str:
+        text = self._t.gettext(message)
+        return text % variables if variables else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **variables: Any) -> str:
+        variables.setdefault("num", n)
+        return self._t.ngettext(singular, plural, n) % variables
+
+    def template_gettext(self, message: str, **variables: Any) -> Markup:
+        # Translations are trusted; the values put into them are escaped.
+        if not variables:
+            return _plain_message(self.locale, message)
+        return Markup(self._t.gettext(message)) % variables
+
+    def template_ngettext(self, singular: str, plural: str, n: int, **variables: Any) -> Markup:
+        variables.setdefault("num", n)
+        return Markup(self._t.ngettext(singular, plural, n)) % variables
+
+    def date(self, value: date | datetime | None, fmt: str = "medium") -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return format_date(value.astimezone(_tz()), format=fmt, locale=self.locale)
+        return format_date(value, format=fmt, locale=self.locale)
+
+    def datetime(self, value: datetime | None, fmt: str = "medium") -> str:
+        if value is None:
+            return ""
+        return format_datetime(value, format=fmt, tzinfo=_tz(), locale=self.locale)
+
+    def number(self, value: float | int) -> str:
+        if isinstance(value, int) and 0 <= value < 1000:
+            return _small_number(self.locale, value)
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: float) -> str:
+        return format_percent(value, locale=self.locale)
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES[self.locale]
+
+    @property
+    def babel_locale(self) -> Locale:
+        return Locale.parse(self.locale)
+
+
+# A page asks for the same few hundred messages and small numbers over and over: each is made
+# once per language (the catalogues never change while the process runs).
+@lru_cache(maxsize=4096)
+def _plain_message(locale: str, message: str) -> Markup:
+    return Markup(translations(locale).gettext(message)) % {}
+
+
+@lru_cache(maxsize=2048)
+def _small_number(locale: str, value: int) -> str:
+    return format_decimal(value, locale=locale)
+
+
+@lru_cache
+def _tz() -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(TIMEZONE)
+
+
+def warm_up() -> None:
+    """Loads the catalogues and Babel's locale data at start-up: the first date or number
+    formatted in a process reads them from disk (over half a second), which would otherwise
+    stall the first page and every live update waiting behind it."""
+    now = datetime.now(_tz())
+    for locale in SUPPORTED:
+        t = translator(locale)
+        t.gettext("Tavle")
+        t.number(1.5)
+        t.date(now)
+        t.datetime(now)
+        t.percent(0.5)
+
+
+@lru_cache
+def translator(locale: str) -> Translator:
+    return Translator(normalise(locale) or DEFAULT)

@@ -1,0 +1,215 @@
+"""Outcomes: wage hours per month and status per citizen, recorded by the consultant and visible
+to the citizen; and the anonymous aggregates a manager sees. No group smaller than
+`MIN_GROUP` citizens is ever shown, in the page or in the CSV."""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app.catalogue import N_
+from app.catalogue.interventions import INTERVENTION_TYPES
+from app.core.i18n import Translator
+from app.models import Intervention, MeaningfulnessRating, Outcome, OutcomeStatus, Role, User
+from app.plan.overview import require_consultant
+
+MIN_GROUP = 5
+TARGET_WAGE_HOURS = 0.30
+TARGET_ORDINARY_JOB = 0.15
+MAX_HOURS = 744  # hours in the longest month
+
+STATUS_NAMES = {
+    OutcomeStatus.searching: N_("Still searching"),
+    OutcomeStatus.ordinary_job: N_("Ordinary job"),
+    OutcomeStatus.education: N_("Education"),
+    OutcomeStatus.flex_job: N_("Flex job"),
+    OutcomeStatus.wage_subsidy: N_("Job with wage subsidy"),
+    OutcomeStatus.sick_leave: N_("On sick leave"),
+    OutcomeStatus.other: N_("Something else"),
+}
+
+
+@dataclass
+class OutcomeForm:
+    month: str = ""
+    wage_hours: str = ""
+    status: str = ""
+    errors: dict[str, str] | None = None
+
+
+def outcomes(*, session: Session, citizen: User) -> list[Outcome]:
+    return list(
+        session.exec(
+            select(Outcome).where(Outcome.citizen_id == citizen.id).order_by(col(Outcome.month).desc())
+        ).all()
+    )
+
+
+def record(
+    *, session: Session, citizen: User, actor: User, form: OutcomeForm, t: Translator
+) -> Outcome | None:
+    """Records (or corrects) one month. None with `form.errors` when the input is not right."""
+    require_consultant(actor)
+    errors: dict[str, str] = {}
+    month: date | None = None
+    try:
+        year, mon = form.month.strip().split("-")[:2]
+        month = date(int(year), int(mon), 1)
+    except ValueError:
+        errors["month"] = t.gettext("Choose a month, for example 2026-03.")
+    raw = form.wage_hours.strip().replace(",", ".")
+    hours = -1
+    try:
+        hours = round(float(raw)) if raw else 0
+    except (ValueError, OverflowError):
+        hours = -1
+    if not 0 <= hours <= MAX_HOURS:
+        errors["wage_hours"] = t.gettext("Write the number of wage hours in the month, from 0 to 744.")
+    if form.status not in OutcomeStatus.__members__:
+        errors["status"] = t.gettext("Choose a status from the list.")
+    if errors or month is None:
+        form.errors = errors
+        return None
+    assert citizen.id is not None
+    row = session.exec(
+        select(Outcome).where(Outcome.citizen_id == citizen.id, Outcome.month == month)
+    ).first()
+    row = row or Outcome(citizen_id=citizen.id, month=month)
+    row.wage_hours = hours
+    row.status = OutcomeStatus(form.status)
+    row.recorded_by_id = actor.id
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str  # an English msgid
+    count: int | None  # None: hidden, the group is too small
+    total: int
+    target: float | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.count is None
+
+    @property
+    def share(self) -> float | None:
+        return None if self.count is None or not self.total else self.count / self.total
+
+
+@dataclass(frozen=True)
+class Meaning:
+    kind: str
+    name: str  # an English msgid
+    citizens: int | None  # None: hidden
+    ratings: int | None
+    average: float | None
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    citizens: int | None  # with a recorded outcome; None when fewer than MIN_GROUP
+    shares: list[Share]
+    meaning: list[Meaning]
+
+
+def aggregates(*, session: Session) -> Aggregates:
+    """Latest outcome per citizen; average latest meaningfulness per intervention kind. Any group
+    of fewer than `MIN_GROUP` citizens is hidden: the whole when it is that small, and each count
+    of one to four citizens within it (none at all is shown)."""
+    rows = session.exec(
+        select(Outcome)
+        .join(User, User.id == Outcome.citizen_id)  # type: ignore[arg-type]
+        .where(User.role == Role.citizen)
+        .order_by(col(Outcome.month), col(Outcome.id))
+    ).all()
+    latest: dict[int, Outcome] = {}
+    for row in rows:
+        latest[row.citizen_id] = row
+    n = len(latest)
+    big_enough = n >= MIN_GROUP
+
+    def shown(count: int) -> int | None:
+        # The citizens counted are a group too: one to four of them could be told apart.
+        return count if big_enough and not 0 < count < MIN_GROUP else None
+
+    with_hours = sum(1 for o in latest.values() if o.wage_hours > 0)
+    ordinary = sum(1 for o in latest.values() if o.status == OutcomeStatus.ordinary_job)
+    shares = [
+        Share(N_("Citizens with wage hours"), shown(with_hours), n, TARGET_WAGE_HOURS),
+        Share(N_("Citizens in an ordinary job"), shown(ordinary), n, TARGET_ORDINARY_JOB),
+    ]
+    for status in OutcomeStatus:
+        if status != OutcomeStatus.ordinary_job:
+            count = sum(1 for o in latest.values() if o.status == status)
+            shares.append(Share(STATUS_NAMES[status], shown(count), n, None))
+
+    ratings = session.exec(
+        select(
+            Intervention.kind,
+            Intervention.citizen_id,
+            MeaningfulnessRating.intervention_id,
+            MeaningfulnessRating.value,
+        )
+        .join(Intervention, Intervention.id == MeaningfulnessRating.intervention_id)  # type: ignore[arg-type]
+        .order_by(col(MeaningfulnessRating.rated_at), col(MeaningfulnessRating.id))
+    ).all()
+    last_value: dict[int, tuple[str, int, int]] = {}
+    for kind, citizen_id, intervention_id, value in ratings:
+        last_value[intervention_id] = (kind, citizen_id, value)
+    by_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for kind, citizen_id, value in last_value.values():
+        by_kind[kind].append((citizen_id, value))
+    meaning = []
+    for item in INTERVENTION_TYPES:
+        found = by_kind.get(item.key, [])
+        people = len({c for c, _ in found})
+        if people >= MIN_GROUP:
+            meaning.append(
+                Meaning(item.key, item.name, people, len(found), sum(v for _, v in found) / len(found))
+            )
+        else:
+            meaning.append(Meaning(item.key, item.name, None, None, None))
+    return Aggregates(citizens=n if big_enough else None, shares=shares, meaning=meaning)
+
+
+def to_csv(data: Aggregates, *, t: Translator) -> str:
+    """The same aggregates as the page, hidden groups written as empty cells with a note."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    hidden = t.gettext("hidden: fewer than %(n)s citizens", n=MIN_GROUP)
+    writer.writerow(["section", "group", "citizens", "count", "share", "target", "average", "note"])
+    total = "" if data.citizens is None else data.citizens
+    for share in data.shares:
+        writer.writerow(
+            [
+                "outcome",
+                t.gettext(share.label),
+                total,
+                "" if share.count is None else share.count,
+                "" if share.share is None else f"{share.share:.3f}",
+                "" if share.target is None else f"{share.target:.2f}",
+                "",
+                hidden if share.hidden else "",
+            ]
+        )
+    for item in data.meaning:
+        writer.writerow(
+            [
+                "meaningfulness",
+                t.gettext(item.name),
+                "" if item.citizens is None else item.citizens,
+                "" if item.ratings is None else item.ratings,
+                "",
+                "",
+                "" if item.average is None else f"{item.average:.1f}",
+                hidden if item.citizens is None else "",
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,224 @@
+"""Interventions in a citizen's plan: adding one from the menu, the citizen's wish before it
+starts, and the citizen's own meaningfulness ratings over time.
+
+Ratings are the citizen's: only the citizen gives them. After each change the board is told
+(`board_changed`), and a rating also tells the citizen's consultants' caseload views."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app.access.rules import NotVisible
+from app.board.view import board_changed
+from app.catalogue import N_
+from app.catalogue.interventions import BY_KEY
+from app.core.i18n import Translator
+from app.core.wording import check
+from app.live import Event, hub_for
+from app.models import (
+    CaseloadLink,
+    Goal,
+    Intervention,
+    InterventionGoalLink,
+    MeaningfulnessRating,
+    User,
+    Wish,
+)
+from app.models.intervention import REASON_MAX
+from app.plan.overview import (
+    NotAllowed,
+    intervention_views,
+    is_active,
+    is_consultant,
+    is_own_plan,
+    require_citizen,
+)
+
+__all__ = ["intervention_views", "is_active"]
+
+PROVIDER_MAX = 200
+
+
+def caseload_channel(consultant_id: int) -> str:
+    return f"caseload:{consultant_id}"
+
+
+@dataclass
+class InterventionForm:
+    """What was typed into "add an intervention", kept as typed so the form can show it back."""
+
+    kind: str = ""
+    provider: str = ""
+    starts_on: str = ""
+    ends_on: str = ""
+    goal_ids: list[int] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _parse_date(raw: str) -> date | None:
+    return date.fromisoformat(raw.strip()) if raw.strip() else None
+
+
+def validate(form: InterventionForm, *, t: Translator, goal_ids: set[int]) -> tuple[date | None, date | None]:
+    """Fills `form.errors` (in the person's language) and returns the parsed dates."""
+    if form.kind not in BY_KEY:
+        form.errors["kind"] = t.gettext("Choose a kind of help from the list.")
+    checked = check(form.provider, limit=PROVIDER_MAX, t=t, empty_message="", required=False)
+    form.provider = checked.text
+    if checked.error:
+        form.errors["provider"] = checked.error
+    starts = ends = None
+    try:
+        starts = _parse_date(form.starts_on)
+    except ValueError:
+        form.errors["starts_on"] = t.gettext("Write the date as year-month-day, for example 2026-03-01.")
+    try:
+        ends = _parse_date(form.ends_on)
+    except ValueError:
+        form.errors["ends_on"] = t.gettext("Write the date as year-month-day, for example 2026-03-01.")
+    if starts and ends and ends < starts:
+        form.errors["ends_on"] = t.gettext("The end date is before the start date. Please check the dates.")
+    if any(g not in goal_ids for g in form.goal_ids):
+        form.errors["goals"] = t.gettext("Choose goals from this plan only.")
+    return starts, ends
+
+
+def add(
+    *, session: Session, citizen: User, actor: User, form: InterventionForm, t: Translator
+) -> Intervention | None:
+    """Adds an intervention to the plan, or None with `form.errors` filled in."""
+    if not (is_own_plan(actor, citizen) or is_consultant(actor)):
+        raise NotAllowed()
+    assert citizen.id is not None
+    own_goals = set(session.exec(select(Goal.id).where(Goal.citizen_id == citizen.id)).all())
+    starts, ends = validate(form, t=t, goal_ids={g for g in own_goals if g is not None})
+    if form.errors:
+        return None
+    item = Intervention(
+        citizen_id=citizen.id,
+        kind=form.kind,
+        provider=form.provider,
+        starts_on=starts,
+        ends_on=ends,
+        created_by_id=actor.id,
+    )
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    for goal_id in dict.fromkeys(form.goal_ids):
+        session.add(InterventionGoalLink(intervention_id=item.id, goal_id=goal_id))
+    session.commit()
+    board_changed(
+        session=session, citizen_id=citizen.id, kind="intervention", item_id=item.id, actor_id=actor.id
+    )
+    return item
+
+
+def get_intervention(*, session: Session, citizen: User, intervention_id: int) -> Intervention:
+    item = session.get(Intervention, intervention_id)
+    if item is None or item.citizen_id != citizen.id:
+        raise NotVisible(intervention_id)
+    return item
+
+
+def has_started(item: Intervention, today: date) -> bool:
+    return item.starts_on is not None and item.starts_on <= today
+
+
+def set_wish(
+    *, session: Session, citizen: User, actor: User, item: Intervention, wish: str, reason: str, t: Translator
+) -> str | None:
+    """Before it starts, the citizen says "I want this" or "I'd rather not", and why. Returns an
+    error message, or None when saved."""
+    require_citizen(actor, citizen)
+    if wish not in (Wish.wants, Wish.rather_not):
+        return t.gettext("Choose “I want this” or “I'd rather not”.")
+    if has_started(item, date.today()):
+        return t.gettext("This has already started. You can say how meaningful it feels instead.")
+    checked = check(reason, limit=REASON_MAX, t=t, empty_message="", required=False, multiline=True)
+    if checked.error:
+        return checked.error
+    item.wish = Wish(wish)
+    item.wish_reason = checked.text
+    session.add(item)
+    session.commit()
+    assert citizen.id is not None
+    board_changed(
+        session=session, citizen_id=citizen.id, kind="intervention", item_id=item.id, actor_id=actor.id
+    )
+    return None
+
+
+@dataclass
+class RatingForm:
+    value: str = ""
+    reason: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def rate(
+    *, session: Session, citizen: User, actor: User, item: Intervention, form: RatingForm, t: Translator
+) -> MeaningfulnessRating | None:
+    """The citizen's own answer, 0–10, with an optional "why?". Only the citizen may rate."""
+    require_citizen(actor, citizen)
+    raw = form.value.strip()
+    value = int(raw) if raw.isdigit() else -1
+    if not 0 <= value <= 10:
+        form.errors["value"] = t.gettext("Choose a number from 0 to 10.")
+    checked = check(form.reason, limit=REASON_MAX, t=t, empty_message="", required=False, multiline=True)
+    form.reason = checked.text
+    if checked.error:
+        form.errors["reason"] = checked.error
+    if form.errors:
+        return None
+    assert item.id is not None and citizen.id is not None
+    rating = MeaningfulnessRating(intervention_id=item.id, value=value, reason=checked.text)
+    session.add(rating)
+    session.commit()
+    session.refresh(rating)
+    board_changed(session=session, citizen_id=citizen.id, kind="rating", item_id=item.id, actor_id=actor.id)
+    publish_caseload(session=session, citizen_id=citizen.id, actor_id=actor.id)
+    return rating
+
+
+def publish_caseload(*, session: Session, citizen_id: int, actor_id: int | None) -> None:
+    """Tells every open caseload view of the citizen's consultants that something changed.
+    Called after commit; the event carries no content, each view re-reads for its viewer."""
+    hub = hub_for(session.get_bind())
+    if hub is None:
+        return
+    consultants = session.exec(
+        select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
+    ).all()
+    for consultant_id in consultants:
+        event = Event(
+            channel=caseload_channel(consultant_id),
+            version=0,
+            kind="rating",
+            item_id=citizen_id,
+            actor_id=actor_id,
+        )
+        hub.before_commit(session, event)
+        session.commit()
+        hub.after_commit(event)
+
+
+def goal_links(*, session: Session, intervention_ids: list[int]) -> dict[int, list[int]]:
+    if not intervention_ids:
+        return {}
+    rows = session.exec(
+        select(InterventionGoalLink).where(col(InterventionGoalLink.intervention_id).in_(intervention_ids))
+    ).all()
+    links: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        links[row.intervention_id].append(row.goal_id)
+    return links
+
+
+WISH_NAMES = {
+    Wish.undecided: N_("Not said yet"),
+    Wish.wants: N_("I want this"),
+    Wish.rather_not: N_("I'd rather not"),
+}

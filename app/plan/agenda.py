@@ -1,0 +1,217 @@
+"""The agenda for the next meeting: what the citizen marked "I want to talk about this"
+(a challenge, a goal, an agreement) and topics written in their own words. The consultant's
+view of the citizen and the meeting screen show it first."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlmodel import Session, col, select
+
+from app.access.rules import NotVisible
+from app.board.view import board_changed
+from app.catalogue import N_
+from app.core.i18n import Translator
+from app.core.wording import Checked, check
+from app.models import (
+    AgendaTopic,
+    Agreement,
+    AgreementStatus,
+    Challenge,
+    ChallengeStatus,
+    Goal,
+    User,
+)
+from app.models.agenda import TOPIC_MAX
+from app.models.base import utcnow
+from app.plan.overview import NotAllowed, is_consultant, is_own_plan, require_citizen
+
+ItemKind = Literal["topic", "challenge", "goal", "agreement"]
+OPEN_AGREEMENTS = (AgreementStatus.todo, AgreementStatus.doing)
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One thing to talk about. `text` is in the words of whoever wrote it; `href` leads to the
+    item in the plan (None for a free-text topic)."""
+
+    kind: ItemKind
+    item_id: int
+    text: str
+    href: str | None
+    author_id: int | None
+    added_by_citizen: bool
+    at: datetime
+
+
+def agenda_for(*, session: Session, citizen_id: int) -> list[AgendaItem]:
+    """Everything on the citizen's agenda: their own topics first (oldest first), then the marked
+    challenges, goals and open agreements in plan order. Call after `visible_citizen`."""
+    base = f"/citizens/{citizen_id}"
+    topics = session.exec(
+        select(AgendaTopic)
+        .where(AgendaTopic.citizen_id == citizen_id, col(AgendaTopic.done).is_(False))
+        .order_by(col(AgendaTopic.created_at), col(AgendaTopic.id))
+    ).all()
+    challenges = session.exec(
+        select(Challenge)
+        .where(
+            Challenge.citizen_id == citizen_id,
+            col(Challenge.on_agenda).is_(True),
+            col(Challenge.status).in_(
+                (ChallengeStatus.active, ChallengeStatus.parked, ChallengeStatus.solved)
+            ),
+        )
+        .order_by(col(Challenge.position), col(Challenge.id))
+    ).all()
+    goals = session.exec(
+        select(Goal)
+        .where(Goal.citizen_id == citizen_id, col(Goal.on_agenda).is_(True))
+        .order_by(col(Goal.id))
+    ).all()
+    agreements = session.exec(
+        select(Agreement)
+        .where(
+            Agreement.citizen_id == citizen_id,
+            col(Agreement.on_agenda).is_(True),
+            col(Agreement.deleted_at).is_(None),
+            col(Agreement.status).in_(OPEN_AGREEMENTS),
+        )
+        .order_by(col(Agreement.position), col(Agreement.id))
+    ).all()
+    items = [
+        AgendaItem(
+            "topic", t.id or 0, t.text, None, t.created_by_id, t.created_by_id == citizen_id, t.created_at
+        )
+        for t in topics
+    ]
+    items += [
+        AgendaItem(
+            "challenge",
+            c.id or 0,
+            c.title,
+            f"{base}/challenges#challenge-{c.id}",
+            c.created_by_id,
+            True,
+            c.updated_at,
+        )
+        for c in challenges
+    ]
+    items += [
+        AgendaItem(
+            "goal",
+            g.id or 0,
+            g.title,
+            f"{base}/goals/{g.id}",
+            g.created_by_id,
+            True,
+            g.updated_at or g.created_at,
+        )
+        for g in goals
+    ]
+    items += [
+        AgendaItem(
+            "agreement",
+            a.id or 0,
+            a.what,
+            f"{base}/board#agreement-{a.id}",
+            a.created_by_id,
+            True,
+            a.updated_at,
+        )
+        for a in agreements
+    ]
+    return items
+
+
+def open_agreements(*, session: Session, citizen: User) -> list[Agreement]:
+    """Agreements the citizen can put on the agenda."""
+    return list(
+        session.exec(
+            select(Agreement)
+            .where(
+                Agreement.citizen_id == citizen.id,
+                col(Agreement.deleted_at).is_(None),
+                col(Agreement.status).in_(OPEN_AGREEMENTS),
+            )
+            .order_by(col(Agreement.position), col(Agreement.id))
+        ).all()
+    )
+
+
+def add_topic(*, session: Session, citizen: User, actor: User, text: str, t: Translator) -> Checked:
+    """A topic in the writer's words; the citizen's, or the consultant's shown as theirs."""
+    if not (is_own_plan(actor, citizen) or is_consultant(actor)):
+        raise NotAllowed()
+    checked = check(text, limit=TOPIC_MAX, t=t, empty_message=N_("Write what you want to talk about."))
+    if checked.ok:
+        assert citizen.id is not None
+        session.add(AgendaTopic(citizen_id=citizen.id, text=checked.text, created_by_id=actor.id))
+        board_changed(session=session, citizen_id=citizen.id, kind="agenda", actor_id=actor.id)
+    return checked
+
+
+def get_topic(*, session: Session, citizen: User, topic_id: int) -> AgendaTopic:
+    topic = session.get(AgendaTopic, topic_id)
+    if topic is None or topic.citizen_id != citizen.id:
+        raise NotVisible(topic_id)
+    return topic
+
+
+def topic_done(*, session: Session, citizen: User, actor: User, topic: AgendaTopic) -> None:
+    """Talked about, or no longer needed: off the agenda. The words are kept."""
+    if not (is_own_plan(actor, citizen) or is_consultant(actor)):
+        raise NotAllowed()
+    if not topic.done:
+        topic.done, topic.done_at = True, utcnow()
+        session.add(topic)
+        board_changed(session=session, citizen_id=topic.citizen_id, kind="agenda", actor_id=actor.id)
+
+
+def toggle_agreement(*, session: Session, citizen: User, actor: User, agreement_id: int) -> Agreement:
+    """ "I want to talk about this" on an open agreement — the citizen's own mark."""
+    require_citizen(actor, citizen)
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None or agreement.citizen_id != citizen.id or agreement.deleted_at is not None:
+        raise NotVisible(agreement_id)
+    agreement.on_agenda = not agreement.on_agenda
+    session.add(agreement)
+    board_changed(
+        session=session,
+        citizen_id=agreement.citizen_id,
+        kind="agreement",
+        item_id=agreement.id,
+        actor_id=actor.id,
+    )
+    return agreement
+
+
+def clear(*, session: Session, citizen: User, actor: User) -> int:
+    """After the meeting: everything off the agenda (topics are kept as done). How many items."""
+    if not (is_own_plan(actor, citizen) or is_consultant(actor)):
+        raise NotAllowed()
+    assert citizen.id is not None
+    items = agenda_for(session=session, citizen_id=citizen.id)
+    now = utcnow()
+    for item in items:
+        if item.kind == "topic":
+            topic = session.get(AgendaTopic, item.item_id)
+            if topic is not None:
+                topic.done, topic.done_at = True, now
+                session.add(topic)
+            continue
+        marked = _marked(session, item)
+        if marked is not None:
+            marked.on_agenda = False
+            session.add(marked)
+    if items:
+        board_changed(session=session, citizen_id=citizen.id, kind="agenda", actor_id=actor.id)
+    return len(items)
+
+
+def _marked(session: Session, item: AgendaItem) -> Challenge | Goal | Agreement | None:
+    if item.kind == "challenge":
+        return session.get(Challenge, item.item_id)
+    if item.kind == "goal":
+        return session.get(Goal, item.item_id)
+    return session.get(Agreement, item.item_id)

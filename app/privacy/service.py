@@ -1,0 +1,112 @@
+"""The citizen's rights: everything Tavle holds about them (export), and erasure.
+
+Both walk the schema instead of listing tables by hand, so a table added later is exported and
+erased without anyone remembering to: a row belongs to the citizen when it has the citizen's id in
+a `citizen_id` column, or points (by foreign key) to a row that belongs to them."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, Table, delete, or_, select
+from sqlmodel import Session, SQLModel
+
+from app.access import audit
+from app.board.cache import cache_for
+from app.models import AuditEntry, LoginThrottle, User
+
+USER_TABLE = "app_user"
+# Secrets and security bookkeeping are not "data about the citizen" and never leave the server.
+SECRET_COLUMN_PARTS = ("hash", "digest", "token", "secret", "public_key", "challenge")
+NOT_EXPORTED = {"auth_session", "login_throttle"}
+
+
+def _tables() -> list[Table]:
+    return [t for t in SQLModel.metadata.sorted_tables if t.name != USER_TABLE]
+
+
+def _owned_rows(session: Session, citizen_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Rows per table that belong to the citizen, parents before children."""
+    owned: dict[str, list[dict[str, Any]]] = {}
+    owned_keys: dict[str, set[Any]] = {USER_TABLE: {citizen_id}}
+    for table in _tables():
+        conditions = []
+        if "citizen_id" in table.c:
+            conditions.append(table.c.citizen_id == citizen_id)
+        if "user_id" in table.c:
+            conditions.append(table.c.user_id == citizen_id)
+        for fk in table.foreign_keys:
+            parent = fk.column.table.name
+            if parent != USER_TABLE and owned_keys.get(parent):
+                conditions.append(fk.parent.in_(owned_keys[parent]))
+        if not conditions:
+            continue
+        rows = [dict(r._mapping) for r in session.execute(select(table).where(or_(*conditions)))]
+        if not rows:
+            continue
+        owned[table.name] = rows
+        pk = list(table.primary_key.columns)
+        if len(pk) == 1:
+            owned_keys[table.name] = {row[pk[0].name] for row in rows}
+    return owned
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: _plain(value)
+        for key, value in row.items()
+        if not any(part in key for part in SECRET_COLUMN_PARTS)
+    }
+
+
+def export_citizen(*, session: Session, citizen: User) -> dict[str, Any]:
+    """Everything about the citizen, table by table, as plain JSON-ready data."""
+    assert citizen.id is not None
+    rows = _owned_rows(session, citizen.id)
+    person = _public({c.name: getattr(citizen, c.name) for c in User.__table__.columns})  # type: ignore[attr-defined]
+    return {
+        "format": "tavle-export/1",
+        "exported_at": datetime.now().astimezone().isoformat(),
+        "citizen": person,
+        "tables": {
+            name: [_public(row) for row in table_rows]
+            for name, table_rows in rows.items()
+            if name not in NOT_EXPORTED
+        },
+    }
+
+
+def erase_citizen(*, session: Session, citizen: User, by: User) -> None:
+    """Deletes every row about the citizen in every table, then the citizen. What stays is one
+    audit entry that says an erasure happened and who did it, without the person's data."""
+    citizen_id = citizen.id
+    assert citizen_id is not None
+    owned = _owned_rows(session, citizen_id)
+    by_name = {t.name: t for t in _tables()}
+    for name in reversed(list(owned)):
+        table = by_name[name]
+        pk = list(table.primary_key.columns)
+        for row in owned[name]:
+            session.execute(delete(table).where(*(c == row[c.name] for c in pk)))
+    _forget_sign_in(session, citizen)
+    session.execute(delete(AuditEntry).where(AuditEntry.citizen_id == citizen_id))  # type: ignore[arg-type]
+    session.delete(citizen)
+    session.commit()
+    bind = session.get_bind()
+    if isinstance(bind, Engine):
+        cache_for(bind).forget(citizen_id)
+    audit.record(session=session, actor=by, citizen_id=None, action="erase", target="citizen erased")
+
+
+def _forget_sign_in(session: Session, citizen: User) -> None:
+    keys: Iterable[str] = [f"code:{citizen.invitation_digest}"] if citizen.invitation_digest else []
+    for key in keys:
+        throttle = session.get(LoginThrottle, key)
+        if throttle is not None:
+            session.delete(throttle)

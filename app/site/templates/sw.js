@@ -1,0 +1,144 @@
+// Tavle's service worker, served from /sw.js by app/site/pwa.py.
+// Pages: network first, so a board is never older than it has to be; the citizen's last board
+// is kept so it can be read without a network, and any other page falls back to /offline.
+// Versioned static files (/static/…?v=…) never change, so they come from the cache first.
+// htmx fragments, event streams and anything but GET pass straight to the network: they are
+// live or they change something, and a stale copy of either would mislead.
+"use strict";
+
+const VERSION = {{ version|tojson }};
+const CACHE = "tavle-" + VERSION;
+const OFFLINE_URL = "/offline";
+const PRECACHE = {{ precache|tojson }};
+const KEPT_PAGE = /^\/citizens\/\d+\/board$/;
+// Pages this worker answered from its copy, so their notice can say they are not live.
+const answeredFromCopy = new Set();
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  // The new version takes over open pages at once; the old version's files go.
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names.filter((name) => name.startsWith("tavle-") && name !== CACHE).map((name) => caches.delete(name)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) {
+    return;
+  }
+  if (request.method !== "GET") {
+    // Signing in or out may hand the phone to someone else: their board must not stay behind.
+    if (request.method === "POST" && (url.pathname === "/logout" || url.pathname.startsWith("/login"))) {
+      event.waitUntil(forgetPages());
+    }
+    return;
+  }
+  if (request.headers.has("HX-Request") || isEventStream(request, url)) {
+    return;
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(networkFirst(event));
+  } else if (url.pathname.startsWith("/static/") && url.searchParams.has("v")) {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type !== "page" || !event.source) {
+    return;
+  }
+  if (answeredFromCopy.has(event.source.id)) {
+    answeredFromCopy.delete(event.source.id);
+    event.source.postMessage({ type: "offline-copy" });
+  }
+  event.waitUntil(keepOfflinePageIn(data.lang));
+});
+
+function isEventStream(request, url) {
+  return (request.headers.get("Accept") || "").includes("text/event-stream") || url.pathname.endsWith("/events");
+}
+
+async function networkFirst(event) {
+  const request = event.request;
+  const url = new URL(request.url);
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === "basic" && KEPT_PAGE.test(url.pathname)) {
+      event.waitUntil(keepPage(url.origin + url.pathname, response.clone()));
+    }
+    return response;
+  } catch (error) {
+    const cache = await caches.open(CACHE);
+    const copy = await cache.match(url.origin + url.pathname, { ignoreVary: true });
+    if (copy) {
+      answeredFromCopy.add(event.resultingClientId);
+      return copy;
+    }
+    return (await cache.match(OFFLINE_URL, { ignoreVary: true })) || Response.error();
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(request, { ignoreVary: true });
+  if (hit) {
+    return hit;
+  }
+  const response = await fetch(request);
+  if (response.ok) {
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
+// Only the last board is kept: it is the one the citizen expects to see.
+async function keepPage(key, response) {
+  await forgetPages();
+  const cache = await caches.open(CACHE);
+  await cache.put(key, response);
+}
+
+async function forgetPages() {
+  const cache = await caches.open(CACHE);
+  const keys = await cache.keys();
+  await Promise.all(
+    keys.filter((key) => KEPT_PAGE.test(new URL(key.url).pathname)).map((key) => cache.delete(key)),
+  );
+}
+
+async function keepOfflinePageIn(lang) {
+  const cache = await caches.open(CACHE);
+  const kept = await cache.match(OFFLINE_URL, { ignoreVary: true });
+  if (!lang || (kept && kept.headers.get("Content-Language") === lang)) {
+    return;
+  }
+  let response;
+  try {
+    response = await fetch(OFFLINE_URL);
+  } catch (error) {
+    return; // Offline now: the page in the old language is better than none.
+  }
+  if (response.ok) {
+    // The page varies by cookie, so a plain put could keep the old language beside the new one.
+    await cache.delete(OFFLINE_URL, { ignoreVary: true });
+    await cache.put(OFFLINE_URL, response);
+  }
+}
