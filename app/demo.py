@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.board.changes import direct_writes
 from app.core.i18n import TIMEZONE
 from app.core.security import digest, hash_secret, normalise_code
 from app.models import (
@@ -63,7 +64,7 @@ DEMO_CITIZENS = (
 
 def seed_demo(engine: Engine) -> bool:
     """Creates the demo once; returns False when it was already there."""
-    with Session(engine) as session:
+    with Session(engine) as session, direct_writes(session):
         if session.exec(select(User).where(User.email == CONSULTANT_EMAIL)).first():
             return False
         consultant = User(

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.board.changes import direct_writes
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.migrate import migrate
@@ -41,7 +42,9 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def db(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
+    """The test's own session, for setting up and checking: it may write board content straight
+    to the database (nobody is looking yet); the app's own sessions never may."""
+    with Session(engine, expire_on_commit=False) as session, direct_writes(session):
         yield session
     wipe(engine)
 
@@ -55,8 +58,6 @@ def settings(database_url: str) -> Settings:
         migrate_on_start=False,
         login_max_attempts=5,
         login_lock_minutes=15,
-        # Many apps start in one test process: freezing would keep each one's garbage forever.
-        tune_gc=False,
     )
 
 

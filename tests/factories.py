@@ -5,13 +5,12 @@ from datetime import date
 
 from sqlmodel import Session
 
-from app.board.view import board_changed
+from app.board.changes import board_change
 from app.core.security import digest, hash_secret, normalise_code
 from app.models import (
     Actor,
     Agreement,
     AgreementStatus,
-    Board,
     CaseloadLink,
     Challenge,
     Goal,
@@ -67,11 +66,10 @@ def citizen(
     session.commit()
     session.refresh(user)
     assert user.id is not None
-    session.add(Board(citizen_id=user.id))
     if consultant is not None:
         assert consultant.id is not None
         session.add(CaseloadLink(consultant_id=consultant.id, citizen_id=user.id))
-    session.commit()
+        session.commit()
     return user
 
 
@@ -101,7 +99,8 @@ def changed_board(session: Session, owner: User) -> None:
     """What the app does after every change to a board: a new version, so nothing serves an
     older read of it. Tests that change board rows by hand call this afterwards too."""
     assert owner.id is not None
-    board_changed(session=session, citizen_id=owner.id)
+    with board_change(session, citizen_id=owner.id):
+        pass
 
 
 def challenge(session: Session, owner: User, title: str = "Komme op om morgenen") -> Challenge:
@@ -109,9 +108,8 @@ def challenge(session: Session, owner: User, title: str = "Komme op om morgenen"
     item = Challenge(
         citizen_id=owner.id, life_area=LifeArea.everyday_life, title=title, created_by_id=owner.id
     )
-    session.add(item)
-    session.commit()
-    changed_board(session, owner)
+    with board_change(session, citizen_id=owner.id):
+        session.add(item)
     session.refresh(item)
     return item
 
@@ -119,9 +117,8 @@ def challenge(session: Session, owner: User, title: str = "Komme op om morgenen"
 def goal(session: Session, owner: User, title: str = "Arbejde 10 timer om ugen") -> Goal:
     assert owner.id is not None
     item = Goal(citizen_id=owner.id, title=title, created_by_id=owner.id)
-    session.add(item)
-    session.commit()
-    changed_board(session, owner)
+    with board_change(session, citizen_id=owner.id):
+        session.add(item)
     session.refresh(item)
     return item
 
@@ -142,9 +139,8 @@ def agreement(
         due_on=due_on,
         created_by_id=owner.id,
     )
-    session.add(item)
-    session.commit()
-    changed_board(session, owner)
+    with board_change(session, citizen_id=owner.id):
+        session.add(item)
     session.refresh(item)
     return item
 
@@ -152,9 +148,8 @@ def agreement(
 def intervention(session: Session, owner: User, kind: str = "mentor") -> Intervention:
     assert owner.id is not None
     item = Intervention(citizen_id=owner.id, kind=kind, provider="Mentorhuset")
-    session.add(item)
-    session.commit()
-    changed_board(session, owner)
+    with board_change(session, citizen_id=owner.id):
+        session.add(item)
     session.refresh(item)
     return item
 

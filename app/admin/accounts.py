@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.board.view import board_changed
+from app.access.changes import access_changed
 from app.catalogue import N_
 from app.core.security import hash_secret
+from app.live.unit_of_work import unit_of_work
 from app.models import CaseloadLink, Role, User
 
 NAME_MAX = 120
@@ -69,7 +70,7 @@ def assign(*, session: Session, consultant_id: int, citizen_id: int) -> None:
     if citizen is None or citizen.role != Role.citizen:
         raise AccountError({"citizen": N_("Choose a citizen.")})
     if session.get(CaseloadLink, (consultant_id, citizen_id)) is None:
-        session.add(CaseloadLink(consultant_id=consultant_id, citizen_id=citizen_id))
-        session.commit()
-        # The board names its consultants.
-        board_changed(session=session, citizen_id=citizen_id)
+        with unit_of_work(session) as work:
+            session.add(CaseloadLink(consultant_id=consultant_id, citizen_id=citizen_id))
+            # The board names its consultants; the consultant's caseload lists the citizen.
+            access_changed(work, boards=[citizen_id], caseloads=[consultant_id])

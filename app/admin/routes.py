@@ -7,8 +7,8 @@ from fastapi.responses import Response
 
 from app.access.rules import NotVisible
 from app.admin import accounts
-from app.core.deps import AdminUser, SessionDep, WebDep
 from app.core.web import Web, see_other
+from app.deps import AdminUser, SessionDep, WebDep
 from app.models import Role, User
 from app.privacy import service as privacy
 

@@ -3,8 +3,6 @@
 Every form works without JavaScript (POST, then 303 back to the board). From the board page htmx
 sends the same forms and gets back only what changed, rendered for this viewer."""
 
-import asyncio
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Form
@@ -18,15 +16,15 @@ from app.board.agreements import (
     AgreementForm,
     EditConflict,
     ImpossibleMove,
+    MoveConflict,
     NotTheCitizen,
     UndoGone,
 )
-from app.board.cache import current_board
-from app.board.read import Card
-from app.board.routes import BOARD_TEMPLATE, board_context, sending_view, update_response
+from app.board.read import Card, load_board
+from app.board.routes import BOARD_TEMPLATE, board_context, update_response
 from app.board.view import BoardView, last_look, may_change
-from app.core.deps import CurrentUser, SessionDep, SignedInWebDep, WebDep, cached_first, short_write
-from app.core.web import Web, posted, see_other, wants_fragment
+from app.core.web import Web, see_other, wants_fragment
+from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import Agreement, BoardUndo, User
 
 router = APIRouter(tags=["agreements"])
@@ -41,10 +39,10 @@ def _citizen(session: Session, user: User, citizen_id: int) -> User:
     return citizen
 
 
-def _view(session: Session, citizen: User, user: User, at_least: int = 0) -> BoardView:
+def _view(session: Session, citizen: User, user: User) -> BoardView:
     assert user.id is not None and citizen.id is not None
     return BoardView(
-        data=current_board(session=session, citizen=citizen, at_least=at_least),
+        data=load_board(session=session, citizen=citizen),
         viewer=user,
         seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen.id),
     )
@@ -63,19 +61,17 @@ def _changed(
     agreement: Agreement | Card,
     announcement: str,
     regions: set[str],
-    undo: BoardUndo | service.UndoOffer | None = None,
+    undo: BoardUndo | None = None,
     focus_card: bool = True,
-    version: int = 0,
 ) -> Response:
     """After a card changed: plain forms go back to the board at the card; htmx gets the changed
-    regions, the announcement, and focus on the card. `version`: the board's version the change
-    made, when known (then the answer is drawn from this process's copy, without a read)."""
+    regions, the announcement, and focus on the card."""
     anchor = f"agreement-{agreement.id}"
     if not wants_fragment(web.request):
         return see_other(_board_url(citizen, anchor, undo.id if undo else None))
     return update_response(
         web,
-        view=_view(session, citizen, user, at_least=version),
+        view=_view(session, citizen, user),
         regions=regions,
         announcement=announcement,
         focus=f"#{anchor}" if focus_card else "",
@@ -124,11 +120,26 @@ def create(
 
 @router.post("/citizens/{citizen_id}/agreements/{agreement_id}/accept")
 def accept(
-    citizen_id: int, agreement_id: int, web: WebDep, session: SessionDep, user: CurrentUser
+    citizen_id: int,
+    agreement_id: int,
+    web: WebDep,
+    session: SessionDep,
+    user: CurrentUser,
+    revision: Text = "",
 ) -> Response:
+    """`revision`: the wording the person read; if it changed meanwhile, they see the new one."""
     citizen = _citizen(session, user, citizen_id)
-    agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
-    service.accept(session=session, citizen=citizen, actor=user, agreement=agreement)
+    try:
+        agreement = service.accept(
+            session=session,
+            citizen=citizen,
+            actor=user,
+            agreement_id=agreement_id,
+            revision=int(revision) if revision.isdigit() else None,
+        )
+    except EditConflict:
+        message = web.gettext("The wording changed while you read it. Read it again before you accept.")
+        return _refused(web, session, citizen, user, message, status_code=409)
     message = (
         web.gettext("You accepted it. It is now agreed.")
         if agreement.agreed
@@ -149,10 +160,9 @@ def share(
     """The citizen's choice: "shared with my network" (`shared=yes`) or "between me and my
     consultant" (anything else). Nobody else may change it."""
     citizen = _citizen(session, user, citizen_id)
-    agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
     try:
-        service.set_shared(
-            session=session, citizen=citizen, actor=user, agreement=agreement, shared=shared == "yes"
+        agreement = service.set_shared(
+            session=session, citizen=citizen, actor=user, agreement_id=agreement_id, shared=shared == "yes"
         )
     except NotTheCitizen:
         return _refused(
@@ -167,60 +177,25 @@ def share(
 
 
 @router.post("/citizens/{citizen_id}/agreements/{agreement_id}/move")
-async def move(
+def move(
     citizen_id: int,
     agreement_id: int,
-    web: SignedInWebDep,
+    web: WebDep,
+    session: SessionDep,
+    user: CurrentUser,
+    to: Text = "",
+    status: Text = "",
+    position: Text = "",
+    via: Text = "",
+    from_status: Text = "",
+    from_position: Text = "",
 ) -> Response:
-    """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag).
-
-    The move is made right here on the event loop (see `short_write`); the
-    answer is drawn after the other open views of the board were told."""
-    to, status, position, via = await posted(web.request, "to", "status", "position", "via")
-    engine, user = web.request.app.state.engine, web.user
-    change = partial(
-        _move, user=user, citizen_id=citizen_id, agreement_id=agreement_id, view=sending_view(web.request)
-    )
-    citizen, moved = await short_write(engine, partial(change, to=to, status=status, position=position))
-    # The views this change woke come first; the answer is drawn after them.
-    await asyncio.sleep(0)
-    if moved is None:
-        refusal = web.gettext("That move is not possible. Try again.")
-        return await cached_first(engine, partial(_refused, web, citizen=citizen, user=user, message=refusal))
-    column = web.gettext(STATUS_NAMES[moved.card.status])
-    message = web.gettext("Moved to %(column)s.", column=column)
-    if moved.undo:
-        message += " " + web.gettext("You can undo it.")
-    # A dragged card stays under the finger; a button move keeps focus on the card.
-    answer = partial(
-        _changed,
-        web,
-        citizen=citizen,
-        user=user,
-        agreement=moved.card,
-        announcement=message,
-        regions={"columns", "undo"},
-        undo=moved.undo,
-        focus_card=via != "drag",
-        version=moved.version,
-    )
-    return await cached_first(engine, answer)
-
-
-def _move(
-    session: Session,
-    *,
-    user: User,
-    citizen_id: int,
-    agreement_id: int,
-    to: str,
-    status: str,
-    position: str,
-    view: str,
-) -> tuple[User, service.Moved | None]:
+    """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag);
+    `from_status` and `from_position`: where the person saw the card."""
     citizen = _citizen(session, user, citizen_id)
+    seen = (from_status, int(from_position)) if from_status and from_position.isdigit() else None
     try:
-        return citizen, service.move(
+        moved = service.move(
             session=session,
             citizen=citizen,
             actor=user,
@@ -228,10 +203,29 @@ def _move(
             to=to,
             status=status,
             position=position,
-            view=view,
+            seen=seen,
         )
     except ImpossibleMove:
-        return citizen, None
+        return _refused(web, session, citizen, user, web.gettext("That move is not possible. Try again."))
+    except MoveConflict:
+        message = web.gettext("Someone else moved this card meanwhile. Here is the board as it is now.")
+        return _refused(web, session, citizen, user, message, status_code=409)
+    column = web.gettext(STATUS_NAMES[moved.card.status])
+    message = web.gettext("Moved to %(column)s.", column=column)
+    if moved.undo:
+        message += " " + web.gettext("You can undo it.")
+    # A dragged card stays under the finger; a button move keeps focus on the card.
+    return _changed(
+        web,
+        session,
+        citizen,
+        user,
+        moved.card,
+        message,
+        {"columns", "undo"},
+        undo=moved.undo,
+        focus_card=via != "drag",
+    )
 
 
 @router.post("/citizens/{citizen_id}/agreements/{agreement_id}/delete")
@@ -239,8 +233,7 @@ def remove(
     citizen_id: int, agreement_id: int, web: WebDep, session: SessionDep, user: CurrentUser
 ) -> Response:
     citizen = _citizen(session, user, citizen_id)
-    agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
-    undo = service.remove(session=session, citizen=citizen, actor=user, agreement=agreement)
+    undo = service.remove(session=session, citizen=citizen, actor=user, agreement_id=agreement_id)
     if not wants_fragment(web.request):
         return see_other(_board_url(citizen, "board-undo", undo.id))
     return update_response(
@@ -323,14 +316,15 @@ def edit(
             session=session,
             citizen=citizen,
             actor=user,
-            agreement=agreement,
+            agreement_id=agreement_id,
             wording=wording,
             revision=started_from,
         )
-    except EditConflict as conflict:
+    except EditConflict:
         form.errors.clear()
+        current = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
         view = _view(session, citizen, user)
-        return _agreement_page(web, session, view, conflict.current, form, 409, conflict=True)
+        return _agreement_page(web, session, view, current, form, 409, conflict=True)
     return see_other(_board_url(citizen, f"agreement-{agreement.id}"))
 
 

@@ -3,19 +3,18 @@ agreed the wording changes only as a new version, kept in the history. Moves and
 undone for a while, because the server keeps the state before them."""
 
 import dataclasses
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from app.access.rules import NotVisible
-from app.board.cache import cache_for
-from app.board.read import BoardData, Card, moved, read_cards
-from app.board.view import board_changed, claim_version, publish
+from app.board.changes import BoardChange, board_change
+from app.board.read import Card, read_cards
 from app.catalogue import N_
-from app.core.driver import Prepared
 from app.core.i18n import Translator
 from app.models import (
     Actor,
@@ -51,6 +50,8 @@ UNDO_SECONDS = 30
 UNDO_KEEP = timedelta(minutes=10)
 PURGE_DELETED_AFTER = timedelta(days=1)
 LATEST_DUE = timedelta(days=5 * 366)
+# A position past the end of any column: the card goes last.
+END = 100_000
 
 
 class EditConflict(Exception):
@@ -59,6 +60,18 @@ class EditConflict(Exception):
     def __init__(self, current: Agreement) -> None:
         super().__init__(f"agreement {current.id} is at revision {current.revision}")
         self.current = current
+
+
+class MoveConflict(Exception):
+    """The card is no longer where the person saw it: someone else moved it meanwhile."""
+
+    def __init__(self, current: Card) -> None:
+        super().__init__(f"agreement {current.id} is now in {current.status} at {current.position}")
+        self.current = current
+
+
+class Unchanged(Exception):
+    """The change asks for what is already there: nothing is written, the version stays."""
 
 
 class UndoGone(Exception):
@@ -166,32 +179,35 @@ def propose(
     """A new card in "to do", accepted by the side that proposed it. Only the citizen can make
     it "shared with my network"; from anyone else `shared` is ignored."""
     assert citizen.id is not None
-    last = session.exec(
-        select(Agreement.position)
-        .where(
-            Agreement.citizen_id == citizen.id,
-            Agreement.status == AgreementStatus.todo,
-            col(Agreement.deleted_at).is_(None),
+    with _change(session, citizen, actor, "created") as change:
+        last = session.exec(
+            select(Agreement.position)
+            .where(
+                Agreement.citizen_id == citizen.id,
+                Agreement.status == AgreementStatus.todo,
+                col(Agreement.deleted_at).is_(None),
+            )
+            .order_by(col(Agreement.position).desc())
+        ).first()
+        agreement = Agreement(
+            citizen_id=citizen.id,
+            what=wording.what,
+            who=wording.who,
+            who_name=wording.who_name,
+            due_on=wording.due_on,
+            goal_id=wording.goal_id,
+            position=(last + 1) if last is not None else 0,
+            accepted_by_citizen=side(actor) == "citizen",
+            accepted_by_consultant=side(actor) == "consultant",
+            created_by_id=actor.id,
+            updated_by_id=actor.id,
+            created_at=change.at,
+            updated_at=change.at,
+            shared=shared and actor.id == citizen.id,
         )
-        .order_by(col(Agreement.position).desc())
-    ).first()
-    agreement = Agreement(
-        citizen_id=citizen.id,
-        what=wording.what,
-        who=wording.who,
-        who_name=wording.who_name,
-        due_on=wording.due_on,
-        goal_id=wording.goal_id,
-        position=(last + 1) if last is not None else 0,
-        accepted_by_citizen=side(actor) == "citizen",
-        accepted_by_consultant=side(actor) == "consultant",
-        created_by_id=actor.id,
-        updated_by_id=actor.id,
-        shared=shared and actor.id == citizen.id,
-    )
-    session.add(agreement)
-    session.flush()
-    _changed(session, agreement, actor, "created")
+        session.add(agreement)
+        session.flush()
+        change.item_id = agreement.id
     return agreement
 
 
@@ -199,62 +215,77 @@ class NotTheCitizen(Exception):
     """Only the citizen decides what their network may see."""
 
 
-def set_shared(*, session: Session, citizen: User, actor: User, agreement: Agreement, shared: bool) -> None:
+def set_shared(*, session: Session, citizen: User, actor: User, agreement_id: int, shared: bool) -> Agreement:
     """ "Shared with my network" or "between me and my consultant". Only the citizen may change
     it. Not a change of wording: no new version, and the card stays agreed."""
-    if actor.id != citizen.id or agreement.citizen_id != citizen.id:
-        raise NotTheCitizen(agreement.id)
-    if agreement.shared == shared:
-        return
-    agreement.shared = shared
-    _touch(agreement, actor)
-    session.add(agreement)
-    _changed(session, agreement, actor, "shared" if shared else "unshared")
+    if actor.id != citizen.id:
+        raise NotTheCitizen(agreement_id)
+    action = "shared" if shared else "unshared"
+    try:
+        with _change(session, citizen, actor, action, agreement_id) as change:
+            agreement = _current(session, citizen, agreement_id)
+            if agreement.shared == shared:
+                raise Unchanged()
+            _write(session, agreement, change, values={"shared": shared})
+    except Unchanged:
+        pass
+    return _current(session, citizen, agreement_id)
 
 
-def accept(*, session: Session, citizen: User, actor: User, agreement: Agreement) -> None:
-    if side(actor) == "citizen":
-        agreement.accepted_by_citizen = True
-    else:
-        agreement.accepted_by_consultant = True
-    _touch(agreement, actor)
-    session.add(agreement)
-    _changed(session, agreement, actor, "accepted")
+def accept(
+    *, session: Session, citizen: User, actor: User, agreement_id: int, revision: int | None = None
+) -> Agreement:
+    """Accepts the wording at `revision` (the one the person read; None: whatever it is now).
+    Raises EditConflict when the wording changed since: nobody accepts what they did not see."""
+    column = "accepted_by_citizen" if side(actor) == "citizen" else "accepted_by_consultant"
+    try:
+        with _change(session, citizen, actor, "accepted", agreement_id) as change:
+            agreement = _current(session, citizen, agreement_id)
+            seen = agreement.revision if revision is None else revision
+            if getattr(agreement, column):
+                raise Unchanged()
+            _write(session, agreement, change, values={column: True}, revision=seen)
+    except Unchanged:
+        pass
+    return _current(session, citizen, agreement_id)
 
 
 def edit(
-    *, session: Session, citizen: User, actor: User, agreement: Agreement, wording: Wording, revision: int
+    *, session: Session, citizen: User, actor: User, agreement_id: int, wording: Wording, revision: int
 ) -> bool:
-    """Saves a new version of the wording. The previous one goes into the history, and the other
-    side must accept the new one. Raises EditConflict if the form started from an old version.
-    Returns False when nothing changed."""
-    if revision != agreement.revision:
-        raise EditConflict(agreement)
-    if wording == _wording(agreement):
+    """Saves a new version of the wording over `revision`, the one the form was opened on. The
+    previous one goes into the history, and the other side must accept the new one. Raises
+    EditConflict when someone else saved a version since. Returns False when nothing changed."""
+    try:
+        with _change(session, citizen, actor, "edited", agreement_id) as change:
+            agreement = _current(session, citizen, agreement_id)
+            if wording == _wording(agreement) and revision == agreement.revision:
+                raise Unchanged()
+            session.add(
+                AgreementRevision(
+                    agreement_id=agreement_id,
+                    revision=agreement.revision,
+                    what=agreement.what,
+                    who=agreement.who,
+                    who_name=agreement.who_name,
+                    due_on=agreement.due_on,
+                    status=agreement.status,
+                    changed_by_id=actor.id,
+                )
+            )
+            values = {
+                "what": wording.what,
+                "who": wording.who,
+                "who_name": wording.who_name,
+                "due_on": wording.due_on,
+                "goal_id": wording.goal_id,
+                "revision": revision + 1,
+                "accepted_by_citizen": side(actor) == "citizen",
+                "accepted_by_consultant": side(actor) == "consultant",
+            }
+            _write(session, agreement, change, values=values, revision=revision)
+    except Unchanged:
         return False
-    session.add(
-        AgreementRevision(
-            agreement_id=agreement.id or 0,
-            revision=agreement.revision,
-            what=agreement.what,
-            who=agreement.who,
-            who_name=agreement.who_name,
-            due_on=agreement.due_on,
-            status=agreement.status,
-            changed_by_id=actor.id,
-        )
-    )
-    agreement.what = wording.what
-    agreement.who = wording.who
-    agreement.who_name = wording.who_name
-    agreement.due_on = wording.due_on
-    agreement.goal_id = wording.goal_id
-    agreement.revision += 1
-    agreement.accepted_by_citizen = side(actor) == "citizen"
-    agreement.accepted_by_consultant = side(actor) == "consultant"
-    _touch(agreement, actor)
-    session.add(agreement)
-    _changed(session, agreement, actor, "edited")
     return True
 
 
@@ -274,20 +305,10 @@ class ImpossibleMove(Exception):
 
 
 @dataclass(frozen=True)
-class UndoOffer:
-    """What the board needs to offer taking a move back (the row itself is written directly)."""
-
-    id: int
-    action: str
-
-
-@dataclass(frozen=True)
 class Moved:
     card: Card
-    # How to take it back; None when the card was already there (nothing changed).
-    undo: UndoOffer | None
-    # The board's version the move made (0: nothing changed).
-    version: int = 0
+    # The undo record that takes it back; None when the card was already there.
+    undo: BoardUndo | None
 
 
 def move(
@@ -299,90 +320,35 @@ def move(
     to: str = "",
     status: str = "",
     position: str = "",
-    view: str = "",
+    seen: tuple[str, int] | None = None,
 ) -> Moved:
     """Moves a card: `to` a column (last in it), "up" or "down" in its column; or to `status`
-    at `position` (a drag). Both columns it touches are numbered 0, 1, 2, … again.
-
-    The board's most frequent change, so it is made in few statements: the new version first
-    (which holds the board's write lock, so the cards are what no one else is changing), the
-    cards' new places in one statement, the undo record, one commit. The cards come from this
-    process's copy of the board when it is at the version just before (else they are read), and
-    the copy is brought up to date from what was written, without reading it again.
-    `view`: the open view of the board the move was made from (its answer shows the move)."""
-    assert citizen.id is not None and actor.id is not None
-    claim = claim_version(session=session, citizen_id=citizen.id)
-    cards = _cards_before(session, citizen.id, claim.version)
-    card = next((c for c in cards if c.id == agreement_id), None)
-    if card is None:
-        session.rollback()
-        raise NotVisible(agreement_id)
-    target = move_target(card, to, status, position)
-    if target is None:
-        session.rollback()
-        raise ImpossibleMove(agreement_id)
-    changed = _new_places(cards, card, *target)
-    after = changed[card.id]
-    if after == (card.status, card.position):
-        session.rollback()
+    at `position` (a drag). Both columns it touches are numbered 0, 1, 2, … again. `seen`: the
+    column and place the person saw the card at; when it has moved since, MoveConflict."""
+    try:
+        with _change(session, citizen, actor, "moved", agreement_id) as change:
+            cards = read_cards(session, citizen.id or 0)
+            card = next((c for c in cards if c.id == agreement_id), None)
+            if card is None:
+                raise NotVisible(agreement_id)
+            if seen is not None and (card.status, card.position) != seen:
+                raise MoveConflict(card)
+            target = move_target(card, to, status, position)
+            if target is None:
+                raise ImpossibleMove(agreement_id)
+            places = _new_places(cards, card, *target)
+            if places[card.id] == (card.status, card.position):
+                raise Unchanged()
+            _place_cards(session, cards, places, card.id, change)
+            undo = _undo_record(session, citizen, actor, card.id, "move", card, places[card.id])
+    except Unchanged:
+        assert card is not None
         return Moved(card=card, undo=None)
-    # Every card whose place changed, in one statement; only the moved one counts as touched.
-    rows = []
-    for other in cards:
-        if other.id in changed:
-            mine = other.id == card.id
-            rows.append(
-                {
-                    "card": other.id,
-                    "status": changed[other.id][0],
-                    "position": changed[other.id][1],
-                    "at": claim.at if mine else other.updated_at,
-                    "by": actor.id if mine else other.updated_by_id,
-                }
-            )
-    MOVE_CARDS.executemany(session, rows)
-    row = _undo_record(citizen, actor, card.id, "move", (card.status, card.position), after, at=claim.at)
-    undo = UndoOffer(id=ADD_UNDO.execute(session, row), action="move")
-    placed = tuple((i, column, index) for i, (column, index) in changed.items())
-    card_id = card.id
-
-    def patch(data: BoardData) -> BoardData | None:
-        people = data.people if actor.id in data.people else {**data.people, actor.id or 0: actor}
-        return moved(
-            dataclasses.replace(data, people=people),
-            version=claim.version,
-            placed=placed,
-            card_id=card_id,
-            by=actor.id,
-            at=claim.at,
-        )
-
-    publish(
-        session=session,
-        change=claim,
-        kind="agreement",
-        action="moved",
-        item_id=card.id,
-        actor_id=actor.id,
-        placed=placed,
-        patch=patch,
-        view=view,
+    new_status, new_position = places[card.id]
+    moved = dataclasses.replace(
+        card, status=new_status, position=new_position, updated_at=change.at, updated_by_id=actor.id
     )
-    card = dataclasses.replace(
-        card, status=after[0], position=after[1], updated_at=claim.at, updated_by_id=actor.id
-    )
-    return Moved(card=card, undo=undo, version=claim.version)
-
-
-def _cards_before(session: Session, citizen_id: int, version: int) -> list[Card]:
-    """The board's cards as they were at `version` - 1, which the caller's claim of `version`
-    holds still: every change of a card raises the version, so this process's copy at exactly
-    that version is what is stored (read when there is no such copy)."""
-    bind = session.get_bind()
-    copy = cache_for(bind).fresh(citizen_id, version - 1) if isinstance(bind, Engine) else None
-    if copy is not None and copy.version == version - 1:
-        return copy.agreements
-    return read_cards(session, citizen_id)
+    return Moved(card=moved, undo=undo)
 
 
 def move_target(card: Card, to: str, status: str, position: str) -> tuple[str, int] | None:
@@ -409,44 +375,20 @@ def _new_places(cards: list[Card], card: Card, status: str, position: int) -> di
     return {i: place for i, place in places.items() if i == card.id or place != before[i]}
 
 
-def _move_others(session: Session, card_id: int, places: dict[int, tuple[str, int]]) -> None:
-    others = [{"card": i, "status": s, "position": p} for i, (s, p) in places.items() if i != card_id]
-    if others:
-        session.connection().execute(PLACE_CARD, others)
-
-
-_agreements = Agreement.__table__  # type: ignore[attr-defined]
-_undos = BoardUndo.__table__  # type: ignore[attr-defined]
-# A position past the end of any column: the card goes last.
-END = 100_000
-PLACE_CARD = (
-    update(_agreements)
-    .where(_agreements.c.id == bindparam("card"))
-    .values(status=bindparam("status"), position=bindparam("position"))
-)
-MOVE_CARDS = Prepared(
-    update(_agreements)
-    .where(_agreements.c.id == bindparam("card"))
-    .values(
-        status=bindparam("status"),
-        position=bindparam("position"),
-        updated_at=bindparam("at"),
-        updated_by_id=bindparam("by"),
-    )
-)
-ADD_UNDO = Prepared(insert(_undos).returning(_undos.c.id))
-
-
-def remove(*, session: Session, citizen: User, actor: User, agreement: Agreement) -> BoardUndo:
+def remove(*, session: Session, citizen: User, actor: User, agreement_id: int) -> BoardUndo:
     """Hides the card at once and keeps it for a day, so the delete can be undone."""
-    before = (agreement.status, agreement.position)
-    agreement.deleted_at = utcnow()
-    _touch(agreement, actor)
-    session.add(agreement)
-    _renumber(session, agreement.citizen_id, agreement.status)
-    undo = _undo(session, citizen, actor, agreement, "delete", before)
-    _purge(session, citizen)
-    _changed(session, agreement, actor, "deleted")
+    with _change(session, citizen, actor, "deleted", agreement_id) as change:
+        cards = read_cards(session, citizen.id or 0)
+        card = next((c for c in cards if c.id == agreement_id), None)
+        if card is None:
+            raise NotVisible(agreement_id)
+        left = [c for c in cards if c.status == card.status and c.id != card.id]
+        places = {c.id: (c.status, index) for index, c in enumerate(left) if c.position != index}
+        _place_cards(session, cards, places, None, change)
+        agreement = _current(session, citizen, agreement_id)
+        _write(session, agreement, change, values={"deleted_at": change.at})
+        undo = _undo_record(session, citizen, actor, card.id, "delete", card, (card.status, card.position))
+        _purge(session, citizen, change.at)
     return undo
 
 
@@ -459,34 +401,109 @@ def find_undo(*, session: Session, citizen: User, actor: User, undo_id: int) -> 
     return undo
 
 
-def undo(*, session: Session, citizen: User, actor: User, undo_id: int) -> Agreement:
+def undo(*, session: Session, citizen: User, actor: User, undo_id: int) -> Card:
     """Puts the card back where it was. Raises UndoGone when it is too late or it changed since."""
     record = find_undo(session=session, citizen=citizen, actor=actor, undo_id=undo_id)
-    agreement = session.get(Agreement, record.agreement_id) if record else None
-    if record is None or agreement is None or agreement.citizen_id != citizen.id:
+    if record is None:
         raise UndoGone()
-    if record.action == "delete":
-        if agreement.deleted_at is None:
+    action = "restored" if record.action == "delete" else "moved"
+    with _change(session, citizen, actor, action, record.agreement_id) as change:
+        agreement = session.get(Agreement, record.agreement_id, populate_existing=True)
+        if agreement is None or agreement.citizen_id != citizen.id:
             raise UndoGone()
-        agreement.deleted_at = None
-        action = "restored"
-    else:
-        if agreement.deleted_at is not None or (agreement.status, agreement.position) != (
+        if record.action == "delete":
+            if agreement.deleted_at is None:
+                raise UndoGone()
+            _write(session, agreement, change, values={"deleted_at": None})
+        elif agreement.deleted_at is not None or (agreement.status, agreement.position) != (
             record.after_status,
             record.after_position,
         ):
             raise UndoGone()
-        action = "moved"
-    session.add(agreement)
-    session.flush()
-    _place(session, agreement, AgreementStatus(record.before_status), record.before_position)
-    _touch(agreement, actor)
-    session.delete(record)
-    _changed(session, agreement, actor, action)
-    return agreement
+        cards = read_cards(session, citizen.id or 0)
+        card = next(c for c in cards if c.id == agreement.id)
+        places = _new_places(cards, card, record.before_status, record.before_position)
+        _place_cards(session, cards, places, card.id, change)
+        session.delete(record)
+    return next(c for c in read_cards(session, citizen.id or 0) if c.id == record.agreement_id)
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _change(
+    session: Session, citizen: User, actor: User, action: str, agreement_id: int | None = None
+) -> AbstractContextManager[BoardChange]:
+    assert citizen.id is not None
+    return board_change(
+        session,
+        citizen_id=citizen.id,
+        kind="agreement",
+        action=action,
+        actor_id=actor.id,
+        item_id=agreement_id,
+    )
+
+
+def _current(session: Session, citizen: User, agreement_id: int) -> Agreement:
+    """The card as stored now (inside a board change: as no one else can change it meanwhile)."""
+    agreement = session.get(Agreement, agreement_id, populate_existing=True)
+    if agreement is None or agreement.citizen_id != citizen.id or agreement.deleted_at is not None:
+        raise NotVisible(agreement_id)
+    return agreement
+
+
+def _write(
+    session: Session,
+    agreement: Agreement,
+    change: BoardChange,
+    *,
+    values: Mapping[str, object],
+    revision: int | None = None,
+) -> None:
+    """UPDATE … WHERE id = :id [AND revision = :seen]: zero rows is someone else's change."""
+    condition = [col(Agreement.id) == agreement.id]
+    if revision is not None:
+        condition.append(col(Agreement.revision) == revision)
+    written = session.execute(
+        update(Agreement)
+        .where(*condition)
+        .values(**values, updated_at=change.at, updated_by_id=change.actor_id)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:  # type: ignore[attr-defined]
+        raise EditConflict(agreement)
+
+
+def _place_cards(
+    session: Session,
+    cards: list[Card],
+    places: dict[int, tuple[str, int]],
+    moved_id: int | None,
+    change: BoardChange,
+) -> None:
+    """Every card whose place changed, each only where it was read to be; only the moved one
+    counts as touched by this person."""
+    before = {c.id: c for c in cards}
+    for card_id, (status, position) in places.items():
+        card = before[card_id]
+        if (card.status, card.position) == (status, position):
+            continue
+        values: dict[str, object] = {"status": status, "position": position}
+        if card_id == moved_id:
+            values.update(updated_at=change.at, updated_by_id=change.actor_id)
+        written = session.execute(
+            update(Agreement)
+            .where(
+                col(Agreement.id) == card_id,
+                col(Agreement.status) == card.status,
+                col(Agreement.position) == card.position,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if written.rowcount != 1:  # type: ignore[attr-defined]
+            raise MoveConflict(card)
 
 
 def _wording(agreement: Agreement) -> Wording:
@@ -499,84 +516,33 @@ def _wording(agreement: Agreement) -> Wording:
     )
 
 
-def _touch(agreement: Agreement, actor: User) -> None:
-    agreement.updated_at = utcnow()
-    agreement.updated_by_id = actor.id
-
-
-def _column(session: Session, citizen_id: int, status: str) -> list[Agreement]:
-    return list(
-        session.exec(
-            select(Agreement)
-            .where(
-                Agreement.citizen_id == citizen_id,
-                Agreement.status == status,
-                col(Agreement.deleted_at).is_(None),
-            )
-            .order_by(col(Agreement.position), col(Agreement.id))
-        ).all()
-    )
-
-
-def _place(session: Session, agreement: Agreement, status: AgreementStatus, position: int) -> None:
-    """Puts the card at `position` in the column for `status`, by the same rule as a move."""
-    assert agreement.id is not None
-    session.flush()
-    cards = read_cards(session, agreement.citizen_id)
-    card = next(c for c in cards if c.id == agreement.id)
-    places = _new_places(cards, card, status, position)
-    _move_others(session, agreement.id, places)
-    agreement.status, agreement.position = AgreementStatus(places[agreement.id][0]), places[agreement.id][1]
-
-
-def _renumber(session: Session, citizen_id: int, status: str) -> None:
-    session.flush()
-    for index, card in enumerate(_column(session, citizen_id, status)):
-        if card.position != index:
-            card.position = index
-            session.add(card)
-
-
-def _undo(
-    session: Session, citizen: User, actor: User, agreement: Agreement, action: str, before: tuple[str, int]
+def _undo_record(
+    session: Session,
+    citizen: User,
+    actor: User,
+    agreement_id: int,
+    action: str,
+    before: Card,
+    after: tuple[str, int],
 ) -> BoardUndo:
-    assert agreement.id is not None
+    assert citizen.id is not None and actor.id is not None
     record = BoardUndo(
-        **_undo_record(citizen, actor, agreement.id, action, before, (agreement.status, agreement.position))
+        citizen_id=citizen.id,
+        user_id=actor.id,
+        agreement_id=agreement_id,
+        action=action,
+        before_status=before.status,
+        before_position=before.position,
+        after_status=after[0],
+        after_position=after[1],
     )
     session.add(record)
     session.flush()
     return record
 
 
-def _undo_record(
-    citizen: User,
-    actor: User,
-    agreement_id: int,
-    action: str,
-    before: tuple[str, int],
-    after: tuple[str, int],
-    at: datetime | None = None,
-) -> dict[str, Any]:
-    """The columns of a `BoardUndo` row. A move inserts it as it is: building the model first
-    cost a card move about a tenth of its time in the service."""
-    assert citizen.id is not None and actor.id is not None
-    return {
-        "citizen_id": citizen.id,
-        "user_id": actor.id,
-        "agreement_id": agreement_id,
-        "action": action,
-        "before_status": before[0],
-        "before_position": before[1],
-        "after_status": after[0],
-        "after_position": after[1],
-        "created_at": at or utcnow(),
-    }
-
-
-def _purge(session: Session, citizen: User) -> None:
+def _purge(session: Session, citizen: User, now: datetime) -> None:
     """Deleted cards and old undo records go for good after a while (data minimisation)."""
-    now = utcnow()
     session.exec(
         delete(BoardUndo).where(
             col(BoardUndo.citizen_id) == citizen.id, col(BoardUndo.created_at) < now - UNDO_KEEP
@@ -587,16 +553,4 @@ def _purge(session: Session, citizen: User) -> None:
             col(Agreement.citizen_id) == citizen.id,
             col(Agreement.deleted_at) < now - PURGE_DELETED_AFTER,
         )
-    )
-
-
-def _changed(session: Session, agreement: Agreement, actor: User, action: str) -> None:
-    """Commits the change together with the board's new version, then publishes it."""
-    board_changed(
-        session=session,
-        citizen_id=agreement.citizen_id,
-        kind="agreement",
-        action=action,
-        item_id=agreement.id,
-        actor_id=actor.id,
     )

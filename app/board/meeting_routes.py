@@ -9,10 +9,10 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from app.access.rules import NotVisible, visible_citizen
-from app.board.cache import current_board
+from app.board.read import load_board
 from app.board.routes import board_context
 from app.board.view import BoardView, mark_seen, may_change
-from app.core.deps import CurrentUser, SessionDep, SettingsDep, WebDep
+from app.deps import CurrentUser, SessionDep, SettingsDep, WebDep
 from app.plan.agenda import agenda_for
 
 router = APIRouter(tags=["meeting"])
@@ -26,7 +26,7 @@ def meeting_page(
     if not may_change(user):
         raise NotVisible(citizen_id)
     assert user.id is not None
-    data = current_board(session=session, citizen=citizen)
+    data = load_board(session=session, citizen=citizen)
     previous = mark_seen(
         session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
     )

@@ -1,20 +1,20 @@
 """Reading a board: everything it shows, the same for every viewer, at a known version.
 
-A read is made of parts. After a change only the parts that kind of change can alter need
-reading again (`reread`): moving a card re-reads the cards and the people they name, not the
-goals, strengths and interventions beside them."""
+The version is read first, in the same transaction, so what follows is at least that new.
+Every change to a board raises its version (app.board.changes), so two reads at one version
+show the same board."""
 
-import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import bindparam, or_
+from markupsafe import Markup
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from app.core.row_cache import database_of
+from app.catalogue.interventions import BY_KEY, InterventionType
+from app.core.charts import Point, line_chart
+from app.core.i18n import Translator
 from app.models import (
     Agreement,
     Board,
@@ -22,31 +22,20 @@ from app.models import (
     Challenge,
     ChallengeStatus,
     Goal,
+    Intervention,
+    MeaningfulnessRating,
     ScaleKind,
     ScaleReading,
     Strength,
     User,
 )
-from app.plan.overview import TOP_CHALLENGES, GoalView, InterventionView, intervention_views
 
-PARTS = frozenset({"challenges", "goals", "strengths", "agreements", "interventions"})
-# What each kind of change (the `kind` given to `board_changed`) can alter. A goal's title shows
-# on the cards that serve it, and removing a goal unlinks them. Unknown kinds re-read everything.
-KIND_PARTS: dict[str, frozenset[str]] = {
-    "agreement": frozenset({"agreements"}),
-    "challenge": frozenset({"challenges"}),
-    "goal": frozenset({"goals", "agreements"}),
-    "reading": frozenset({"goals"}),
-    "strength": frozenset({"strengths"}),
-    "intervention": frozenset({"interventions"}),
-    "rating": frozenset({"interventions"}),
-}
+TOP_CHALLENGES = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Card:
-    """An agreement as the board shows it: a plain, immutable copy of its row (shared by every
-    view of the board in this process; far lighter than the ORM row it is read from)."""
+    """An agreement as the board shows it: a plain, immutable copy of its row."""
 
     id: int
     citizen_id: int
@@ -73,24 +62,17 @@ class Card:
         return self.accepted_by_citizen and self.accepted_by_consultant
 
 
-CARD_COLUMNS = [Agreement.__table__.c[name] for name in Card.__slots__]  # type: ignore[attr-defined]
-CARDS_OF_CITIZEN = (
-    select(*CARD_COLUMNS)
-    .where(
-        Agreement.__table__.c.citizen_id == bindparam("citizen_id"),  # type: ignore[attr-defined]
-        Agreement.__table__.c.deleted_at.is_(None),  # type: ignore[attr-defined]
-    )
-    .order_by(Agreement.__table__.c.position, Agreement.__table__.c.id)  # type: ignore[attr-defined]
-)
+CARD_COLUMNS = [getattr(Agreement, name) for name in Card.__slots__]
 
 
 def read_cards(session: Session, citizen_id: int) -> list[Card]:
-    rows = session.connection().execute(CARDS_OF_CITIZEN, {"citizen_id": citizen_id})
+    """The citizen's cards in board order (deleted ones, kept for undo, left out)."""
+    rows = session.exec(
+        select(*CARD_COLUMNS)
+        .where(Agreement.citizen_id == citizen_id, col(Agreement.deleted_at).is_(None))
+        .order_by(col(Agreement.position), col(Agreement.id))
+    )
     return [Card(*row) for row in rows]
-
-
-def board_version(*, session: Session, citizen_id: int) -> int:
-    return board_stamp(session=session, citizen_id=citizen_id)[0]
 
 
 def board_stamp(*, session: Session, citizen_id: int) -> tuple[int, datetime | None]:
@@ -99,9 +81,85 @@ def board_stamp(*, session: Session, citizen_id: int) -> tuple[int, datetime | N
     return (row[0], row[1]) if row else (0, None)
 
 
+def board_version(*, session: Session, citizen_id: int) -> int:
+    return board_stamp(session=session, citizen_id=citizen_id)[0]
+
+
+@dataclass
+class GoalView:
+    goal: Goal
+    # "Where are you today?" answers, oldest first.
+    readings: list[ScaleReading] = field(default_factory=list)
+    belief_citizen: ScaleReading | None = None
+    belief_consultant: ScaleReading | None = None
+    challenges: list[Challenge] = field(default_factory=list)
+
+    @property
+    def today(self) -> ScaleReading | None:
+        return self.readings[-1] if self.readings else None
+
+
+@dataclass
+class InterventionView:
+    intervention: Intervention
+    type: InterventionType | None
+    ratings: list[MeaningfulnessRating] = field(default_factory=list)
+
+    @property
+    def latest(self) -> MeaningfulnessRating | None:
+        return self.ratings[-1] if self.ratings else None
+
+    def trend(self, t: Translator, last: int = 8) -> Markup | None:
+        """A small SVG of the latest ratings with a text alternative in the viewer's language."""
+        if not self.ratings:
+            return None
+        shown = self.ratings[-last:]
+        name = t.gettext(self.type.name) if self.type else self.intervention.kind
+        values = ", ".join(t.number(r.value) for r in shown)
+        title = t.gettext("How meaningful %(name)s felt, oldest first: %(values)s", name=name, values=values)
+        points = [Point(label=t.date(r.rated_at), value=r.value) for r in shown]
+        return line_chart(points, title=title, width=160, height=48)
+
+
+def intervention_views(*, session: Session, citizen_ids: list[int]) -> dict[int, list[InterventionView]]:
+    """Each citizen's interventions with their ratings (oldest first), in a few queries."""
+    if not citizen_ids:
+        return {}
+    items = session.exec(
+        select(Intervention)
+        .where(col(Intervention.citizen_id).in_(citizen_ids))
+        .order_by(col(Intervention.id))
+    ).all()
+    ids = [i.id for i in items if i.id is not None]
+    ratings = (
+        session.exec(
+            select(MeaningfulnessRating)
+            .where(col(MeaningfulnessRating.intervention_id).in_(ids))
+            .order_by(col(MeaningfulnessRating.rated_at), col(MeaningfulnessRating.id))
+        ).all()
+        if ids
+        else []
+    )
+    by_item: dict[int, list[MeaningfulnessRating]] = defaultdict(list)
+    for rating in ratings:
+        by_item[rating.intervention_id].append(rating)
+    result: dict[int, list[InterventionView]] = {cid: [] for cid in citizen_ids}
+    for item in items:
+        result[item.citizen_id].append(
+            InterventionView(intervention=item, type=BY_KEY.get(item.kind), ratings=by_item[item.id or 0])
+        )
+    return result
+
+
+def is_active(item: Intervention, today: date) -> bool:
+    """Running now: started (or no start date set) and not ended."""
+    started = item.starts_on is None or item.starts_on <= today
+    return started and (item.ends_on is None or item.ends_on >= today)
+
+
 @dataclass(frozen=True)
 class BoardData:
-    """Everything a board shows, read in a few queries; the same for every viewer."""
+    """Everything a board shows; the same for every viewer."""
 
     citizen: User
     version: int
@@ -112,11 +170,8 @@ class BoardData:
     people: dict[int, User] = field(default_factory=dict)
     # Interventions with the citizen's meaningfulness ratings, oldest first.
     interventions: list[InterventionView] = field(default_factory=list)
-    # When the board last changed, at this version or later (None: not known, or never).
+    # When the board last changed (None: never).
     changed_at: datetime | None = None
-    # Which database it was read from: what is drawn from it is kept under this too (tests run
-    # several databases in one process, where the same citizen id means different people).
-    database: str = ""
 
     @property
     def goal_titles(self) -> dict[int, str]:
@@ -124,109 +179,30 @@ class BoardData:
 
 
 def load_board(*, session: Session, citizen: User) -> BoardData:
-    # The version is read first: what follows is at least that new, never older.
     assert citizen.id is not None
-    version, changed_at = board_stamp(session=session, citizen_id=citizen.id)
+    cid = citizen.id
+    version, changed_at = board_stamp(session=session, citizen_id=cid)
+    challenges = session.exec(
+        select(Challenge)
+        .where(Challenge.citizen_id == cid, Challenge.status == ChallengeStatus.active)
+        .order_by(col(Challenge.position), col(Challenge.id))
+        .limit(TOP_CHALLENGES)
+    ).all()
+    strengths = session.exec(
+        select(Strength).where(Strength.citizen_id == cid).order_by(col(Strength.id))
+    ).all()
+    cards = read_cards(session, cid)
     return BoardData(
         citizen=citizen,
         version=version,
         changed_at=changed_at,
-        database=database_of(session.get_bind()),
-        **_read(session, citizen.id, PARTS),
+        challenges=list(challenges),
+        goals=_goals(session, cid),
+        strengths=list(strengths),
+        agreements=cards,
+        people=_people(session, cid, cards),
+        interventions=intervention_views(session=session, citizen_ids=[cid])[cid],
     )
-
-
-def moved(
-    data: BoardData,
-    *,
-    version: int,
-    placed: Iterable[tuple[int, str, int]],
-    card_id: int,
-    by: int | None,
-    at: datetime,
-) -> BoardData | None:
-    """`data` after a card move that put the cards where `placed` says (the moved card `card_id`
-    by `by` at `at`), as `version`. None when that cannot be known from here: a card it names
-    is not on this copy, or the mover is not among the board's people."""
-    where = {card_id: (status, position) for card_id, status, position in placed}
-    known = {c.id for c in data.agreements}
-    if not where.keys() <= known or card_id not in where or (by is not None and by not in data.people):
-        return None
-    cards = []
-    for card in data.agreements:
-        place = where.get(card.id)
-        if place is None:
-            cards.append(card)
-        elif card.id == card_id:
-            cards.append(
-                dataclasses.replace(card, status=place[0], position=place[1], updated_at=at, updated_by_id=by)
-            )
-        else:
-            cards.append(dataclasses.replace(card, status=place[0], position=place[1]))
-    cards.sort(key=lambda c: (c.position, c.id))
-    return dataclasses.replace(data, version=version, changed_at=at, agreements=cards)
-
-
-def reread(
-    *,
-    session: Session,
-    data: BoardData,
-    version: int,
-    kinds: Iterable[str],
-    changed_at: datetime | None = None,
-) -> BoardData | None:
-    """`data` after changes of these `kinds`, as `version`: only the parts they can alter are
-    read again. None when one of them could alter anything (then read the whole board).
-    `changed_at`: when the change was made, if the caller knows."""
-    parts: set[str] = set()
-    for kind in kinds:
-        if kind not in KIND_PARTS:
-            return None
-        parts |= KIND_PARTS[kind]
-    if not parts or data.citizen.id is None:
-        return None
-    if changed_at is None:
-        # Read now, it may belong to a later version: at worst a later time, never an earlier one.
-        changed_at = board_stamp(session=session, citizen_id=data.citizen.id)[1]
-    return dataclasses.replace(
-        data,
-        version=version,
-        changed_at=changed_at,
-        **_read(session, data.citizen.id, frozenset(parts), known=data.people),
-    )
-
-
-def _read(
-    session: Session, cid: int, parts: frozenset[str], known: dict[int, User] | None = None
-) -> dict[str, Any]:
-    """The parts asked for. `known`: the people the board named before; only when a card now
-    names someone else are they read again (who the consultants are changes only with a change
-    of kind "board", which reads everything)."""
-    read: dict[str, Any] = {}
-    if "challenges" in parts:
-        read["challenges"] = list(
-            session.exec(
-                select(Challenge)
-                .where(Challenge.citizen_id == cid, Challenge.status == ChallengeStatus.active)
-                .order_by(col(Challenge.position), col(Challenge.id))
-                .limit(TOP_CHALLENGES)
-            ).all()
-        )
-    if "goals" in parts:
-        read["goals"] = _goals(session, cid)
-    if "strengths" in parts:
-        read["strengths"] = list(
-            session.exec(select(Strength).where(Strength.citizen_id == cid).order_by(col(Strength.id))).all()
-        )
-    if "agreements" in parts:
-        agreements = read_cards(session, cid)
-        read["agreements"] = agreements
-        named = _named(cid, agreements)
-        if known is None or not named <= known.keys():
-            read["people"] = _people(session=session, citizen_id=cid, named=named)
-    if "interventions" in parts:
-        read["interventions"] = intervention_views(session=session, citizen_ids=[cid])[cid]
-    return read
 
 
 def _goals(session: Session, cid: int) -> list[GoalView]:
@@ -243,16 +219,11 @@ def _goals(session: Session, cid: int) -> list[GoalView]:
     return [GoalView(goal=g, readings=by_goal[g.id or 0]) for g in goals]
 
 
-def _named(citizen_id: int, agreements: list[Card]) -> set[int]:
-    ids = {citizen_id}
-    for agreement in agreements:
-        ids.update(i for i in (agreement.created_by_id, agreement.updated_by_id, agreement.who_user_id) if i)
-    return ids
-
-
-def _people(*, session: Session, citizen_id: int, named: set[int]) -> dict[int, User]:
+def _people(session: Session, citizen_id: int, cards: list[Card]) -> dict[int, User]:
     """The names a board mentions: who made or changed a card, who it names, the consultants."""
-    ids = named
+    ids = {citizen_id}
+    for card in cards:
+        ids.update(i for i in (card.created_by_id, card.updated_by_id, card.who_user_id) if i)
     consultants = select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
     users = session.exec(select(User).where(or_(col(User.id).in_(ids), col(User.id).in_(consultants)))).all()
     return {user.id: user for user in users if user.id is not None}

@@ -2,31 +2,25 @@
 htmx answers and for the live updates every other open view receives."""
 
 import json
-import re
-from collections.abc import Hashable, Iterable, Sequence
-from functools import partial
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import escape
-from sqlmodel import Session
 
 from app.access.rules import visible_board
 from app.board import agreements as agreement_service
 from app.board.agreements import ACTOR_NAMES, STATUS_NAMES, UNDO_SECONDS, AgreementForm
-from app.board.cache import current_board
-from app.board.cards import board_columns, draw_columns
+from app.board.read import load_board
 from app.board.view import REGIONS, BoardView, mark_seen
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
-from app.core.deps import SignedInWebDep, cached_first
 from app.core.i18n import Translator
-from app.core.memo import Memo
 from app.core.rendering import render
 from app.core.web import Web
+from app.deps import SessionDep, SignedInWebDep
 from app.live import Event
-from app.models import User
 
 router = APIRouter(tags=["board"])
 
@@ -40,7 +34,6 @@ PLAN_BLOCKS = frozenset({"challenges", "goals", "strengths", "interventions"})
 def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
     return {
         "view": view,
-        "board_columns": board_columns,
         "status_names": STATUS_NAMES,
         "actor_names": ACTOR_NAMES,
         "life_area_names": LIFE_AREA_NAMES,
@@ -54,43 +47,21 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("/citizens/{citizen_id}/board")
-async def board_page(citizen_id: int, web: SignedInWebDep, undo: str = "") -> Response:
-    """Served on the event loop when the process's caches know everything the page shows (a
-    board opened again at the same version); else in a worker thread, from the database."""
-    page = partial(_board_page, web=web, user=web.user, citizen_id=citizen_id, undo=undo)
-    return await cached_first(web.request.app.state.engine, page)
-
-
-def _board_page(session: Session, *, web: Web, user: User, citizen_id: int, undo: str) -> Response:
+def board_page(citizen_id: int, web: SignedInWebDep, session: SessionDep, undo: str = "") -> Response:
+    user = web.user
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
-    data = current_board(session=session, citizen=citizen)
+    data = load_board(session=session, citizen=citizen)
     previous = mark_seen(
         session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
     )
     view = BoardView(data=data, viewer=user, seen_at=previous)
-    if undo.isdigit():
-        record = agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
-        return web.page(BOARD_TEMPLATE, **board_context(view, undo=record))
-    return web.page(
-        BOARD_TEMPLATE,
-        same_as=("board", data.database, citizen_id, data.version, previous),
-        **board_context(view),
+    record = (
+        agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
+        if undo.isdigit()
+        else None
     )
-
-
-# Each open board page names itself (a random id board.js makes) on its stream and its requests.
-VIEW_HEADER = "x-tavle-view"
-VIEW_ID = re.compile(r"[A-Za-z0-9_-]{8,40}")
-
-
-def view_id(value: str | None) -> str:
-    return value if value and VIEW_ID.fullmatch(value) else ""
-
-
-def sending_view(request: Request) -> str:
-    """The open board page a request comes from, when it says so (a plain form does not)."""
-    return view_id(request.headers.get(VIEW_HEADER))
+    return web.page(BOARD_TEMPLATE, **board_context(view, undo=record))
 
 
 def render_update(
@@ -121,35 +92,8 @@ def render_update(
     return "\n".join(parts)
 
 
-# Blocks drawn only from the board, the viewer and their language and form token. The writer's
-# own answer and the writer's other open view of the board need the same one, moments apart.
-DATA_BLOCKS = frozenset({"columns", "challenges", "goals", "strengths", "interventions"})
-BLOCKS: Memo[Hashable, str] = Memo(size=256, seconds=10)
-
-
 def _block(view: BoardView, block: str, translator: Translator, context: dict[str, Any]) -> str:
-    if block not in DATA_BLOCKS:
-        return render(BOARD_TEMPLATE, context, translator, block=block)
-    viewer = view.viewer
-    key = (
-        block,
-        view.data.database,
-        view.citizen.id,
-        view.version,
-        (viewer.id, viewer.role, viewer.name),
-        view.seen_at,
-        view.today,
-        translator.locale,
-        context["csrf_token"],
-    )
-
-    def draw() -> str:
-        if block == "columns":
-            # The block is this and only this (see app.board.cards).
-            return str(draw_columns(context, translator))
-        return render(BOARD_TEMPLATE, context, translator, block=block)
-
-    return BLOCKS.get_or_make(key, draw)
+    return render(BOARD_TEMPLATE, context, translator, block=block)
 
 
 def _announcement(text: str) -> str:

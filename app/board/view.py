@@ -1,29 +1,17 @@
-"""The board: its version, what it shows, and to whom.
+"""The board as one viewer sees it: what they may see of it, and their own "new" markers.
 
-Every change to anything the board shows goes through `board_changed`, which raises the board's
-version and publishes the change to every open view, in every process."""
+Every change to anything the board shows goes through app.board.changes, which raises the
+board's version and publishes the change to every open view, in every process."""
 
-from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from sqlalchemy import Engine, bindparam, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.board.cache import cache_for
 from app.board.read import BoardData, Card
-from app.core.driver import Prepared
-from app.core.row_cache import Seen, session_caches
-from app.live import Event, Hub, board_channel, hub_for
-from app.models import (
-    AgreementStatus,
-    Board,
-    BoardSeen,
-    Role,
-    User,
-)
+from app.models import AgreementStatus, BoardSeen, Role, User
 from app.models.base import utcnow
 
 COLUMNS = (AgreementStatus.todo, AgreementStatus.doing, AgreementStatus.done)
@@ -49,121 +37,6 @@ def regions_for(kinds: Iterable[str]) -> frozenset[str]:
     for kind in kinds:
         regions |= KIND_REGIONS.get(kind, DATA_REGIONS)
     return frozenset(regions)
-
-
-def board_changed(
-    *,
-    session: Session,
-    citizen_id: int,
-    kind: str = "board",
-    action: str = "",
-    item_id: int | None = None,
-    actor_id: int | None = None,
-    hub: Hub | None = None,
-) -> int:
-    """Raises the board's version by one, commits, publishes, and returns the new version.
-
-    Call it after making any change to what the board shows (it commits the change with the
-    version). `kind` says what changed ("agreement", "challenge", "goal", "reading", "strength";
-    the default "board" redraws everything), `action` and `item_id` which item and how (used
-    for the spoken announcement), `actor_id` who did it (their own views then do not announce
-    it back to them).
-
-    The hub is found through the session's engine (the app factory registers its hub against
-    its engine), so callers never pass it; `hub=` is for tests. Routes run in a threadpool: the
-    hub's `before_commit`/`after_commit` hand the event to the event loop thread-safely (the
-    in-process hub) or NOTIFY inside this transaction (PostgreSQL delivers it on commit)."""
-    change = claim_version(session=session, citizen_id=citizen_id)
-    publish(
-        session=session,
-        change=change,
-        kind=kind,
-        action=action,
-        item_id=item_id,
-        actor_id=actor_id,
-        hub=hub,
-    )
-    return change.version
-
-
-@dataclass(frozen=True)
-class Claim:
-    citizen_id: int
-    version: int
-    at: datetime
-
-
-def claim_version(*, session: Session, citizen_id: int) -> Claim:
-    """Raises the board's version inside the session's transaction. Taken first, it also holds
-    the board's write lock (SQLite: the file's; PostgreSQL: the board row's) until the commit,
-    so a change that reads the board after it reads what no one else is changing."""
-    now = utcnow()
-    version = RAISE_VERSION.execute(session, {"board": citizen_id, "now": now})
-    if version is None:
-        session.add(Board(citizen_id=citizen_id, version=1, updated_at=now))
-        session.flush()
-        version = 1
-    return Claim(citizen_id=citizen_id, version=version, at=now)
-
-
-RAISE_VERSION = Prepared(
-    update(Board)
-    .where(col(Board.citizen_id) == bindparam("board"))
-    .values(version=col(Board.version) + 1, updated_at=bindparam("now"))
-    .returning(col(Board.version))
-)
-
-
-def publish(
-    *,
-    session: Session,
-    change: Claim,
-    kind: str,
-    action: str = "",
-    item_id: int | None = None,
-    actor_id: int | None = None,
-    hub: Hub | None = None,
-    placed: tuple[tuple[int, str, int], ...] = (),
-    patch: Callable[[BoardData], BoardData | None] | None = None,
-    view: str = "",
-) -> None:
-    """Commits the change that claimed `change.version`, then tells every open view. `placed`:
-    for a card move, where every card it touched went (the event carries it, so other processes
-    can follow without reading the board). `patch`: the board before the change -> after it,
-    when the caller knows exactly what it changed (then this process's copy is brought up to
-    date without reading it again). `view`: the open view the change came from, whose answer
-    carries every part the change touched (see `Event.view`)."""
-    bind = session.get_bind()
-    hub = hub or hub_for(bind)
-    event = Event(
-        channel=board_channel(change.citizen_id),
-        version=change.version,
-        kind=kind,
-        action=action,
-        item_id=item_id,
-        actor_id=actor_id,
-        placed=placed,
-        at=change.at.isoformat() if placed else "",
-        view=view,
-    )
-    if hub is not None:
-        hub.before_commit(session, event)
-    session.commit()
-    # The writer's own answer and every view here need the new read: it is made once, now, and
-    # whoever the event wakes meanwhile waits for it rather than reading the board again.
-    cache = cache_for(bind) if isinstance(bind, Engine) else None
-    with cache.reading(change.citizen_id) if cache is not None else nullcontext():
-        if hub is not None:
-            hub.after_commit(event)
-        if cache is not None:
-            cache.advance(
-                citizen_id=change.citizen_id,
-                version=change.version,
-                kind=kind,
-                connect=session.connection,
-                changed_at=change.at,
-                patch=patch,
-            )
 
 
 # -- who may see what --------------------------------------------------------------------------
@@ -235,6 +108,11 @@ class BoardView:
     def column(self, status: str) -> list[Card]:
         return self._columns.get(status, [])
 
+    @property
+    def columns(self) -> list[tuple[str, list[Card]]]:
+        """Every column in board order, the dropped cards last (folded away on the page)."""
+        return [(status, self.column(status)) for status in (*COLUMNS, AgreementStatus.dropped)]
+
     def find(self, agreement_id: int | None) -> Card | None:
         return next((a for a in self.agreements if a.id == agreement_id), None)
 
@@ -281,10 +159,9 @@ def mark_seen(
     When the board has not changed since the look before the last one, moving both looks on
     would mark the same cards (none changed in between), so nothing is written: a board
     reloaded or reopened again and again costs no write."""
-    seen = _seen(session, viewer_id, citizen_id)
-    if seen and seen.previous_seen_at and changed_at and changed_at <= seen.previous_seen_at:
-        return seen.previous_seen_at
-    row = session.get(BoardSeen, (viewer_id, citizen_id))
+    row = _seen(session, viewer_id, citizen_id)
+    if row and row.previous_seen_at and changed_at and changed_at <= row.previous_seen_at:
+        return row.previous_seen_at
     now = utcnow()
     if row is None:
         row = BoardSeen(user_id=viewer_id, citizen_id=citizen_id, seen_at=now, previous_seen_at=now)
@@ -295,13 +172,5 @@ def mark_seen(
     return row.previous_seen_at
 
 
-def _seen(session: Session, viewer_id: int, citizen_id: int) -> Seen | None:
-    def read() -> Seen | None:
-        row = session.exec(
-            select(BoardSeen.seen_at, BoardSeen.previous_seen_at).where(
-                BoardSeen.user_id == viewer_id, BoardSeen.citizen_id == citizen_id
-            )
-        ).first()
-        return Seen(seen_at=row[0], previous_seen_at=row[1]) if row else None
-
-    return session_caches(session).seen.get_or_make((viewer_id, citizen_id), read)
+def _seen(session: Session, viewer_id: int, citizen_id: int) -> BoardSeen | None:
+    return session.get(BoardSeen, (viewer_id, citizen_id))

@@ -11,10 +11,10 @@ from fastapi.responses import Response
 from app.access.rules import visible_citizen
 from app.caseload import service
 from app.catalogue import N_
-from app.core.deps import ConsultantUser, SessionDep, WebDep
 from app.core.i18n import Translator
 from app.core.rendering import render
 from app.core.web import see_other
+from app.deps import ConsultantUser, SessionDep, WebDep
 from app.models import User
 
 router = APIRouter(tags=["caseload"])

@@ -63,10 +63,6 @@ class Settings(BaseSettings):
         ge=1,
         description="Worker threads per process for requests that use the database.",
     )
-    tune_gc: bool = Field(
-        default=True,
-        description="Freeze start-up objects and run Python's full collection less often.",
-    )
     pubsub: str = Field(
         default="auto",
         description="Live-update hub: 'memory', 'postgres', or 'auto' (postgres on PostgreSQL).",

@@ -9,10 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.access.rules import NotVisible
 from app.catalogue import N_
-from app.core.deps import LANG_COOKIE, CsrfRejected, SignInRequired
-from app.core.i18n import Translator, negotiate, normalise, translator
+from app.core.i18n import LANG_COOKIE, Translator, negotiate, normalise, translator
+from app.core.refusals import CsrfRejected, NotVisible, SignInRequired
 from app.core.rendering import render
 from app.core.web import wants_fragment
 

@@ -20,6 +20,9 @@ DEFAULT = "da"
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 TIMEZONE = "Europe/Copenhagen"
 
+# The language a person chose before signing in (or without an account).
+LANG_COOKIE = "tavle_lang"
+
 
 @lru_cache
 def translations(locale: str) -> NullTranslations:

@@ -7,6 +7,9 @@ from functools import lru_cache
 
 from pwdlib import PasswordHash
 
+# The session's random token (only its digest is stored: app.models.auth.AuthSession).
+SESSION_COOKIE = "tavle_session"
+
 
 @lru_cache
 def _hasher() -> PasswordHash:

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.access.rules import NotVisible
-from app.core.deps import SessionDep, SettingsDep, WebDep
 from app.core.web import safe_next, see_other
+from app.deps import SessionDep, SettingsDep, WebDep
 from app.identity import oidc, pending
 from app.identity import throttle as signin_throttle
 from app.identity.routes import _locked_message, _signed_in

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form
 from fastapi.responses import JSONResponse, Response
 
 from app.access.rules import NotVisible
-from app.core.deps import SessionDep, SettingsDep, WebDep, require_role
 from app.core.web import safe_next, see_other
+from app.deps import SessionDep, SettingsDep, WebDep, require_role
 from app.identity import passkeys
 from app.identity import throttle as signin_throttle
 from app.identity.routes import _locked_message, _signed_in

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.core.deps import LANG_COOKIE, SESSION_COOKIE, SessionDep, SettingsDep, WebDep
 from app.core.web import Web, safe_next, see_other
+from app.deps import LANG_COOKIE, SESSION_COOKIE, SessionDep, SettingsDep, WebDep
 from app.identity import sessions as auth
 from app.identity import totp
 from app.models import User

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from app.board.qr import qr_svg
-from app.core.deps import CurrentUser, SessionDep, SettingsDep, WebDep, require_role
 from app.core.web import Web, see_other
+from app.deps import CurrentUser, SessionDep, SettingsDep, WebDep, require_role
 from app.identity import passkeys, totp
 from app.identity import throttle as signin_throttle
 from app.identity.routes import _locked_message, _signed_in

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from app.access.changes import access_changed
 from app.core.config import Settings
-from app.core.memo import MISSING, Missing
-from app.core.row_cache import RowCaches, SessionRecord, reader, session_caches
 from app.core.security import digest, new_token, normalise_code, verify_secret
+from app.live.unit_of_work import unit_of_work
 from app.models import AuthSession, LoginThrottle, Role, User
 from app.models.base import utcnow
 
@@ -90,93 +90,60 @@ def start_session(*, session: Session, settings: Settings, user: User) -> Signed
 
 
 def user_for_token(*, session: Session, settings: Settings, token: str) -> User | None:
-    """The user a session token belongs to, while the session lasts. Every request asks this
-    first: the answer usually comes from the process's copy (`signed_in`), else one query."""
-    caches = session_caches(session)
-    found = signed_in(caches=caches, settings=settings, token=token)
-    if not isinstance(found, Missing):
-        return found
+    """The user a session token belongs to, while the session lasts."""
     key = digest(token)
-    generation = caches.sessions.generation, caches.users.generation
-    with reader(session) as own:
-        row = own.exec(
-            select(AuthSession, User)
-            .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
-            .where(AuthSession.token_digest == key)
-        ).first()
+    row = session.exec(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+        .where(AuthSession.token_digest == key)
+    ).first()
     if row is None:
         return None
     record, user = row
     now = utcnow()
     if not _lasts(settings, record.expires_at, record.last_seen_at, now):
-        own_record = session.get(AuthSession, key)
-        if own_record is not None:
-            session.delete(own_record)
-            session.commit()
+        session.delete(record)
+        session.commit()
         return None
-    if _needs_touch(settings, record.last_seen_at, now):
-        _touch(session, key, now)
-        return user
-    assert user.id is not None
-    caches.sessions.put(key, SessionRecord(user.id, record.expires_at, record.last_seen_at), generation[0])
-    return caches.share_user(user, generation[1])
+    if now - record.last_seen_at > touch_every(settings):
+        record.last_seen_at = now
+        session.add(record)
+        session.commit()
+    return user
 
 
-def still_signed_in(session: Session, *, settings: Settings, token: str, user_id: int | None) -> bool:
-    """An open event stream asks now and then: is its sign-in still the same person's?"""
-    user = user_for_token(session=session, settings=settings, token=token)
-    return user is not None and user.id == user_id
-
-
-def signed_in(*, caches: RowCaches, settings: Settings, token: str) -> User | Missing:
-    """From the process's copies alone: the user, or MISSING when only the database can tell
-    (no copy, the session has ended, or it is due to be marked as used)."""
-    record = caches.sessions.get(digest(token))
-    if isinstance(record, Missing):
-        return MISSING
-    now = utcnow()
-    if not _lasts(settings, record.expires_at, record.last_seen_at, now) or _needs_touch(
-        settings, record.last_seen_at, now
-    ):
-        return MISSING
-    return caches.users.get(record.user_id)
+def ends_at(*, session: Session, settings: Settings, token: str) -> datetime | None:
+    """When this sign-in ends if nothing more is done with it (None: it has ended)."""
+    record = session.get(AuthSession, digest(token))
+    if record is None:
+        return None
+    return min(record.expires_at, record.last_seen_at + timedelta(minutes=settings.session_idle_minutes))
 
 
 def _lasts(settings: Settings, expires_at: datetime, last_seen_at: datetime, now: datetime) -> bool:
     return expires_at > now and last_seen_at + timedelta(minutes=settings.session_idle_minutes) > now
 
 
-def _needs_touch(settings: Settings, last_seen_at: datetime, now: datetime) -> bool:
-    """Whether to write down that the session is in use. Every open board asks each minute,
-    and each write costs a trip to the database and drops the session's cached copy: so it is
-    written at most once per twenty-fourth of the idle limit (five minutes of two hours), and a
-    session ends between that much before the limit and the limit after its last request."""
-    return now - last_seen_at > touch_every(settings)
-
-
 def touch_every(settings: Settings) -> timedelta:
+    """How often a session's use is written down: at most once per twenty-fourth of the idle
+    limit (five minutes of two hours), so an open board does not write on every request."""
     return max(TOUCH_AT_LEAST_EVERY, timedelta(minutes=settings.session_idle_minutes) / 24)
 
 
-def _touch(session: Session, key: str, now: datetime) -> None:
-    record = session.get(AuthSession, key)
-    if record is not None:
-        record.last_seen_at = now
-        session.add(record)
-        session.commit()
-
-
 def end_session(*, session: Session, token: str) -> None:
+    """Sign out: the session ends, and so does every live view opened with it."""
     record = session.get(AuthSession, digest(token))
     if record is not None:
-        session.delete(record)
-        session.commit()
+        with unit_of_work(session) as work:
+            session.delete(record)
+            access_changed(work, people=[record.user_id])
 
 
 def end_all_sessions(*, session: Session, user_id: int) -> int:
-    """Sign out everywhere: every device this person is signed in on."""
-    records = session.exec(select(AuthSession).where(AuthSession.user_id == user_id)).all()
-    for record in records:
-        session.delete(record)
-    session.commit()
+    """Sign out everywhere: every device this person is signed in on, and their live views."""
+    with unit_of_work(session) as work:
+        records = session.exec(select(AuthSession).where(AuthSession.user_id == user_id)).all()
+        for record in records:
+            session.delete(record)
+        access_changed(work, people=[user_id])
     return len(records)

@@ -8,8 +8,8 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.access.rules import visible_citizen
-from app.core.deps import CurrentUser, SessionDep, WebDep, require_role
 from app.core.web import Web, see_other
+from app.deps import CurrentUser, SessionDep, WebDep, require_role
 from app.interventions import outcomes as service
 from app.interventions.outcomes import OutcomeForm
 from app.models import Role, User

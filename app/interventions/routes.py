@@ -11,8 +11,8 @@ from app.access.rules import visible_citizen
 from app.caseload.service import flags_for
 from app.catalogue import N_
 from app.catalogue.interventions import BY_KEY, INTERVENTION_TYPES
-from app.core.deps import CurrentUser, SessionDep, WebDep
 from app.core.web import Web, see_other
+from app.deps import CurrentUser, SessionDep, WebDep
 from app.interventions import service
 from app.interventions.service import InterventionForm, RatingForm
 from app.models import User

@@ -1,8 +1,8 @@
 """Interventions in a citizen's plan: adding one from the menu, the citizen's wish before it
 starts, and the citizen's own meaningfulness ratings over time.
 
-Ratings are the citizen's: only the citizen gives them. After each change the board is told
-(`board_changed`), and a rating also tells the citizen's consultants' caseload views."""
+Ratings are the citizen's: only the citizen gives them. Each change is a board change
+(app.board.changes), and a rating also tells the citizen's consultants' caseload views."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,12 +11,12 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from app.access.rules import NotVisible
-from app.board.view import board_changed
+from app.board.changes import board_change
 from app.catalogue import N_
 from app.catalogue.interventions import BY_KEY
 from app.core.i18n import Translator
 from app.core.wording import check
-from app.live import Event, hub_for
+from app.live import Event, caseload_channel
 from app.models import (
     CaseloadLink,
     Goal,
@@ -39,10 +39,6 @@ from app.plan.overview import (
 __all__ = ["intervention_views", "is_active"]
 
 PROVIDER_MAX = 200
-
-
-def caseload_channel(consultant_id: int) -> str:
-    return f"caseload:{consultant_id}"
 
 
 @dataclass
@@ -96,23 +92,21 @@ def add(
     starts, ends = validate(form, t=t, goal_ids={g for g in own_goals if g is not None})
     if form.errors:
         return None
-    item = Intervention(
-        citizen_id=citizen.id,
-        kind=form.kind,
-        provider=form.provider,
-        starts_on=starts,
-        ends_on=ends,
-        created_by_id=actor.id,
-    )
-    session.add(item)
-    session.flush()
-    assert item.id is not None
-    for goal_id in dict.fromkeys(form.goal_ids):
-        session.add(InterventionGoalLink(intervention_id=item.id, goal_id=goal_id))
-    session.commit()
-    board_changed(
-        session=session, citizen_id=citizen.id, kind="intervention", item_id=item.id, actor_id=actor.id
-    )
+    with board_change(session, citizen_id=citizen.id, kind="intervention", actor_id=actor.id) as change:
+        item = Intervention(
+            citizen_id=citizen.id,
+            kind=form.kind,
+            provider=form.provider,
+            starts_on=starts,
+            ends_on=ends,
+            created_by_id=actor.id,
+        )
+        session.add(item)
+        session.flush()
+        assert item.id is not None
+        for goal_id in dict.fromkeys(form.goal_ids):
+            session.add(InterventionGoalLink(intervention_id=item.id, goal_id=goal_id))
+        change.item_id = item.id
     return item
 
 
@@ -140,14 +134,13 @@ def set_wish(
     checked = check(reason, limit=REASON_MAX, t=t, empty_message="", required=False, multiline=True)
     if checked.error:
         return checked.error
-    item.wish = Wish(wish)
-    item.wish_reason = checked.text
-    session.add(item)
-    session.commit()
     assert citizen.id is not None
-    board_changed(
-        session=session, citizen_id=citizen.id, kind="intervention", item_id=item.id, actor_id=actor.id
-    )
+    with board_change(
+        session, citizen_id=citizen.id, kind="intervention", item_id=item.id, actor_id=actor.id
+    ):
+        item.wish = Wish(wish)
+        item.wish_reason = checked.text
+        session.add(item)
     return None
 
 
@@ -174,35 +167,27 @@ def rate(
     if form.errors:
         return None
     assert item.id is not None and citizen.id is not None
-    rating = MeaningfulnessRating(intervention_id=item.id, value=value, reason=checked.text)
-    session.add(rating)
-    session.commit()
+    with board_change(
+        session, citizen_id=citizen.id, kind="rating", item_id=item.id, actor_id=actor.id
+    ) as change:
+        rating = MeaningfulnessRating(intervention_id=item.id, value=value, reason=checked.text)
+        session.add(rating)
+        consultants = session.exec(
+            select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen.id)
+        ).all()
+        for consultant_id in consultants:
+            # No content: each caseload view reads again for its own viewer.
+            change.publish(
+                Event(
+                    channel=caseload_channel(consultant_id),
+                    version=0,
+                    kind="rating",
+                    item_id=citizen.id,
+                    actor_id=actor.id,
+                )
+            )
     session.refresh(rating)
-    board_changed(session=session, citizen_id=citizen.id, kind="rating", item_id=item.id, actor_id=actor.id)
-    publish_caseload(session=session, citizen_id=citizen.id, actor_id=actor.id)
     return rating
-
-
-def publish_caseload(*, session: Session, citizen_id: int, actor_id: int | None) -> None:
-    """Tells every open caseload view of the citizen's consultants that something changed.
-    Called after commit; the event carries no content, each view re-reads for its viewer."""
-    hub = hub_for(session.get_bind())
-    if hub is None:
-        return
-    consultants = session.exec(
-        select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
-    ).all()
-    for consultant_id in consultants:
-        event = Event(
-            channel=caseload_channel(consultant_id),
-            version=0,
-            kind="rating",
-            item_id=citizen_id,
-            actor_id=actor_id,
-        )
-        hub.before_commit(session, event)
-        session.commit()
-        hub.after_commit(event)
 
 
 def goal_links(*, session: Session, intervention_ids: list[int]) -> dict[int, list[int]]:

@@ -1,19 +1,37 @@
 """Live sync: the publish/subscribe hub, and where to find it.
 
-The app factory makes one hub per app and registers it against the app's database engine.
-`app.board.view.board_changed` finds the hub through the session's engine, so every caller
-publishes without having to pass the hub around (and two apps in one process, as in tests,
-never cross)."""
+The app factory makes one hub per app and registers it against the app's database engine. A
+unit of work (app.live.unit_of_work) finds the hub through its session's engine, so no caller
+passes the hub around (and two apps in one process, as in tests, never cross)."""
 
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
 
 from app.core.config import Settings
-from app.live.hub import Event, Hub, Subscription, Viewer, board_channel
+from app.live.hub import (
+    Event,
+    Hub,
+    Subscription,
+    Viewer,
+    board_channel,
+    caseload_channel,
+    person_channel,
+)
 from app.live.memory import MemoryHub
 
-__all__ = ["Event", "Hub", "Subscription", "Viewer", "board_channel", "hub_for", "make_hub", "register"]
+__all__ = [
+    "Event",
+    "Hub",
+    "Subscription",
+    "Viewer",
+    "board_channel",
+    "caseload_channel",
+    "hub_for",
+    "make_hub",
+    "person_channel",
+    "register",
+]
 
 _hubs: "WeakKeyDictionary[Engine, Hub]" = WeakKeyDictionary()
 

@@ -1,9 +1,10 @@
 """The publish/subscribe hub: one interface, two back-ends (in-process and PostgreSQL).
 
-A message is a small `Event` (board, version, kind, ids), never rendered HTML: every open view
-renders what changed for its own viewer (language, permissions). Each subscriber has a bounded
-queue; a subscriber that falls behind is marked `behind` and gets a full refresh, so a slow
-phone never slows down the publisher or the other viewers."""
+A message is a small `Event` (channel, version, kind, ids), never rendered HTML: every open view
+renders what changed for its own viewer (language, permissions) after checking that the viewer
+may still see it. A subscription listens to a few channels and has a bounded queue; one that
+falls behind is marked `behind` and gets a full refresh, so a slow phone never slows down the
+publisher or the other viewers. Delivery costs in proportion to a channel's own subscribers."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ import logging
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,12 +26,24 @@ QUEUE_SIZE = 64
 HISTORY_SIZE = 32
 HISTORY_BOARDS = 4096
 PRESENCE = "presence"
+# Who may see what changed: every stream on the channel checks its viewer again, and ends
+# when the answer is no.
+ACCESS = "access"
 # Offered to every subscriber when the server shuts down: the stream ends at once.
 CLOSE = "close"
 
 
 def board_channel(citizen_id: int) -> str:
     return f"board:{citizen_id}"
+
+
+def person_channel(user_id: int) -> str:
+    """Everything about one person's access: their sessions, their account."""
+    return f"person:{user_id}"
+
+
+def caseload_channel(consultant_id: int) -> str:
+    return f"caseload:{consultant_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +58,10 @@ class Viewer:
 @dataclass(frozen=True)
 class Event:
     channel: str
-    # The board's version after the change; 0 for presence, which is not a change to the board.
+    # The board's version after the change; 0 for anything that is not a change to a board.
     version: int
-    # What changed: "agreement", "challenge", "goal", "strength", "board" (anything), "presence".
+    # What changed: "agreement", "challenge", "goal", "strength", "board" (anything), "presence",
+    # "access" (who may see it), "close" (the server is stopping).
     kind: str
     action: str = ""
     item_id: int | None = None
@@ -56,14 +69,6 @@ class Event:
     # Only for presence between processes: which process, and who is looking there.
     origin: str = ""
     viewers: tuple[Viewer, ...] = field(default_factory=tuple)
-    # A card move says where every card it touched went, (card id, column, position), and when
-    # (ISO 8601): enough for any process to bring its copy of the board up to date without
-    # reading it again (app.board.read.moved).
-    placed: tuple[tuple[int, str, int], ...] = ()
-    at: str = ""
-    # The open view of the board (a browser tab) the change was made from, when it said so: that
-    # view has the change already, in the answer to its own request, and is not sent it again.
-    view: str = ""
 
     def to_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, "", ())}
@@ -75,60 +80,70 @@ class Event:
     def from_json(cls, text: str) -> Event:
         data: dict[str, Any] = json.loads(text)
         viewers = tuple(Viewer(int(u), str(n), str(r)) for u, n, r in data.pop("viewers", []))
-        placed = tuple((int(i), str(s), int(p)) for i, s, p in data.pop("placed", []))
-        return cls(viewers=viewers, placed=placed, **data)
+        return cls(viewers=viewers, **data)
 
 
 class Subscription:
-    """One open view of a channel. Use as a context manager so it always leaves the hub.
+    """One open view, listening to `channels`; the first is the one its presence shows on. Use as
+    a context manager so it always leaves the hub."""
 
-    Thousands are open at once, so each is small: a list of waiting events and, while someone
-    waits for them, the one callback that wakes them (asyncio.Queue would hold four deques)."""
+    __slots__ = ("_events", "_waiter", "behind", "channels", "hub", "maxsize", "viewer")
 
-    __slots__ = ("_events", "behind", "channel", "hub", "maxsize", "on_offer", "viewer")
-
-    def __init__(self, hub: Hub, channel: str, viewer: Viewer | None, maxsize: int = QUEUE_SIZE) -> None:
+    def __init__(
+        self, hub: Hub, channels: tuple[str, ...], viewer: Viewer | None, maxsize: int = QUEUE_SIZE
+    ) -> None:
         self.hub = hub
-        self.channel = channel
+        self.channels = channels
         self.viewer = viewer
         self.maxsize = maxsize
         # Set when the queue overflowed: the view must be refreshed in full, not replayed.
         self.behind = False
-        # Called on the hub's loop after each offer, by whoever waits: `get`, or a stream that
-        # waits for other things at the same time (app.live.sse).
-        self.on_offer: Callable[[], None] | None = None
         self._events: list[Event] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    @property
+    def channel(self) -> str:
+        return self.channels[0]
 
     def __len__(self) -> int:
         return len(self._events)
 
     def offer(self, event: Event) -> None:
-        """Never blocks: when full, drop what is queued and mark the subscriber behind."""
+        """Never blocks: when full, drop what is queued and mark the subscriber behind (a CLOSE
+        or ACCESS event is kept, so it is never lost in an overflow)."""
         if len(self._events) >= self.maxsize:
             self.behind = True
-            self._events.clear()
+            self._events = [e for e in self._events if e.kind in (CLOSE, ACCESS)]
         self._events.append(event)
-        if self.on_offer is not None:
-            self.on_offer()
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def next_batch(self, timeout: float) -> list[Event]:
+        """Everything waiting, or wait up to `timeout` seconds for something: [] if nothing came."""
+        await self._wait(timeout)
+        return self.drain()
+
+    async def get(self, timeout: float) -> Event | None:
+        """The next event, or None after `timeout` seconds without one."""
+        await self._wait(timeout)
+        return self._events.pop(0) if self._events else None
 
     def drain(self) -> list[Event]:
         events, self._events = self._events, []
         return events
 
-    async def get(self, timeout: float | None = None) -> Event | None:
-        """The next event, or None after `timeout` seconds without one."""
-        if not self._events:
-            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self.on_offer = partial(_settle, waiter)
-            # asyncio.timeout, not wait_for: wait_for wraps the wait in a task of its own.
-            try:
-                async with asyncio.timeout(timeout):
-                    await waiter
-            except TimeoutError:
-                return None
-            finally:
-                self.on_offer = None
-        return self._events.pop(0) if self._events else None
+    async def _wait(self, timeout: float) -> None:
+        if self._events:
+            return
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            async with asyncio.timeout(timeout):
+                await self._waiter
+        except TimeoutError:
+            pass
+        finally:
+            self._waiter = None
 
     def __enter__(self) -> Subscription:
         return self
@@ -137,16 +152,11 @@ class Subscription:
         self.hub.unsubscribe(self)
 
 
-def _settle(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
-
-
 class Hub(ABC):
     """Subscribers live in the process that serves their stream; delivery is back-end specific.
 
-    All subscriber bookkeeping happens on the hub's event loop. Sync code (routes run in a
-    threadpool) hands events over with `before_commit`/`after_commit`, which are thread-safe."""
+    All subscriber bookkeeping happens on the hub's event loop. Routes run in a thread pool and
+    hand events over with `before_commit`/`after_commit`, which are thread-safe."""
 
     def __init__(self) -> None:
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -154,12 +164,9 @@ class Hub(ABC):
         self._history: OrderedDict[str, deque[Event]] = OrderedDict()
         self._lock = threading.Lock()
         self.closed = asyncio.Event()
-        # Set by `close_streams`: a view that opens after it (its sign-in was still being checked)
-        # is closed at once, instead of holding up the shutdown until the server gives up on it.
+        # Set by `close_streams`: a view that opens after it is closed at once, instead of
+        # holding up the shutdown until the server gives up on it.
         self.closing = False
-        # Told which cached rows other processes changed (None: any, after a gap in delivery);
-        # the app points it at its row caches (app.core.row_cache).
-        self.on_invalidation: Callable[[dict[str, set[Any] | None] | None], None] | None = None
 
     # -- life cycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -175,46 +182,47 @@ class Hub(ABC):
 
     @abstractmethod
     def before_commit(self, session: Session, event: Event) -> None:
-        """Called inside the transaction that made the change, just before it commits.
-        Safe to call from any thread."""
+        """Called inside the transaction that made the change, just before it commits."""
 
     @abstractmethod
     def after_commit(self, event: Event) -> None:
         """Called once that transaction has committed. Safe to call from any thread."""
 
-    def share_invalidation(self, session: Session, changes: dict[str, set[Any] | None]) -> None:
-        """Called inside a transaction that changes cached rows: tell the other processes, when
-        there are any (this process drops its own copies when the transaction commits)."""
-        return None
-
     # -- subscribing ------------------------------------------------------------------------
-    def subscribe(self, channel: str, viewer: Viewer | None = None) -> Subscription:
-        subscription = Subscription(self, channel, viewer)
-        self._subscribers.setdefault(channel, set()).add(subscription)
+    def subscribe(self, channels: str | Iterable[str], viewer: Viewer | None = None) -> Subscription:
+        named = (channels,) if isinstance(channels, str) else tuple(channels)
+        subscription = Subscription(self, named, viewer)
+        for channel in subscription.channels:
+            self._subscribers.setdefault(channel, set()).add(subscription)
         if viewer is not None:
-            self._presence_changed(channel)
+            self._presence_changed(subscription.channel)
         if self.closing:
-            subscription.offer(Event(channel=channel, version=0, kind=CLOSE))
+            subscription.offer(Event(channel=subscription.channel, version=0, kind=CLOSE))
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
-        subscribers = self._subscribers.get(subscription.channel)
-        if subscribers is None or subscription not in subscribers:
-            return
-        subscribers.discard(subscription)
-        if not subscribers:
-            del self._subscribers[subscription.channel]
+        for channel in subscription.channels:
+            subscribers = self._subscribers.get(channel)
+            if subscribers is None or subscription not in subscribers:
+                continue
+            subscribers.discard(subscription)
+            if not subscribers:
+                del self._subscribers[channel]
         if subscription.viewer is not None:
             self._presence_changed(subscription.channel)
 
     def subscriber_count(self, channel: str | None = None) -> int:
         if channel is not None:
             return len(self._subscribers.get(channel, ()))
-        return sum(len(s) for s in self._subscribers.values())
+        return len({s for subscribers in self._subscribers.values() for s in subscribers})
 
     # -- presence ---------------------------------------------------------------------------
     def local_viewers(self, channel: str) -> list[Viewer]:
-        return [s.viewer for s in self._subscribers.get(channel, ()) if s.viewer is not None]
+        return [
+            s.viewer
+            for s in self._subscribers.get(channel, ())
+            if s.viewer is not None and s.channel == channel
+        ]
 
     def viewers(self, channel: str) -> list[Viewer]:
         """Everyone looking at the channel now, once each, in every process the back-end knows."""
@@ -268,25 +276,22 @@ class Hub(ABC):
         return missed
 
     def forget_history(self) -> None:
-        """After a gap in delivery (a lost database connection) replay could be incomplete."""
+        """After a gap in delivery (a lost database connection) replay could be incomplete, and
+        an access change may have been missed: every view checks its viewer again, in full."""
         with self._lock:
             self._history.clear()
-        if self.on_invalidation is not None:
-            self.on_invalidation(None)
-        for subscribers in self._subscribers.values():
-            for subscription in subscribers:
-                subscription.behind = True
-                subscription.offer(Event(channel=subscription.channel, version=0, kind="board"))
+        for subscription in {s for subscribers in self._subscribers.values() for s in subscribers}:
+            subscription.behind = True
+            subscription.offer(Event(channel=subscription.channel, version=0, kind=ACCESS))
 
     def close_streams(self) -> None:
         """Ends every open stream (on shutdown): each gets a CLOSE event, even a full queue."""
         self.closing = True
-        for subscribers in list(self._subscribers.values()):
-            for subscription in list(subscribers):
-                subscription.offer(Event(channel=subscription.channel, version=0, kind=CLOSE))
+        for subscription in {s for subscribers in self._subscribers.values() for s in subscribers}:
+            subscription.offer(Event(channel=subscription.channel, version=0, kind=CLOSE))
 
     def _call_in_loop(self, callback: Any, *args: Any) -> None:
-        """Hand work to the hub's loop from any thread (routes run in a threadpool)."""
+        """Hand work to the hub's loop from any thread (routes run in a thread pool)."""
         loop = self.loop
         if loop is None or loop.is_closed():
             return

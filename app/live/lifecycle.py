@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from app.core.config import Settings
-from app.core.row_cache import caches_for
 from app.live import Hub, make_hub, register, unregister
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -20,9 +19,9 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 @asynccontextmanager
 async def running_hub(app: FastAPI, settings: Settings, engine: Engine) -> AsyncIterator[Hub]:
-    """Puts the hub on `app.state.hub` and registers it for `board_changed` while the app runs."""
+    """Puts the hub on `app.state.hub` and registers it against the engine while the app runs, so
+    a unit of work finds it through its session (app.live.unit_of_work)."""
     hub = make_hub(settings, engine)
-    hub.on_invalidation = caches_for(engine).apply
     await hub.start()
     app.state.hub = hub
     register(engine, hub)

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 import uuid
 from collections.abc import Iterable
-from typing import Any
 
 import psycopg
 from sqlalchemy import Engine, text
@@ -27,8 +25,6 @@ from app.live.hub import PRESENCE, Event, Hub, Viewer
 log = logging.getLogger("tavle.hub")
 
 CHANNEL = "tavle_board"
-# Which cached rows changed (app.core.row_cache), for the other processes to drop theirs.
-CACHE_CHANNEL = "tavle_cache"
 MAX_PAYLOAD = 7000
 # How often each process re-announces its viewers, and when silent ones are forgotten.
 PRESENCE_REFRESH = 20.0
@@ -90,12 +86,6 @@ class PostgresHub(Hub):
         # PostgreSQL delivered the NOTIFY with the commit; the LISTEN task fans it out here too.
         return None
 
-    def share_invalidation(self, session: Session, changes: dict[str, set[Any] | None]) -> None:
-        session.connection().execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": CACHE_CHANNEL, "payload": invalidation_payload(self.origin, changes)},
-        )
-
     async def _notify(self, events: Iterable[Event]) -> None:
         connect = psycopg.AsyncConnection.connect(self.dsn, autocommit=True)
         async with await connect as connection, connection.transaction():
@@ -110,7 +100,6 @@ class PostgresHub(Hub):
             try:
                 async with await psycopg.AsyncConnection.connect(self.dsn, autocommit=True) as connection:
                     await connection.execute(f"LISTEN {CHANNEL}")
-                    await connection.execute(f"LISTEN {CACHE_CHANNEL}")
                     if connected_before:
                         # Events may have been sent while we were away: refresh every view.
                         self.forget_history()
@@ -120,10 +109,7 @@ class PostgresHub(Hub):
                     self._mark_all_dirty()
                     while not self.closed.is_set():
                         async for notify in connection.notifies(timeout=PRESENCE_REFRESH):
-                            if notify.channel == CACHE_CHANNEL:
-                                self._invalidated(notify.payload)
-                            else:
-                                self._receive(notify.payload)
+                            self._receive(notify.payload)
                         # Quiet for a while: check the connection, re-announce, forget the silent.
                         await connection.execute("SELECT 1")
                         self._mark_all_dirty()
@@ -156,15 +142,6 @@ class PostgresHub(Hub):
             remote.pop(event.origin, None)
         if before != event.viewers:
             super()._presence_changed(event.channel)
-
-    def _invalidated(self, payload: str) -> None:
-        try:
-            origin, changes = read_invalidation(payload)
-        except (ValueError, TypeError, KeyError):
-            log.warning("hub ignored a malformed cache notification")
-            return
-        if origin != self.origin and self.on_invalidation is not None:
-            self.on_invalidation(changes)
 
     # -- presence ---------------------------------------------------------------------------
     def _all_viewers(self, channel: str) -> Iterable[Viewer]:
@@ -212,25 +189,6 @@ class PostgresHub(Hub):
                 super()._presence_changed(channel)
             if not remote:
                 del self._remote[channel]
-
-
-def invalidation_payload(origin: str, changes: dict[str, set[Any] | None]) -> str:
-    """JSON: the origin, and per table its changed keys (null: any row). Too many keys for a
-    NOTIFY, and the tables go whole."""
-    tables = {name: None if keys is None else sorted(keys, key=repr) for name, keys in changes.items()}
-    payload = json.dumps({"origin": origin, "tables": tables}, separators=(",", ":"))
-    if len(payload) > MAX_PAYLOAD:
-        payload = json.dumps({"origin": origin, "tables": dict.fromkeys(changes)}, separators=(",", ":"))
-    return payload
-
-
-def read_invalidation(payload: str) -> tuple[str, dict[str, set[Any] | None]]:
-    data = json.loads(payload)
-    changes: dict[str, set[Any] | None] = {}
-    for name, keys in data["tables"].items():
-        # Composite keys travel as JSON lists and come back as the tuples they were.
-        changes[str(name)] = None if keys is None else {tuple(k) if isinstance(k, list) else k for k in keys}
-    return str(data["origin"]), changes
 
 
 def _params(event: Event) -> dict[str, str]:

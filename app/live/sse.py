@@ -1,104 +1,98 @@
-"""Server-Sent Events as a plain ASGI response, light enough to hold thousands open at once.
+"""Server-Sent Events: the one stream implementation, for every live view (board, caseload).
 
-Starlette's StreamingResponse runs each stream in a task group, with a second task that only
-waits for the client to leave. Here the request's own coroutine does both: between events it
-waits on `receive()`, which answers `http.disconnect` the moment the client goes, so a stream
-left idle is ended and unsubscribed at once (a failed write would not tell: uvicorn drops
-writes to a closed connection without a word). Whatever should wake it sooner (a published
-change, the next heartbeat) ends that wait by cancelling it: the same cancellation
-StreamingResponse uses to stop its listener, which `receive()` allows. A change wakes the
-stream at once, in the same turn of the loop that learns of it, so the views of a board hear of
-a change before anything that turn queued after it (such as the answer to the change's own
-request)."""
+A stream is Starlette's StreamingResponse over an async generator, on the ordinary middleware
+stack. It subscribes to its channels first, then asks its feed what to send: once at the start
+(catching up), for every batch of events (the feed checks the viewer's access before it renders
+anything), and at each heartbeat. A feed ends the stream by raising `Ended`; the hub ends every
+stream on shutdown."""
 
-import asyncio
-from collections.abc import Awaitable, Callable
+import random
+from collections.abc import AsyncIterator, Iterable
+from typing import Protocol
 
-from fastapi import Request
-from fastapi.routing import APIRoute
+from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-HEADERS = [
-    (b"content-type", b"text/event-stream; charset=utf-8"),
-    (b"cache-control", b"no-store"),
-    # Tells nginx and similar proxies not to hold events back in a buffer.
-    (b"x-accel-buffering", b"no"),
-]
+from app.live.hub import CLOSE, Event, Hub, Viewer
+
+HEARTBEAT_SECONDS = 15.0
+# Browsers wait this long before they reconnect a dropped stream (their default is ~3 s).
+RETRY_MS = 1000
+HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 
 
-class EventStream:
-    """One open stream. A subclass writes `run()`: it sends with `send()` and waits with
-    `wait()`; when `run()` returns the response ends, when the client leaves `wait()` says so."""
+class Ended(Exception):
+    """The viewer may no longer see this (or their sign-in ended): the stream closes."""
 
-    __slots__ = ("_receive", "_send", "_waiter", "_woken", "gone", "headers")
 
-    def __init__(self) -> None:
-        self._waiter: asyncio.Task[object] | None = None
-        self._woken = False
-        self.gone = False
-        self.headers = list(HEADERS)
+class Feed(Protocol):
+    async def start(self) -> str | None:
+        """What to send first, once subscribed (what the view missed)."""
+
+    async def changed(self, events: list[Event], *, behind: bool) -> str | None:
+        """What to send for these events; `behind`: some were dropped, send everything."""
+
+    async def idle(self) -> None:
+        """A heartbeat is due: raise Ended if the viewer's sign-in has run out meanwhile."""
+
+
+def frame(data: str, *, event: str, version: int | None = None) -> str:
+    """One event. Every line of `data` (CR, LF or CRLF end a line in an event stream) becomes
+    a `data:` line; the browser joins them again with LF."""
+    head = f"event: {event}\nid: {version}\n" if version is not None else f"event: {event}\n"
+    body = data.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\ndata: ")
+    return f"{head}data: {body}\n\n"
+
+
+def jittered(seconds: float) -> float:
+    """A little less than `seconds`, at random: streams opened together (every viewer
+    reconnects within a second after a restart) then do not all beat in the same instant."""
+    return seconds * random.uniform(0.8, 1.0)
+
+
+class EventStreamResponse(StreamingResponse):
+    """StreamingResponse that always closes its generator, so the subscription leaves the hub
+    the moment the client does."""
+
+    body_iterator: AsyncIterator[str]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self._receive, self._send = receive, send
-        await send({"type": "http.response.start", "status": 200, "headers": self.headers})
-        self.headers = HEADERS
-        await self.run()
-        if not self.gone:
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-    async def run(self) -> None:
-        raise NotImplementedError
-
-    async def send(self, text: str) -> None:
-        await self._send({"type": "http.response.body", "body": text.encode(), "more_body": True})
-
-    async def wait(self, deadline: float) -> bool:
-        """Waits until the loop's clock reaches `deadline` or `wake()` is called: True. False
-        when the client has left (then the stream must end)."""
-        if self.gone:
-            return False
-        task = asyncio.current_task()
-        assert task is not None
-        cancelling = task.cancelling()
-        self._waiter, self._woken = task, False
-        timer = asyncio.get_running_loop().call_at(deadline, self.wake)
         try:
-            # The first message is the request's (empty) body; the next says the client left.
-            while (await self._receive())["type"] != "http.disconnect":
-                pass
-        except asyncio.CancelledError:
-            # Ours (a wake) unless someone else cancelled the stream too: then it must end.
-            if self._woken and task.uncancel() <= cancelling:
-                return True
-            raise
+            await super().__call__(scope, receive, send)
         finally:
-            timer.cancel()
-            self._waiter = None
-        self.gone = True
-        return False
-
-    def wake(self) -> None:
-        """Ends the `wait()` in progress, if any. Call on the loop."""
-        waiter = self._waiter
-        if waiter is not None and not self._woken:
-            self._woken = True
-            waiter.cancel()
+            close = getattr(self.body_iterator, "aclose", None)
+            if close is not None:
+                await close()
 
 
-class EventStreamRoute(APIRoute):
-    """A route whose endpoint takes the Request and returns an EventStream (`response_model=None`).
+def event_stream(
+    *, hub: Hub, channels: Iterable[str], viewer: Viewer | None, feed: Feed
+) -> EventStreamResponse:
+    return EventStreamResponse(
+        _events(hub, tuple(channels), viewer, feed), media_type="text/event-stream", headers=HEADERS
+    )
 
-    FastAPI awaits a response inside its per-request wrapper (two exit stacks, a Request, an
-    exception handler's closures), which would then live as long as the stream. This route
-    calls the endpoint and then the stream straight from `handle`, so the endpoint's locals and
-    the Request are gone once the stream runs. It is still an APIRoute: matched, listed and
-    swept by the tests like any other. No dependencies run (the app's CSRF check has nothing
-    to check on a GET), and path and query parameters are the endpoint's own to read."""
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["method"] not in (self.methods or ()):
-            await super().handle(scope, receive, send)  # 405, as for any route
+async def _events(
+    hub: Hub, channels: tuple[str, ...], viewer: Viewer | None, feed: Feed
+) -> AsyncIterator[str]:
+    with hub.subscribe(channels, viewer) as subscription:
+        yield f"retry: {RETRY_MS}\n\n"
+        try:
+            first = await feed.start()
+            if first:
+                yield first
+            while not hub.closed.is_set():
+                events = await subscription.next_batch(jittered(HEARTBEAT_SECONDS))
+                if not events:
+                    await feed.idle()
+                    yield ": still here\n\n"
+                    continue
+                if any(e.kind == CLOSE for e in events):
+                    return
+                behind, subscription.behind = subscription.behind, False
+                text = await feed.changed(events, behind=behind)
+                if text:
+                    yield text
+        except Ended:
             return
-        endpoint: Callable[[Request], Awaitable[EventStream]] = self.endpoint
-        stream = await endpoint(Request(scope))
-        await stream(scope, receive, send)

@@ -9,9 +9,9 @@ from fastapi.responses import JSONResponse, Response
 
 from app.access.rules import visible_citizen
 from app.board.qr import qr_svg
-from app.core.deps import LANG_COOKIE, ConsultantUser, SessionDep, SettingsDep, WebDep
 from app.core.i18n import SUPPORTED, normalise, translator
 from app.core.web import Web, see_other
+from app.deps import LANG_COOKIE, ConsultantUser, SessionDep, SettingsDep, WebDep
 from app.identity import passkeys
 from app.identity import throttle as signin_throttle
 from app.identity.passkey_routes import as_json, landing

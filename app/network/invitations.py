@@ -15,7 +15,7 @@ from app.catalogue import N_
 from app.core.i18n import SUPPORTED
 from app.core.security import digest, hash_secret, new_token, normalise_code
 from app.identity import pending
-from app.models import Board, CaseloadLink, Invitation, InvitationKind, Role, User
+from app.models import CaseloadLink, Invitation, InvitationKind, Role, User
 from app.models.base import utcnow
 
 VALID_FOR = timedelta(hours=72)
@@ -126,9 +126,8 @@ def create_citizen(*, session: Session, consultant: User, name: str, locale: str
     session.add(citizen)
     session.flush()
     assert citizen.id is not None
-    session.add_all(
-        [Board(citizen_id=citizen.id), CaseloadLink(consultant_id=consultant.id, citizen_id=citizen.id)]
-    )
+    # The board's row comes with its first change (app.board.changes).
+    session.add(CaseloadLink(consultant_id=consultant.id, citizen_id=citizen.id))
     return issue(
         session=session,
         kind=InvitationKind.citizen,

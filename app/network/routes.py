@@ -6,8 +6,8 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from app.access.rules import NotVisible
-from app.core.deps import CitizenSelf, SessionDep, SettingsDep, WebDep, require_role
 from app.core.web import Web, see_other
+from app.deps import CitizenSelf, SessionDep, SettingsDep, WebDep, require_role
 from app.models import Role, User
 from app.network import invitations
 from app.network import service as network

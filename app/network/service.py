@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from app.board.view import board_changed
+from app.access.changes import access_changed
 from app.catalogue import N_
+from app.live.unit_of_work import unit_of_work
 from app.models import AuthSession, Invitation, InvitationKind, NetworkLink, PasskeyCredential, Role, User
 from app.network import invitations
 
@@ -96,23 +97,23 @@ def remove_member(*, session: Session, citizen_id: int, member_id: int) -> bool:
     link = session.get(NetworkLink, (citizen_id, member_id))
     if link is None:
         return False
-    session.delete(link)
-    session.exec(delete(AuthSession).where(col(AuthSession.user_id) == member_id))
-    session.exec(
-        delete(Invitation).where(
-            col(Invitation.invited_user_id) == member_id, col(Invitation.citizen_id) == citizen_id
+    with unit_of_work(session) as work:
+        session.delete(link)
+        session.exec(delete(AuthSession).where(col(AuthSession.user_id) == member_id))
+        session.exec(
+            delete(Invitation).where(
+                col(Invitation.invited_user_id) == member_id, col(Invitation.citizen_id) == citizen_id
+            )
         )
-    )
-    session.flush()
-    remaining = session.exec(select(NetworkLink).where(NetworkLink.member_id == member_id)).first()
-    member = session.get(User, member_id)
-    if remaining is None and member is not None:
-        # The account stays (the audit trail names it) but no way in is left.
-        member.invitation_digest = None
-        member.pin_hash = None
-        session.add(member)
-        session.exec(delete(PasskeyCredential).where(col(PasskeyCredential.user_id) == member_id))
-    session.commit()
-    # Views of the board show who is looking and whom cards name: they redraw without the member.
-    board_changed(session=session, citizen_id=citizen_id)
+        session.flush()
+        remaining = session.exec(select(NetworkLink).where(NetworkLink.member_id == member_id)).first()
+        member = session.get(User, member_id)
+        if remaining is None and member is not None:
+            # The account stays (the audit trail names it) but no way in is left.
+            member.invitation_digest = None
+            member.pin_hash = None
+            session.add(member)
+            session.exec(delete(PasskeyCredential).where(col(PasskeyCredential.user_id) == member_id))
+        # The member's open views end; the board's other views redraw without them.
+        access_changed(work, boards=[citizen_id], people=[member_id])
     return True

@@ -9,7 +9,7 @@ from typing import Literal
 from sqlmodel import Session, col, select
 
 from app.access.rules import NotVisible
-from app.board.view import board_changed
+from app.board.changes import board_change
 from app.catalogue import N_
 from app.core.i18n import Translator
 from app.core.wording import Checked, check
@@ -23,7 +23,6 @@ from app.models import (
     User,
 )
 from app.models.agenda import TOPIC_MAX
-from app.models.base import utcnow
 from app.plan.overview import NotAllowed, is_consultant, is_own_plan, require_citizen
 
 ItemKind = Literal["topic", "challenge", "goal", "agreement"]
@@ -146,8 +145,8 @@ def add_topic(*, session: Session, citizen: User, actor: User, text: str, t: Tra
     checked = check(text, limit=TOPIC_MAX, t=t, empty_message=N_("Write what you want to talk about."))
     if checked.ok:
         assert citizen.id is not None
-        session.add(AgendaTopic(citizen_id=citizen.id, text=checked.text, created_by_id=actor.id))
-        board_changed(session=session, citizen_id=citizen.id, kind="agenda", actor_id=actor.id)
+        with board_change(session, citizen_id=citizen.id, kind="agenda", actor_id=actor.id):
+            session.add(AgendaTopic(citizen_id=citizen.id, text=checked.text, created_by_id=actor.id))
     return checked
 
 
@@ -163,9 +162,9 @@ def topic_done(*, session: Session, citizen: User, actor: User, topic: AgendaTop
     if not (is_own_plan(actor, citizen) or is_consultant(actor)):
         raise NotAllowed()
     if not topic.done:
-        topic.done, topic.done_at = True, utcnow()
-        session.add(topic)
-        board_changed(session=session, citizen_id=topic.citizen_id, kind="agenda", actor_id=actor.id)
+        with board_change(session, citizen_id=topic.citizen_id, kind="agenda", actor_id=actor.id) as change:
+            topic.done, topic.done_at = True, change.at
+            session.add(topic)
 
 
 def toggle_agreement(*, session: Session, citizen: User, actor: User, agreement_id: int) -> Agreement:
@@ -174,15 +173,11 @@ def toggle_agreement(*, session: Session, citizen: User, actor: User, agreement_
     agreement = session.get(Agreement, agreement_id)
     if agreement is None or agreement.citizen_id != citizen.id or agreement.deleted_at is not None:
         raise NotVisible(agreement_id)
-    agreement.on_agenda = not agreement.on_agenda
-    session.add(agreement)
-    board_changed(
-        session=session,
-        citizen_id=agreement.citizen_id,
-        kind="agreement",
-        item_id=agreement.id,
-        actor_id=actor.id,
-    )
+    with board_change(
+        session, citizen_id=agreement.citizen_id, kind="agreement", item_id=agreement.id, actor_id=actor.id
+    ):
+        agreement.on_agenda = not agreement.on_agenda
+        session.add(agreement)
     return agreement
 
 
@@ -191,21 +186,21 @@ def clear(*, session: Session, citizen: User, actor: User) -> int:
     if not (is_own_plan(actor, citizen) or is_consultant(actor)):
         raise NotAllowed()
     assert citizen.id is not None
-    items = agenda_for(session=session, citizen_id=citizen.id)
-    now = utcnow()
-    for item in items:
-        if item.kind == "topic":
-            topic = session.get(AgendaTopic, item.item_id)
-            if topic is not None:
-                topic.done, topic.done_at = True, now
-                session.add(topic)
-            continue
-        marked = _marked(session, item)
-        if marked is not None:
-            marked.on_agenda = False
-            session.add(marked)
-    if items:
-        board_changed(session=session, citizen_id=citizen.id, kind="agenda", actor_id=actor.id)
+    if not agenda_for(session=session, citizen_id=citizen.id):
+        return 0
+    with board_change(session, citizen_id=citizen.id, kind="agenda", actor_id=actor.id) as change:
+        items = agenda_for(session=session, citizen_id=citizen.id)
+        for item in items:
+            if item.kind == "topic":
+                topic = session.get(AgendaTopic, item.item_id)
+                if topic is not None:
+                    topic.done, topic.done_at = True, change.at
+                    session.add(topic)
+                continue
+            marked = _marked(session, item)
+            if marked is not None:
+                marked.on_agenda = False
+                session.add(marked)
     return len(items)
 
 

@@ -7,8 +7,8 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.access.rules import visible_citizen
-from app.core.deps import CurrentUser, SessionDep, WebDep
 from app.core.web import Web, see_other
+from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import User
 from app.models.agenda import TOPIC_MAX
 from app.plan import agenda, challenges, goals

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from app.access.rules import visible_citizen
 from app.catalogue.challenges import by_area
-from app.core.deps import CurrentUser, SessionDep, WebDep
 from app.core.web import Web, see_other
+from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import Challenge, User
 from app.models.challenge import TITLE_MAX, WHY_MAX
 from app.models.suggestion import SUGGESTION_MAX

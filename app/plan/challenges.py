@@ -8,13 +8,12 @@ from typing import Literal
 from sqlmodel import Session, col, select
 
 from app.access.rules import NotVisible
-from app.board.view import board_changed
+from app.board.changes import board_change
 from app.catalogue import N_
 from app.catalogue.challenges import BY_KEY
 from app.core.i18n import Translator, translator
 from app.core.wording import check
 from app.models import Challenge, ChallengeStatus, LifeArea, User
-from app.models.base import utcnow
 from app.models.challenge import TITLE_MAX, WHY_MAX
 from app.plan.overview import NotAllowed, is_consultant, is_own_plan, require_citizen
 
@@ -98,17 +97,14 @@ def _next_position(session: Session, citizen: User) -> int:
 
 
 def _save(session: Session, challenge: Challenge, actor: User) -> Challenge:
-    challenge.updated_by_id = actor.id
-    challenge.updated_at = utcnow()
-    session.add(challenge)
-    session.flush()
-    board_changed(
-        session=session,
-        citizen_id=challenge.citizen_id,
-        kind="challenge",
-        item_id=challenge.id,
-        actor_id=actor.id,
-    )
+    with board_change(
+        session, citizen_id=challenge.citizen_id, kind="challenge", item_id=challenge.id, actor_id=actor.id
+    ) as change:
+        challenge.updated_by_id = actor.id
+        challenge.updated_at = change.at
+        session.add(challenge)
+        session.flush()
+        change.item_id = challenge.id
     session.refresh(challenge)
     return challenge
 
@@ -133,8 +129,8 @@ def add_from_catalogue(*, session: Session, citizen: User, actor: User, key: str
             ChallengeStatus.solved,
         ):
             # Picked again while parked or solved: the citizen wants it back.
-            existing.status = ChallengeStatus.active
             existing.position = _next_position(session, citizen)
+            existing.status = ChallengeStatus.active
             return _save(session, existing, actor)
         return existing
     assert citizen.id is not None
@@ -256,8 +252,8 @@ def decide_suggestion(
     if challenge.status != ChallengeStatus.suggested:
         return challenge
     if accept:
-        challenge.status = ChallengeStatus.active
         challenge.position = _next_position(session, citizen)
+        challenge.status = ChallengeStatus.active
     else:
         challenge.status = ChallengeStatus.declined
     return _save(session, challenge, actor)

@@ -8,8 +8,8 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.access.rules import visible_citizen
-from app.core.deps import CurrentUser, SessionDep, WebDep
 from app.core.web import Web, see_other
+from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import Goal, ScaleKind, User
 from app.models.goal import STEP_MAX, TITLE_MAX
 from app.models.suggestion import SUGGESTION_MAX

@@ -9,11 +9,11 @@ from sqlmodel import Session, col, select
 from app.access.rules import NotVisible
 from app.board import agreements
 from app.board.agreements import Wording
-from app.board.view import board_changed
+from app.board.changes import board_change
 from app.catalogue import N_
+from app.core.charts import Point, line_chart
 from app.core.i18n import Translator
 from app.core.wording import check
-from app.interventions.charts import Point, line_chart
 from app.models import (
     Actor,
     Agreement,
@@ -120,11 +120,14 @@ def create(*, session: Session, citizen: User, actor: User, form: GoalForm, t: T
         return None
     title, challenge_ids = checked
     assert citizen.id is not None
-    goal = Goal(citizen_id=citizen.id, title=title, created_by_id=actor.id)
-    session.add(goal)
-    session.flush()
-    _link(session, goal, challenge_ids)
-    return _save(session, goal, actor)
+    with board_change(session, citizen_id=citizen.id, kind="goal", actor_id=actor.id) as change:
+        goal = Goal(citizen_id=citizen.id, title=title, created_by_id=actor.id)
+        session.add(goal)
+        session.flush()
+        _link(session, goal, challenge_ids)
+        change.item_id = goal.id
+    session.refresh(goal)
+    return goal
 
 
 def update(
@@ -134,18 +137,21 @@ def update(
     checked = _validate(session, citizen, form, t)
     if checked is None:
         return None
-    goal.title, challenge_ids = checked
-    goal.updated_by_id, goal.updated_at = actor.id, utcnow()
-    _link(session, goal, challenge_ids)
-    return _save(session, goal, actor)
+    title, challenge_ids = checked
+    with board_change(
+        session, citizen_id=goal.citizen_id, kind="goal", item_id=goal.id, actor_id=actor.id
+    ) as change:
+        goal.title = title
+        goal.updated_by_id, goal.updated_at = actor.id, change.at
+        session.add(goal)
+        _link(session, goal, challenge_ids)
+    session.refresh(goal)
+    return goal
 
 
 def _save(session: Session, goal: Goal, actor: User) -> Goal:
-    session.add(goal)
-    session.flush()
-    board_changed(
-        session=session, citizen_id=goal.citizen_id, kind="goal", item_id=goal.id, actor_id=actor.id
-    )
+    with board_change(session, citizen_id=goal.citizen_id, kind="goal", item_id=goal.id, actor_id=actor.id):
+        session.add(goal)
     session.refresh(goal)
     return goal
 
@@ -177,10 +183,10 @@ def record(
     if number not in SCALE:
         return t.gettext("Choose a number from 0 to 10.")
     assert goal.id is not None
-    session.add(ScaleReading(goal_id=goal.id, kind=wanted, value=number, recorded_by_id=actor.id))
-    board_changed(
-        session=session, citizen_id=goal.citizen_id, kind="reading", item_id=goal.id, actor_id=actor.id
-    )
+    with board_change(
+        session, citizen_id=goal.citizen_id, kind="reading", item_id=goal.id, actor_id=actor.id
+    ):
+        session.add(ScaleReading(goal_id=goal.id, kind=wanted, value=number, recorded_by_id=actor.id))
     return None
 
 

@@ -3,15 +3,13 @@ part of the plan shares: the citizen leads, so some things only the citizen may 
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import Markup
 from sqlmodel import Session, col, select
 
-from app.catalogue.interventions import BY_KEY, InterventionType
-from app.core.i18n import Translator
-from app.interventions.charts import Point, line_chart
+from app.board.read import TOP_CHALLENGES, GoalView, InterventionView, intervention_views, is_active
+from app.catalogue.interventions import BY_KEY
 from app.models import (
     Agreement,
     AgreementStatus,
@@ -28,7 +26,7 @@ from app.models import (
     User,
 )
 
-TOP_CHALLENGES = 3
+__all__ = ["TOP_CHALLENGES", "GoalView", "InterventionView", "intervention_views", "is_active"]
 
 
 class NotAllowed(Exception):
@@ -52,42 +50,6 @@ def require_citizen(user: User, citizen: User) -> None:
 def require_consultant(user: User) -> None:
     if not is_consultant(user):
         raise NotAllowed()
-
-
-@dataclass
-class GoalView:
-    goal: Goal
-    # "Where are you today?" answers, oldest first.
-    readings: list[ScaleReading] = field(default_factory=list)
-    belief_citizen: ScaleReading | None = None
-    belief_consultant: ScaleReading | None = None
-    challenges: list[Challenge] = field(default_factory=list)
-
-    @property
-    def today(self) -> ScaleReading | None:
-        return self.readings[-1] if self.readings else None
-
-
-@dataclass
-class InterventionView:
-    intervention: Intervention
-    type: InterventionType | None
-    ratings: list[MeaningfulnessRating] = field(default_factory=list)
-
-    @property
-    def latest(self) -> MeaningfulnessRating | None:
-        return self.ratings[-1] if self.ratings else None
-
-    def trend(self, t: Translator, last: int = 8) -> Markup | None:
-        """A small SVG of the latest ratings with a text alternative in the viewer's language."""
-        if not self.ratings:
-            return None
-        shown = self.ratings[-last:]
-        name = t.gettext(self.type.name) if self.type else self.intervention.kind
-        values = ", ".join(t.number(r.value) for r in shown)
-        title = t.gettext("How meaningful %(name)s felt, oldest first: %(values)s", name=name, values=values)
-        points = [Point(label=t.date(r.rated_at), value=r.value) for r in shown]
-        return line_chart(points, title=title, width=160, height=48)
 
 
 @dataclass
@@ -204,39 +166,3 @@ def plan_summary(*, session: Session, citizen: User) -> PlanSummary:
             for i in interventions
         ],
     )
-
-
-def intervention_views(*, session: Session, citizen_ids: list[int]) -> dict[int, list[InterventionView]]:
-    """Each citizen's interventions with their ratings (oldest first), in a few queries."""
-    if not citizen_ids:
-        return {}
-    items = session.exec(
-        select(Intervention)
-        .where(col(Intervention.citizen_id).in_(citizen_ids))
-        .order_by(col(Intervention.id))
-    ).all()
-    ids = [i.id for i in items if i.id is not None]
-    ratings = (
-        session.exec(
-            select(MeaningfulnessRating)
-            .where(col(MeaningfulnessRating.intervention_id).in_(ids))
-            .order_by(col(MeaningfulnessRating.rated_at), col(MeaningfulnessRating.id))
-        ).all()
-        if ids
-        else []
-    )
-    by_item: dict[int, list[MeaningfulnessRating]] = defaultdict(list)
-    for rating in ratings:
-        by_item[rating.intervention_id].append(rating)
-    result: dict[int, list[InterventionView]] = {cid: [] for cid in citizen_ids}
-    for item in items:
-        result[item.citizen_id].append(
-            InterventionView(intervention=item, type=BY_KEY.get(item.kind), ratings=by_item[item.id or 0])
-        )
-    return result
-
-
-def is_active(item: Intervention, today: date) -> bool:
-    """Running now: started (or no start date set) and not ended."""
-    started = item.starts_on is None or item.starts_on <= today
-    return started and (item.ends_on is None or item.ends_on >= today)

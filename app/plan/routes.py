@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from app.access.rules import visible_citizen
 from app.catalogue.life_areas import LIFE_AREA_NAMES
 from app.catalogue.pictograms import pictogram
-from app.core.deps import CurrentUser, SessionDep, WebDep
 from app.core.web import Web, see_other
+from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import Challenge, User
 from app.plan import suggestions
 from app.plan.agenda import agenda_for

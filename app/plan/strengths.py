@@ -4,7 +4,7 @@ consultant and then shown as the consultant's words."""
 from sqlmodel import Session, col, select
 
 from app.access.rules import NotVisible
-from app.board.view import board_changed
+from app.board.changes import board_change
 from app.catalogue import N_
 from app.core.i18n import Translator
 from app.core.wording import Checked, check
@@ -35,8 +35,8 @@ def add(*, session: Session, citizen: User, actor: User, text: str, t: Translato
     checked = check(text, limit=TEXT_MAX, t=t, empty_message=N_("Write something you are good at."))
     if checked.ok:
         assert citizen.id is not None
-        session.add(Strength(citizen_id=citizen.id, text=checked.text, created_by_id=actor.id))
-        board_changed(session=session, citizen_id=citizen.id, kind="strength", actor_id=actor.id)
+        with board_change(session, citizen_id=citizen.id, kind="strength", actor_id=actor.id):
+            session.add(Strength(citizen_id=citizen.id, text=checked.text, created_by_id=actor.id))
     return checked
 
 
@@ -44,6 +44,5 @@ def remove(*, session: Session, citizen: User, actor: User, strength: Strength) 
     """The citizen may take any strength off their plan; the consultant only their own words."""
     if not (is_own_plan(actor, citizen) or (is_consultant(actor) and strength.created_by_id == actor.id)):
         raise NotAllowed()
-    citizen_id = strength.citizen_id
-    session.delete(strength)
-    board_changed(session=session, citizen_id=citizen_id, kind="strength", actor_id=actor.id)
+    with board_change(session, citizen_id=strength.citizen_id, kind="strength", actor_id=actor.id):
+        session.delete(strength)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.access.rules import NotVisible
-from app.board.view import board_changed
+from app.board.changes import board_change
 from app.catalogue import N_
 from app.core.i18n import Translator
 from app.core.wording import Checked, check
@@ -161,15 +161,12 @@ def decide(
     suggestion.status = SuggestionStatus.accepted if accept else SuggestionStatus.declined
     suggestion.decided_by_id, suggestion.decided_at = actor.id, now
     session.add(suggestion)
-    if accept:
+    if not accept:
+        session.commit()
+        return target
+    kind = _type(target).value
+    with board_change(session, citizen_id=target.citizen_id, kind=kind, item_id=target.id, actor_id=actor.id):
         target.title = suggestion.text
         target.updated_by_id, target.updated_at = actor.id, now
         session.add(target)
-    if accept:
-        kind = _type(target).value
-        board_changed(
-            session=session, citizen_id=target.citizen_id, kind=kind, item_id=target.id, actor_id=actor.id
-        )
-    else:
-        session.commit()
     return target

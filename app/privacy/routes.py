@@ -7,9 +7,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.access import audit, consent
-from app.core.deps import SESSION_COOKIE, CitizenSelf, CurrentUser, SessionDep, WebDep
 from app.core.i18n import translator
 from app.core.web import see_other
+from app.deps import SESSION_COOKIE, CitizenSelf, CurrentUser, SessionDep, WebDep
 from app.identity.sessions import end_all_sessions
 from app.privacy import service as privacy
 

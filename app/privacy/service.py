@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, or_, select
+from sqlalchemy import Table, delete, or_, select
 from sqlmodel import Session, SQLModel
 
 from app.access import audit
-from app.board.cache import cache_for
+from app.board.changes import board_change
+from app.live.hub import ACCESS, Event, person_channel
 from app.models import AuditEntry, LoginThrottle, User
 
 USER_TABLE = "app_user"
@@ -87,20 +88,20 @@ def erase_citizen(*, session: Session, citizen: User, by: User) -> None:
     audit entry that says an erasure happened and who did it, without the person's data."""
     citizen_id = citizen.id
     assert citizen_id is not None
-    owned = _owned_rows(session, citizen_id)
-    by_name = {t.name: t for t in _tables()}
-    for name in reversed(list(owned)):
-        table = by_name[name]
-        pk = list(table.primary_key.columns)
-        for row in owned[name]:
-            session.execute(delete(table).where(*(c == row[c.name] for c in pk)))
-    _forget_sign_in(session, citizen)
-    session.execute(delete(AuditEntry).where(AuditEntry.citizen_id == citizen_id))  # type: ignore[arg-type]
-    session.delete(citizen)
-    session.commit()
-    bind = session.get_bind()
-    if isinstance(bind, Engine):
-        cache_for(bind).forget(citizen_id)
+    # A board change like any other (its last): every open view checks again, finds nothing
+    # and ends, in every process. Network members and consultants lose it the same way.
+    with board_change(session, citizen_id=citizen_id, kind="board", actor_id=by.id) as change:
+        owned = _owned_rows(session, citizen_id)
+        by_name = {t.name: t for t in _tables()}
+        for name in reversed(list(owned)):
+            table = by_name[name]
+            pk = list(table.primary_key.columns)
+            for row in owned[name]:
+                session.execute(delete(table).where(*(c == row[c.name] for c in pk)))
+        _forget_sign_in(session, citizen)
+        session.execute(delete(AuditEntry).where(AuditEntry.citizen_id == citizen_id))  # type: ignore[arg-type]
+        session.delete(citizen)
+        change.publish(Event(channel=person_channel(citizen_id), version=0, kind=ACCESS))
     audit.record(session=session, actor=by, citizen_id=None, action="erase", target="citizen erased")
 
 

@@ -3,8 +3,8 @@
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.core.deps import OptionalUser
 from app.core.web import see_other
+from app.deps import OptionalUser
 from app.models import Role
 
 router = APIRouter(tags=["home"])

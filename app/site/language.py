@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from app.core.deps import LANG_COOKIE, OptionalUser, SessionDep
 from app.core.i18n import normalise
 from app.core.web import safe_next, see_other
+from app.deps import LANG_COOKIE, OptionalUser, SessionDep
 from app.models import User
 
 router = APIRouter(tags=["language"])

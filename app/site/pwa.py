@@ -10,8 +10,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.catalogue import N_
-from app.core.deps import TranslatorDep, WebDep
 from app.core.rendering import STATIC_DIR, environment, static_url
+from app.deps import TranslatorDep, WebDep
 
 router = APIRouter(tags=["pwa"])
 

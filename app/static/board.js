@@ -16,16 +16,10 @@
 
   // The newest board version this view shows. A new stream asks for what came after it.
   var version = Number(board.dataset.version || 0);
-  // This view's own name, on its stream and on its requests: the server then does not send a
-  // change back to the view it came from (the answer to the request already shows it).
-  var view = "v" + Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
   htmx.createEventSource = function (url) {
-    var next = url.replace(/([?&])since=\d*/, "$1since=" + version) + "&view=" + view;
+    var next = url.replace(/([?&])since=\d*/, "$1since=" + version);
     return new EventSource(next, { withCredentials: true });
   };
-  board.addEventListener("htmx:configRequest", function (e) {
-    e.detail.headers["X-Tavle-View"] = view;
-  });
 
   function source() {
     var data = board["htmx-internal-data"];
@@ -127,7 +121,13 @@
             source: card,
             target: "#board-live",
             swap: "innerHTML",
-            values: { status: evt.to.dataset.status, position: evt.newIndex, via: "drag" }
+            values: {
+              status: evt.to.dataset.status,
+              position: evt.newIndex,
+              from_status: card.dataset.status,
+              from_position: card.dataset.position,
+              via: "drag"
+            }
           }).then(releaseHeld, releaseHeld);
         }
       });

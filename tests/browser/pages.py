@@ -13,8 +13,8 @@ from playwright.sync_api import BrowserContext, Page
 from sqlmodel import Session
 
 from app.core.config import Settings
-from app.core.deps import LANG_COOKIE
 from app.core.route_table import api_routes
+from app.deps import LANG_COOKIE
 from app.main import create_app
 from app.models import (
     AgendaTopic,

@@ -8,13 +8,10 @@ import psycopg
 import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
-from sqlmodel import SQLModel
 
-import app.core.invalidation  # noqa: F401  (the session hooks under test)
-from app.live import Event, Subscription, Viewer, board_channel, register, unregister
-from app.live.hub import PRESENCE
+from app.live import Event, Subscription, Viewer, board_channel
+from app.live.hub import ACCESS, PRESENCE
 from app.live.postgres import PostgresHub, libpq_dsn
-from app.models import CaseloadLink, Role, User
 from tests.databases import postgres_database
 from tests.hub.running import run
 
@@ -124,8 +121,9 @@ def test_the_listener_reconnects_by_itself_and_refreshes_its_views(pg_engine: En
                         break
                     await asyncio.sleep(0.05)
                 assert there.behind, "after a gap the view must get a full refresh"
+                # ... and check its viewer again: an access change may have been missed.
+                assert ACCESS in [e.kind for e in there.drain()]
                 assert second.listening.is_set()
-                there.drain()
                 await asyncio.to_thread(commit_change, pg_engine, first, change(2))
                 assert await next_change(there) == change(2)
         finally:
@@ -150,91 +148,3 @@ async def _until(condition, timeout: float = 3) -> bool:  # type: ignore[no-unty
             return True
         await asyncio.sleep(0.02)
     return bool(condition())
-
-
-def test_changes_to_cached_rows_reach_the_other_process_only_when_committed(pg_engine: Engine) -> None:
-    changed: dict[str, set[object] | None] = {
-        "auth_session": {"abc"},
-        "board_seen": {(1, 2)},
-        "caseload_link": None,
-    }
-
-    def share(hub: PostgresHub, commit: bool) -> None:
-        with Session(pg_engine) as session:
-            hub.share_invalidation(session, changed)
-            if commit:
-                session.commit()
-
-    async def scenario() -> None:
-        first, second = await two_hubs(pg_engine)
-        heard_here: list[object] = []
-        heard_there: list[object] = []
-        first.on_invalidation, second.on_invalidation = heard_here.append, heard_there.append
-        try:
-            await asyncio.to_thread(share, first, False)
-            await asyncio.sleep(0.3)
-            assert heard_there == []
-            await asyncio.to_thread(share, first, True)
-            assert await _until(lambda: heard_there)
-            assert heard_there == [changed]
-            # The process that made the change dropped its copies when it committed.
-            assert heard_here == []
-        finally:
-            await first.stop()
-            await second.stop()
-
-    run(scenario())
-
-
-def test_after_a_gap_in_listening_every_cached_row_is_dropped(pg_engine: Engine) -> None:
-    async def scenario() -> None:
-        first, second = await two_hubs(pg_engine)
-        heard: list[object] = []
-        second.on_invalidation = heard.append
-        try:
-            await asyncio.to_thread(_kill_listeners, pg_engine)
-            assert await _until(lambda: None in heard, timeout=5)
-        finally:
-            await first.stop()
-            await second.stop()
-
-    run(scenario())
-
-
-def test_a_commit_through_the_orm_tells_the_other_process_which_rows_changed(pg_engine: Engine) -> None:
-    """Through the real session hooks (app.core.invalidation): what a commit changed in
-    the cached tables is NOTIFYed, and the other process's hub hears exactly that."""
-    SQLModel.metadata.create_all(pg_engine)
-    with Session(pg_engine) as session:
-        staff = User(name="Mette", role=Role.consultant)
-        citizen = User(name="Lise Lund", role=Role.citizen)
-        session.add_all([staff, citizen])
-        session.flush()
-        session.add(CaseloadLink(consultant_id=staff.id, citizen_id=citizen.id))
-        session.commit()
-        ids = (staff.id, citizen.id)
-
-    def change() -> None:
-        with Session(pg_engine) as session:
-            session.delete(session.get(CaseloadLink, ids))
-            row = session.get(User, ids[1])
-            assert row is not None
-            row.name = "Lise Holm"
-            session.add(row)
-            session.commit()
-
-    async def scenario() -> dict[str, object]:
-        first, second = await two_hubs(pg_engine)
-        heard: dict[str, object] = {}
-        second.on_invalidation = lambda changes: heard.update(changes or {"*": None})
-        register(pg_engine, first)
-        try:
-            await asyncio.to_thread(change)
-            await _until(lambda: len(heard) >= 2)
-            return heard
-        finally:
-            unregister(pg_engine)
-            await first.stop()
-            await second.stop()
-
-    assert run(scenario()) == {"caseload_link": None, "app_user": {ids[1]}}

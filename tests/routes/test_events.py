@@ -12,13 +12,13 @@ from sqlmodel import Session
 from starlette.types import Message
 
 from app.access import audit
-from app.board import stream as events
 from app.board.read import board_version, load_board
 from app.board.routes import announce, render_update
-from app.board.stream import sse
 from app.board.view import BoardView, regions_for
 from app.core.i18n import translator
 from app.live import Event, Hub, board_channel
+from app.live import sse as live_sse
+from app.live.sse import frame
 from app.models import Actor, User
 from tests import factories
 from tests.conftest import Client
@@ -121,14 +121,14 @@ def test_several_changes_at_once_are_announced_once() -> None:
 
 
 def test_server_sent_event_framing_carries_the_version_as_id() -> None:
-    framed = sse("<p>a</p>\n<p>b</p>", version=12)
+    framed = frame("<p>a</p>\n<p>b</p>", event="board", version=12)
     assert framed == "event: board\nid: 12\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
-    assert sse("<p>x</p>") == "event: board\ndata: <p>x</p>\n\n"
+    assert frame("<p>x</p>", event="board") == "event: board\ndata: <p>x</p>\n\n"
 
 
 def test_only_what_ends_a_line_in_an_event_stream_splits_the_data() -> None:
     # CR and CRLF end lines too; a line separator typed into a card is text, kept as it is.
-    assert sse("a\r\nb\rc\u2028d") == "event: board\ndata: a\ndata: b\ndata: c\u2028d\n\n"
+    assert frame("a\r\nb\rc\u2028d", event="board") == "event: board\ndata: a\ndata: b\ndata: c\u2028d\n\n"
 
 
 # -- the stream itself, served by the app as the server would, one ASGI call per stream ----------
@@ -280,45 +280,6 @@ def test_a_change_reaches_every_open_stream_with_the_board_version_as_id(client:
     client.portal.call(scenario)  # type: ignore[union-attr]
 
 
-def test_a_change_is_not_sent_back_to_the_open_view_it_came_from(client: Client, db: Session) -> None:
-    """The page that moved the card has the move from its own answer; the same person's other
-    open page (another tab, the meeting screen) gets it live."""
-    staff = factories.consultant(db, email="mette@example.dk")
-    me = factories.citizen(db, staff, code="MINE")
-    card = factories.agreement(db, me, what="Ringe til lægen")
-    client.sign_in_staff("mette@example.dk")
-    version = board_version(session=db, citizen_id=me.id or 0)
-
-    async def scenario() -> None:
-        here = OpenStream(client, _events_path(db, me) + "&view=tab-here-123")
-        there = OpenStream(client, _events_path(db, me) + "&view=tab-there-456")
-        here.open()
-        there.open()
-        await here.until(lambda: "event: board" in here.text)
-        await there.until(lambda: "event: board" in there.text)
-        transport = httpx.ASGITransport(app=client.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
-            browser.cookies.update(dict(client.cookies.items()))
-            headers = {"X-CSRF-Token": client.cookies["tavle_csrf"], "HX-Request": "true"}
-            move = f"/citizens/{me.id}/agreements/{card.id}/move"
-            moved = await browser.post(
-                move, data={"to": "doing"}, headers={**headers, "X-Tavle-View": "tab-here-123"}
-            )
-            assert moved.status_code == 200 and 'id="board-columns"' in moved.text
-            await there.until(lambda: f"id: {version + 1}" in there.text)
-            # A move from no named view (a plain form, an older page) reaches both.
-            moved = await browser.post(move, data={"to": "todo"}, headers=headers)
-            assert moved.status_code == 200
-        await here.until(lambda: f"id: {version + 2}" in here.text)
-        await there.until(lambda: f"id: {version + 2}" in there.text)
-        assert f"id: {version + 1}" not in here.text
-        for stream in (here, there):
-            stream.leave()
-            await stream.ended(1.0)
-
-    client.portal.call(scenario)  # type: ignore[union-attr]
-
-
 def test_a_reconnecting_view_gets_what_it_missed(client: Client, db: Session) -> None:
     me = factories.citizen(db, factories.consultant(db), code="MINE")
     factories.agreement(db, me, what="Ringe til lægen")
@@ -339,8 +300,7 @@ def test_a_reconnecting_view_gets_what_it_missed(client: Client, db: Session) ->
 def test_an_idle_stream_sends_heartbeats_and_ends_with_the_sign_in(
     client: Client, db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(events, "HEARTBEAT_SECONDS", 0.05)
-    monkeypatch.setattr(events, "RECHECK_SIGN_IN_SECONDS", 0.2)
+    monkeypatch.setattr(live_sse, "HEARTBEAT_SECONDS", 0.05)
     me = _signed_in_citizen(client, db)
     hub = _hub(client)
 
@@ -390,7 +350,7 @@ def test_a_stream_of_a_board_one_may_not_see_is_not_found(client: Client, db: Se
     client.cookies.clear()
     signed_out = client.get(f"/citizens/{mine.id}/board/events", follow_redirects=False)
     assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/login")
-    # Refusals carry what every answer carries (the stream's own way in skips the middleware).
+    # Refusals carry what every answer carries.
     assert "frame-ancestors 'none'" in signed_out.headers["content-security-policy"]
     assert signed_out.headers["set-cookie"].startswith("tavle_csrf=")
 

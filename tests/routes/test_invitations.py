@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from app.models import Board, CaseloadLink, Invitation, Role, User
+from app.models import CaseloadLink, Invitation, Role, User
 from app.models.base import utcnow
 from tests import factories
 from tests.conftest import Client
@@ -51,7 +51,6 @@ def test_consultant_creates_a_citizen_and_sees_link_qr_and_code(client: Client, 
     assert code.startswith("ANNA-") and len(code) == 9
     citizen = db.get(User, citizen_id)
     assert citizen is not None and citizen.role == Role.citizen and citizen.locale == "da"
-    assert db.get(Board, citizen_id) is not None
     assert db.get(CaseloadLink, (staff.id, citizen_id)) is not None
     invitation = db.exec(select(Invitation).where(Invitation.invited_user_id == citizen_id)).one()
     assert timedelta(hours=71) < invitation.expires_at - utcnow() <= timedelta(hours=72)

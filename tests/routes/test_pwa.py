@@ -6,8 +6,8 @@ import re
 import struct
 
 from sqlmodel import Session
+from starlette.middleware.gzip import GZipMiddleware
 
-from app.core.compression import Compression
 from app.core.rendering import static_url
 from app.site.pwa import app_version
 from tests import factories
@@ -105,9 +105,9 @@ def test_small_answers_and_event_streams_are_left_uncompressed(client: Client) -
     assert "content-encoding" not in client.get("/healthz", headers={"Accept-Encoding": "gzip"}).headers
     # A stream must reach the browser event by event, never held in a compressor's buffer
     # (tests/browser/test_pwa.py watches a real stream arrive uncompressed).
-    installed = [m for m in client.app.user_middleware if m.cls is Compression]  # type: ignore[attr-defined]
+    installed = [m for m in client.app.user_middleware if m.cls is GZipMiddleware]  # type: ignore[attr-defined]
     assert len(installed) == 1
-    gzip = Compression(client.app, **installed[0].kwargs).gzip  # type: ignore[attr-defined]
+    gzip = GZipMiddleware(client.app, **installed[0].kwargs)  # type: ignore[attr-defined]
     assert "text/event-stream" in gzip.exclude_content_types
 
 

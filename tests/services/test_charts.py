@@ -1,4 +1,4 @@
-from app.interventions.charts import Point, line_chart
+from app.core.charts import Point, line_chart
 
 
 def test_line_chart_has_a_text_alternative_and_one_dot_per_point() -> None:
