@@ -18,6 +18,7 @@ from app.core.migrate import migrate
 from app.main import create_app
 from tests import factories
 from tests.databases import postgres_database, sqlite_database, wipe
+from tests.live import LiveServer
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -87,6 +88,14 @@ class Client(TestClient):
 def client(db: Session, settings: Settings) -> Iterator[Client]:
     with Client(create_app(settings), base_url="http://testserver") as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, engine: Engine) -> Iterator[LiveServer]:
+    """One server for the session, on the session's database (each test wipes the data)."""
+    server = LiveServer(database_url)
+    yield server
+    server.stop()
 
 
 @pytest.fixture
