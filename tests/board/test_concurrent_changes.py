@@ -3,7 +3,6 @@ released by one barrier) against a live server, on SQLite and on PostgreSQL. Nev
 told "saved" while one text is lost: the second saver gets the conflict, with their own words."""
 
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -27,16 +26,20 @@ def pair(db: Session, live_server: LiveServer) -> tuple[User, Visitor, Visitor]:
     return citizen, anna, mette
 
 
-def at_once(*requests: Callable[[], httpx.Response]) -> list[httpx.Response]:
-    """Each request in its own thread, all let go by one barrier."""
-    barrier = threading.Barrier(len(requests))
+Post = tuple[Visitor, str, dict[str, str]]
 
-    def go(request: Callable[[], httpx.Response]) -> httpx.Response:
+
+def at_once(*posts: Post) -> list[httpx.Response]:
+    """Each form posted from its own thread, all let go by one barrier."""
+    barrier = threading.Barrier(len(posts))
+
+    def go(post: Post) -> httpx.Response:
+        who, url, data = post
         barrier.wait()
-        return request()
+        return who.post(url, data)
 
-    with ThreadPoolExecutor(len(requests)) as pool:
-        return list(pool.map(go, requests))
+    with ThreadPoolExecutor(len(posts)) as pool:
+        return list(pool.map(go, posts))
 
 
 def _card(db: Session, card_id: int) -> Agreement:
@@ -57,7 +60,7 @@ def test_two_edits_at_once_never_both_save(db: Session, pair: tuple[User, Visito
         texts = {anna: f"Anna runde {round_}", mette: f"Mette runde {round_}"}
         answers = at_once(
             *(
-                lambda who=who: who.post(url, {"what": texts[who], "who": "citizen", "revision": str(seen)})
+                (who, url, {"what": texts[who], "who": "citizen", "revision": str(seen)})
                 for who in (anna, mette)
             )
         )
@@ -66,8 +69,9 @@ def test_two_edits_at_once_never_both_save(db: Session, pair: tuple[User, Visito
         if codes == [303, 303]:
             both_saved += 1
         assert codes == [303, 409], f"round {round_}: {codes}"
-        saved, refused = (answers[0], answers[1]) if answers[0].status_code == 303 else (answers[1], answers[0])
-        winner = anna if saved is answers[0] else mette
+        first_won = answers[0].status_code == 303
+        refused = answers[1] if first_won else answers[0]
+        winner = anna if first_won else mette
         loser = mette if winner is anna else anna
         assert stored.what == texts[winner] and stored.revision == seen + 1
         # The second saver sees the conflict with their own words kept, and the card as it is.
@@ -86,12 +90,10 @@ def test_two_moves_of_one_card_at_once_never_both_land(
     url = f"/citizens/{citizen.id}/agreements/{card.id}/move"
     for round_ in range(ROUNDS):
         before = _card(db, card.id)
-        targets = [s for s in (AgreementStatus.doing, AgreementStatus.done, AgreementStatus.todo) if s != before.status]
+        columns = (AgreementStatus.doing, AgreementStatus.done, AgreementStatus.todo)
+        targets = [s for s in columns if s != before.status]
         seen = {"from_status": before.status, "from_position": str(before.position)}
-        answers = at_once(
-            lambda: anna.post(url, {"to": targets[0], **seen}),
-            lambda: mette.post(url, {"to": targets[1], **seen}),
-        )
+        answers = at_once((anna, url, {"to": targets[0], **seen}), (mette, url, {"to": targets[1], **seen}))
         codes = sorted(a.status_code for a in answers)
         assert codes == [303, 409], f"round {round_}: {codes}"
         moved_to = targets[0] if answers[0].status_code == 303 else targets[1]
@@ -109,8 +111,8 @@ def test_moves_of_neighbouring_cards_at_once_keep_every_column_in_order(
     for round_ in range(ROUNDS // 2):
         first, second = ids[round_ % 4], ids[(round_ + 1) % 4]
         answers = at_once(
-            lambda: anna.post(f"/citizens/{citizen.id}/agreements/{first}/move", {"to": "doing"}),
-            lambda: mette.post(f"/citizens/{citizen.id}/agreements/{second}/move", {"to": "done"}),
+            (anna, f"/citizens/{citizen.id}/agreements/{first}/move", {"to": "doing"}),
+            (mette, f"/citizens/{citizen.id}/agreements/{second}/move", {"to": "done"}),
         )
         assert [a.status_code for a in answers] == [303, 303]
         db.expire_all()
