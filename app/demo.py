@@ -3,13 +3,12 @@ The sign-in details are fixed (and in the README) so every new user can try ever
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.board.changes import direct_writes
-from app.core.i18n import TIMEZONE
+from app.core import clock
 from app.core.security import digest, hash_secret, normalise_code
 from app.models import (
     Actor,
@@ -116,7 +115,7 @@ def _meetings_and_outcomes(session: Session, cid: int, by: int, n: int) -> None:
 
 def _three_months(session: Session, cid: int, by: int, months: list[tuple[int, OutcomeStatus]]) -> None:
     """Wage hours and status for the last three months, oldest first."""
-    this_month = date.today().replace(day=1)
+    this_month = clock.today().replace(day=1)
     for back, (hours, status) in enumerate(months):
         month = (this_month - timedelta(days=31 * (2 - back))).replace(day=1)
         session.add(Outcome(citizen_id=cid, month=month, wage_hours=hours, status=status, recorded_by_id=by))
@@ -193,12 +192,12 @@ def _sister(session: Session, cid: int, pin_hash: str) -> None:
 
 def _morning(days: int) -> datetime:
     """Ten in the morning, job-centre time, `days` from today: when meetings are held."""
-    day = date.today() + timedelta(days=days)
-    return datetime.combine(day, time(10, 0), tzinfo=ZoneInfo(TIMEZONE))
+    day = clock.today() + timedelta(days=days)
+    return datetime.combine(day, time(10, 0), tzinfo=clock.ZONE)
 
 
 def _days(n: int) -> date:
-    return date.today() + timedelta(days=n)
+    return clock.today() + timedelta(days=n)
 
 
 def _challenge(session: Session, cid: int, area: LifeArea, title: str, why: str, pos: int) -> int:

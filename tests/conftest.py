@@ -4,6 +4,7 @@ Every test that asks for `db` (directly or through `client`) runs twice: on SQLi
 throwaway PostgreSQL database. The schema comes from the real Alembic migrations."""
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.board.changes import direct_writes
+from app.core import clock
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.migrate import migrate
@@ -96,6 +98,32 @@ def live_server(database_url: str, engine: Engine) -> Iterator[LiveServer]:
     server = LiveServer(database_url)
     yield server
     server.stop()
+
+
+class FrozenClock:
+    """The app's clock held still at a moment the test sets (aware, in any zone); it moves only
+    when the test moves it."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def set(self, moment: datetime) -> None:
+        assert moment.tzinfo is not None, "a naive moment would be read in the server's zone"
+        self.moment = moment
+
+    def advance(self, by: timedelta) -> None:
+        self.moment += by
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """Stops the app's clock (app.core.clock.source) for this test, at the real time until set."""
+    frozen = FrozenClock(clock.system_time())
+    monkeypatch.setattr(clock, "source", frozen)
+    return frozen
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from app.core import clock
 from app.core.db import make_engine
 from app.models import ScaleKind, ScaleReading, User
 from tests import factories
@@ -29,14 +30,15 @@ def test_timestamps_come_back_timezone_aware(db: Session) -> None:
     db.expire_all()
     loaded = db.get(User, person.id)
     assert loaded is not None and loaded.created_at.tzinfo is not None
-    assert abs((datetime.now(UTC) - loaded.created_at).total_seconds()) < 60
+    assert abs((clock.now() - loaded.created_at).total_seconds()) < 60
 
 
 def test_naive_timestamps_are_refused(db: Session) -> None:
     person = factories.citizen(db)
     goal = factories.goal(db, person)
     assert goal.id is not None
-    db.add(ScaleReading(goal_id=goal.id, kind=ScaleKind.today, value=3, recorded_at=datetime(2026, 1, 1)))
+    naive = datetime(2026, 1, 1)  # noqa: DTZ001 (the point of the test: the column must refuse it)
+    db.add(ScaleReading(goal_id=goal.id, kind=ScaleKind.today, value=3, recorded_at=naive))
     with pytest.raises(Exception, match="naive"):
         db.commit()
     db.rollback()
@@ -46,7 +48,7 @@ def test_scale_values_outside_0_to_10_are_refused_by_the_database(db: Session) -
     person = factories.citizen(db)
     goal = factories.goal(db, person)
     assert goal.id is not None
-    row = {"goal_id": goal.id, "kind": "today", "value": 11, "recorded_at": datetime.now(UTC)}
+    row = {"goal_id": goal.id, "kind": "today", "value": 11, "recorded_at": clock.now()}
     with pytest.raises(IntegrityError):
         db.execute(insert(ScaleReading).values(**row))
         db.commit()

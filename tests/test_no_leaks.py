@@ -6,11 +6,11 @@ makes this test fail until it is taught what a foreign value for it is."""
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session
 
+from app.core import clock
 from app.core.route_table import api_routes
 from app.main import create_app
 from app.models import (
@@ -47,7 +47,7 @@ def _world(db: Session) -> World:
     ids["challenge_id"] = _id(factories.challenge(db, victim, title=f"Udfordring {SECRET}"))
     goal = factories.goal(db, victim, title=f"Mål {SECRET}")
     ids["goal_id"] = _id(goal)
-    db.add(ScaleReading(goal_id=_id(goal), kind=ScaleKind.today, value=5, recorded_at=datetime.now(UTC)))
+    db.add(ScaleReading(goal_id=_id(goal), kind=ScaleKind.today, value=5, recorded_at=clock.now()))
     shared = factories.agreement(db, victim, what=f"Aftale {SECRET}")
     shared.shared = True  # what a network member could see, were they in the victim's network
     db.add(shared)

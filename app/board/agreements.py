@@ -15,6 +15,7 @@ from app.access.rules import NotVisible
 from app.board.changes import BoardChange, board_change
 from app.board.read import Card, read_cards
 from app.catalogue import N_
+from app.core import clock
 from app.core.i18n import Translator
 from app.models import (
     Actor,
@@ -157,9 +158,9 @@ def validate(
             errors["due_on"] = t.gettext("Write the date like this: 2026-12-31.")
         else:
             unchanged = current is not None and current.due_on == due_on
-            if due_on < date.today() and not unchanged:
+            if due_on < clock.today() and not unchanged:
                 errors["due_on"] = t.gettext("Choose today or a later date.")
-            elif due_on > date.today() + LATEST_DUE:
+            elif due_on > clock.today() + LATEST_DUE:
                 errors["due_on"] = t.gettext("Choose a date within the next five years.")
     goal_id = None
     if form.goal_id.strip():

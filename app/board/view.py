@@ -11,6 +11,7 @@ from functools import cached_property
 from sqlmodel import Session
 
 from app.board.read import BoardData, Card
+from app.core import clock
 from app.models import AgreementStatus, BoardSeen, Role, User
 from app.models.base import utcnow
 
@@ -70,7 +71,7 @@ class BoardView:
     data: BoardData
     viewer: User
     seen_at: datetime | None
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
 
     @property
     def version(self) -> int:

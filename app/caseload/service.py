@@ -5,12 +5,12 @@ a caseload is about 15 citizens, read in a handful of queries."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from app.access.rules import caseload
-from app.core.i18n import TIMEZONE, Translator
+from app.core import clock
+from app.core.i18n import Translator
 from app.interventions import alerts
 from app.models import Agreement, AgreementStatus, Meeting, User
 from app.models.base import utcnow
@@ -20,12 +20,14 @@ DUE_SOON_DAYS = 7
 SORTS = ("name", "flags", "next_meeting", "overdue", "meaningfulness")
 FILTERS = ("all", "flagged", "overdue", "no_meeting")
 OPEN = (AgreementStatus.todo, AgreementStatus.doing)
+# Sorts after every planned meeting (meetings are stored as aware UTC).
+NO_MEETING = datetime.max.replace(tzinfo=UTC)
 
 
 def flags_for(view: InterventionView, today: date) -> list[alerts.Flag]:
     item = view.intervention
     rated = [alerts.Rated(value=r.value, at=r.rated_at) for r in view.ratings]
-    since = item.starts_on or item.created_at.date()
+    since = item.starts_on or clock.local(item.created_at).date()
     return alerts.flags(rated, active=is_active(item, today), since=since, today=today)
 
 
@@ -55,7 +57,7 @@ class CaseloadRow:
 
 
 def rows(*, session: Session, consultant: User, today: date | None = None) -> list[CaseloadRow]:
-    today = today or date.today()
+    today = today or clock.today()
     citizens = caseload(session=session, consultant=consultant)
     ids = [c.id for c in citizens if c.id is not None]
     result = {c.id: CaseloadRow(citizen=c) for c in citizens}
@@ -107,17 +109,10 @@ def choose(rows_: list[CaseloadRow], *, sort: str, show: str, query: str = "") -
     if needle:
         chosen = [r for r in chosen if needle in r.citizen.name.casefold()]
     by_name = sorted(chosen, key=lambda r: r.citizen.name.casefold())
-    far = datetime.max.replace(tzinfo=None)
     if sort == "flags":
         return sorted(by_name, key=lambda r: -r.flag_count)
     if sort == "next_meeting":
-        return sorted(
-            by_name,
-            key=lambda r: (
-                r.next_meeting is None,
-                r.next_meeting.replace(tzinfo=None) if r.next_meeting else far,
-            ),
-        )
+        return sorted(by_name, key=lambda r: r.next_meeting or NO_MEETING)
     if sort == "overdue":
         return sorted(by_name, key=lambda r: (-r.overdue, -r.due))
     if sort == "meaningfulness":
@@ -130,7 +125,7 @@ def plan_meeting(*, session: Session, citizen: User, actor: User, at: str, t: Tr
     job centre's time zone. Returns an error message, or None when saved."""
     require_consultant(actor)
     try:
-        when = datetime.fromisoformat(at.strip()).replace(tzinfo=ZoneInfo(TIMEZONE))
+        when = datetime.fromisoformat(at.strip()).replace(tzinfo=clock.ZONE)
     except ValueError:
         return t.gettext("Write the date and time, for example 2026-03-01 10:00.")
     assert citizen.id is not None

@@ -11,6 +11,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
+from app.core import clock
 from app.core.config import ROOT
 
 LOCALES_DIR = ROOT / "locales"
@@ -18,7 +19,6 @@ SUPPORTED = ("da", "en")
 DEFAULT = "da"
 # Shown in each language's own name, so a person who cannot read the current one finds theirs.
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
-TIMEZONE = "Europe/Copenhagen"
 
 # The language a person chose before signing in (or without an account).
 LANG_COOKIE = "tavle_lang"
@@ -86,13 +86,13 @@ class Translator:
         if value is None:
             return ""
         if isinstance(value, datetime):
-            return format_date(value.astimezone(_tz()), format=fmt, locale=self.locale)
+            return format_date(clock.local(value), format=fmt, locale=self.locale)
         return format_date(value, format=fmt, locale=self.locale)
 
     def datetime(self, value: datetime | None, fmt: str = "medium") -> str:
         if value is None:
             return ""
-        return format_datetime(value, format=fmt, tzinfo=_tz(), locale=self.locale)
+        return format_datetime(value, format=fmt, tzinfo=clock.ZONE, locale=self.locale)
 
     def number(self, value: float | int) -> str:
         if isinstance(value, int) and 0 <= value < 1000:
@@ -123,18 +123,11 @@ def _small_number(locale: str, value: int) -> str:
     return format_decimal(value, locale=locale)
 
 
-@lru_cache
-def _tz() -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(TIMEZONE)
-
-
 def warm_up() -> None:
     """Loads the catalogues and Babel's locale data at start-up: the first date or number
     formatted in a process reads them from disk (over half a second), which would otherwise
     stall the first page and every live update waiting behind it."""
-    now = datetime.now(_tz())
+    now = clock.now()
     for locale in SUPPORTED:
         t = translator(locale)
         t.gettext("Tavle")

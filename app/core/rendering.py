@@ -2,14 +2,14 @@
 so one process can render the same board in Danish for one viewer and English for another."""
 
 import hashlib
-from datetime import UTC, datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
 from app.catalogue.roles import ROLE_NAMES
+from app.core import clock
 from app.core.config import ROOT
 from app.core.i18n import LANGUAGE_NAMES, Translator
 from app.core.read_aloud import read_aloud
@@ -37,7 +37,7 @@ def environment() -> Environment:
     env.globals["language_names"] = LANGUAGE_NAMES
     env.globals["role_names"] = ROLE_NAMES
     # When a page was rendered ("last updated" on a copy kept for offline reading).
-    env.globals["now"] = partial(datetime.now, UTC)
+    env.globals["now"] = clock.now
     env.globals["read_aloud"] = read_aloud
     return env
 

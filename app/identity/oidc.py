@@ -18,6 +18,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlmodel import Session, func, select
 
+from app.core import clock
 from app.core.config import OidcSettings
 from app.identity import pending
 from app.models import OidcIdentity, User
@@ -148,6 +149,7 @@ def _verify_id_token(oidc: OidcSettings, *, id_token: str, jwks_uri: str) -> dic
             # The provider may have rotated its keys since we cached them.
             decoded = jwt.decode(id_token, _keys(oidc, jwks_uri, fresh=True), algorithms=ALGORITHMS)
         registry = jwt.JWTClaimsRegistry(
+            now=lambda: int(clock.now().timestamp()),
             leeway=60,
             iss={"essential": True, "value": oidc.issuer},
             aud={"essential": True, "value": oidc.client_id},

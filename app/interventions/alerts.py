@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from app.catalogue import N_
+from app.core import clock
 
 LOW = 3
 FALL = 3
@@ -37,7 +38,8 @@ class Flag:
 
 
 def _day(value: datetime | date) -> date:
-    return value.date() if isinstance(value, datetime) else value
+    # A moment counts on the day it was in Copenhagen, like "today" does.
+    return clock.local(value).date() if isinstance(value, datetime) else value
 
 
 def low(ratings: Sequence[Rated]) -> Flag | None:

@@ -1,6 +1,5 @@
 """Interventions in the plan: the menu, adding one, the citizen's wish, and meaningfulness ratings."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form
@@ -11,6 +10,7 @@ from app.access.rules import visible_citizen
 from app.caseload.service import flags_for
 from app.catalogue import N_
 from app.catalogue.interventions import BY_KEY, INTERVENTION_TYPES
+from app.core import clock
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, WebDep
 from app.interventions import service
@@ -38,7 +38,7 @@ def _list_page(
 ) -> Response:
     assert citizen.id is not None
     views = service.intervention_views(session=session, citizen_ids=[citizen.id])[citizen.id]
-    today = date.today()
+    today = clock.today()
     return web.page(
         "interventions.html",
         status_code=status_code,
@@ -113,7 +113,7 @@ def _detail_page(
     item = service.get_intervention(session=session, citizen=citizen, intervention_id=item_id)
     views = service.intervention_views(session=session, citizen_ids=[citizen.id])[citizen.id]
     view = next(v for v in views if v.intervention.id == item.id)
-    today = date.today()
+    today = clock.today()
     linked = service.goal_links(session=session, intervention_ids=[item_id]).get(item_id, [])
     all_goals = goals.goals(session=session, citizen=citizen)
     return web.page(

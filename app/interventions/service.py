@@ -14,6 +14,7 @@ from app.access.rules import NotVisible
 from app.board.changes import board_change
 from app.catalogue import N_
 from app.catalogue.interventions import BY_KEY
+from app.core import clock
 from app.core.i18n import Translator
 from app.core.wording import check
 from app.live import Event, caseload_channel
@@ -129,7 +130,7 @@ def set_wish(
     require_citizen(actor, citizen)
     if wish not in (Wish.wants, Wish.rather_not):
         return t.gettext("Choose “I want this” or “I'd rather not”.")
-    if has_started(item, date.today()):
+    if has_started(item, clock.today()):
         return t.gettext("This has already started. You can say how meaningful it feels instead.")
     checked = check(reason, limit=REASON_MAX, t=t, empty_message="", required=False, multiline=True)
     if checked.error:

@@ -6,9 +6,10 @@ from typing import Any
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from app.core import clock
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+# Every default timestamp comes from the app's one clock (and follows it when tests set it).
+utcnow = clock.now
 
 
 class UTCDateTime(TypeDecorator[datetime]):

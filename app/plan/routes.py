@@ -1,7 +1,6 @@
 """A citizen's plan: the citizen's own start page, and what their consultant opens — the agenda
 first. Also what every plan page shares, and the citizen's answer to a wording suggestion."""
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -10,6 +9,7 @@ from fastapi.responses import Response
 from app.access.rules import visible_citizen
 from app.catalogue.life_areas import LIFE_AREA_NAMES
 from app.catalogue.pictograms import pictogram
+from app.core import clock
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import Challenge, User
@@ -59,7 +59,7 @@ def plan_page(citizen_id: int, web: WebDep, session: SessionDep, user: CurrentUs
         "plan.html",
         plan=plan_summary(session=session, citizen=citizen),
         agenda=agenda_for(session=session, citizen_id=citizen_id),
-        today=date.today(),
+        today=clock.today(),
         **plan_context(citizen, user, "overview"),
     )
 

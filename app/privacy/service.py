@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from app.access import audit
 from app.board.changes import board_change
+from app.core import clock
 from app.live.hub import ACCESS, Event, person_channel
 from app.models import AuditEntry, LoginThrottle, User
 
@@ -73,7 +74,7 @@ def export_citizen(*, session: Session, citizen: User) -> dict[str, Any]:
     person = _public({c.name: getattr(citizen, c.name) for c in User.__table__.columns})  # type: ignore[attr-defined]
     return {
         "format": "tavle-export/1",
-        "exported_at": datetime.now().astimezone().isoformat(),
+        "exported_at": clock.local(clock.now()).isoformat(),
         "citizen": person,
         "tables": {
             name: [_public(row) for row in table_rows]

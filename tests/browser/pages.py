@@ -12,6 +12,7 @@ import httpx
 from playwright.sync_api import BrowserContext, Page
 from sqlmodel import Session
 
+from app.core import clock
 from app.core.config import Settings
 from app.core.route_table import api_routes
 from app.deps import LANG_COOKIE
@@ -94,7 +95,7 @@ def _rich_citizen(db: Session, consultant: User, language: str) -> tuple[User, d
             )
         )
     overdue = factories.agreement(
-        db, me, what="Ringe til tandlægen", due_on=(utcnow() - timedelta(days=3)).date()
+        db, me, what="Ringe til tandlægen", due_on=clock.today() - timedelta(days=3)
     )
     overdue.shared = True
     factories.agreement(db, me, what="Købe busbillet", status=AgreementStatus.doing)

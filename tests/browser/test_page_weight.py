@@ -3,13 +3,14 @@ transfers at most 60 KB, compressed, in all: HTML, CSS, JavaScript, icons, and w
 worker fetches to keep for offline use. A size budget, measured in bytes, not a timing."""
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Request
 from sqlmodel import Session
 
+from app.core import clock
 from app.models import AgreementStatus
 from tests import factories
 from tests.browser.conftest import VIEWPORTS, LiveServer, sign_in_citizen
@@ -29,7 +30,7 @@ def _full_board(db: Session) -> int:
     factories.intervention(db, citizen)
     statuses = [AgreementStatus.todo] * 4 + [AgreementStatus.doing] * 3 + [AgreementStatus.done] * 3
     for n, status in enumerate(statuses):
-        due = date.today() + timedelta(days=n)
+        due = clock.today() + timedelta(days=n)
         factories.agreement(
             db, citizen, what=f"Aftale nummer {n + 1}: ringe til jobcentret", status=status, due_on=due
         )

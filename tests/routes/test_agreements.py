@@ -2,13 +2,17 @@
 deletes and their undo, and two people editing the same card at once."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlmodel import Session, select
 
+from app.board.agreements import AgreementForm, validate
+from app.core import clock
+from app.core.i18n import translator
 from app.models import Agreement, AgreementRevision, AgreementStatus, User
 from tests import factories
-from tests.conftest import Client
+from tests.conftest import Client, FrozenClock
 
 
 def _pair(db: Session) -> tuple[User, User]:
@@ -44,7 +48,7 @@ def test_bad_input_gets_messages_next_to_the_fields_and_keeps_what_was_typed(
 ) -> None:
     _staff, me = _pair(db)
     client.sign_in_citizen("LISE")
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
     cases = [
         ({"what": "", "who": "citizen"}, "Skriv, hvad der er aftalt."),
         ({"what": "x" * 301, "who": "citizen"}, "Skriv højst 300 tegn."),
@@ -62,6 +66,47 @@ def test_bad_input_gets_messages_next_to_the_fields_and_keeps_what_was_typed(
         if data["what"]:
             assert f">{data['what']}</textarea>" in response.text
     assert db.exec(select(Agreement)).all() == []
+
+
+def test_today_in_copenhagen_is_a_due_date_the_form_accepts_just_after_its_midnight(
+    client: Client, db: Session, frozen_clock: FrozenClock
+) -> None:
+    # 00:30 on 1 January in Copenhagen, still 31 December in UTC.
+    frozen_clock.set(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
+    _staff, me = _pair(db)
+    client.sign_in_citizen("LISE")
+    late = client.post_form(f"/citizens/{me.id}/agreements", {"what": "Gå tur", "due_on": "2026-12-31"})
+    assert late.status_code == 400
+    assert "Vælg i dag eller en senere dato." in late.text
+    on_time = client.post_form(f"/citizens/{me.id}/agreements", {"what": "Gå tur", "due_on": "2027-01-01"})
+    assert on_time.status_code == 303
+    assert _card(db, "Gå tur").due_on == date(2027, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("moment", "copenhagen_today"),
+    [
+        # Just after midnight on the first day of summer time (UTC+1 until 01:00 UTC).
+        (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), date(2026, 3, 29)),
+        # Just after midnight on the day after it (UTC+2).
+        (datetime(2026, 3, 29, 22, 30, tzinfo=UTC), date(2026, 3, 30)),
+        # Just after midnight on the last day of summer time (still UTC+2).
+        (datetime(2026, 10, 24, 22, 30, tzinfo=UTC), date(2026, 10, 25)),
+        # Half past eleven at night on that day, now in winter time (UTC+1): still the 25th.
+        (datetime(2026, 10, 25, 22, 30, tzinfo=UTC), date(2026, 10, 25)),
+    ],
+    ids=["summer-time-begins", "first-summer-day", "summer-time-ends", "last-hour-of-the-long-day"],
+)
+def test_the_earliest_due_date_is_copenhagens_today_across_the_clock_changes(
+    db: Session, frozen_clock: FrozenClock, moment: datetime, copenhagen_today: date
+) -> None:
+    frozen_clock.set(moment)
+    me = factories.citizen(db, code="LISE")
+    t = translator("en")
+    for due_on, accepted in ((copenhagen_today, True), (copenhagen_today - timedelta(days=1), False)):
+        form = AgreementForm(what="Gå tur", due_on=due_on.isoformat())
+        assert (validate(session=db, citizen=me, form=form, t=t) is not None) is accepted, due_on
+        assert ("due_on" in form.errors) is not accepted
 
 
 def test_a_goal_of_another_citizen_cannot_be_linked(client: Client, db: Session) -> None:

@@ -1,13 +1,14 @@
 """The board page, the meeting screen and the "new since you last looked" markers, as a
 citizen and a consultant see them (without JavaScript: plain pages and forms)."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
+from app.core import clock
 from app.models import Actor, AgreementStatus, Role, ScaleKind, ScaleReading, Strength
 from tests import factories
-from tests.conftest import Client
+from tests.conftest import Client, FrozenClock
 
 
 def test_citizen_board_shows_challenges_goal_reading_strengths_and_columns(
@@ -42,13 +43,35 @@ def test_citizen_board_shows_challenges_goal_reading_strengths_and_columns(
 
 def test_overdue_cards_stand_out_with_words_not_colour_only(client: Client, db: Session) -> None:
     me = factories.citizen(db, code="LISE")
-    factories.agreement(db, me, what="For sent", due_on=date.today() - timedelta(days=2))
-    factories.agreement(db, me, what="I god tid", due_on=date.today() + timedelta(days=2))
+    factories.agreement(db, me, what="For sent", due_on=clock.today() - timedelta(days=2))
+    factories.agreement(db, me, what="I god tid", due_on=clock.today() + timedelta(days=2))
     client.sign_in_citizen("LISE")
     html = client.get(f"/citizens/{me.id}/board").text
     late = html[html.index("For sent") : html.index("I god tid")]
     assert "Overskredet" in late
     assert "Overskredet" not in html[html.index("I god tid") :]
+
+
+def test_a_card_due_on_new_years_eve_is_overdue_once_it_is_new_year_in_copenhagen(
+    client: Client, db: Session, frozen_clock: FrozenClock
+) -> None:
+    # 23:30 UTC on 31 December is half past midnight on 1 January in Copenhagen.
+    frozen_clock.set(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
+    me = factories.citizen(db, code="LISE")
+    factories.agreement(db, me, what="Nytårsaften", due_on=date(2026, 12, 31))
+    factories.agreement(db, me, what="Nytårsdag", due_on=date(2027, 1, 1))
+    client.sign_in_citizen("LISE")
+    html = client.get(f"/citizens/{me.id}/board").text
+    assert "Overskredet" in html[html.index("Nytårsaften") : html.index("Nytårsdag")]
+    assert "Overskredet" not in html[html.index("Nytårsdag") :]
+    # The page's own time stamp (kept for offline reading) is Copenhagen's too.
+    assert "sidst opdateret 01.01.2027 00.30" in html
+    plan = client.get(f"/citizens/{me.id}").text
+    eve, day = (
+        plan[plan.index(what) : plan.index("</li>", plan.index(what))]
+        for what in ("Nytårsaften", "Nytårsdag")
+    )
+    assert "Overskredet" in eve and "Overskredet" not in day
 
 
 def test_cards_someone_else_changed_are_marked_new_until_looked_at(client: Client, db: Session) -> None:

@@ -1,13 +1,15 @@
 """The caseload overview: meetings, agreements due and overdue, flags, latest meaningfulness;
 sorting and filtering with plain GET parameters; only the consultant's own citizens."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
+from app.core import clock
 from app.models import MeaningfulnessRating, Meeting
 from app.models.base import utcnow
 from tests import factories
+from tests.conftest import Client, FrozenClock
 
 
 def _rate(db: Session, intervention_id: int | None, *values: int) -> None:
@@ -28,8 +30,8 @@ def test_overview_shows_meetings_agreements_ratings_and_flags(client, db: Sessio
     _rate(db, item.id, 9, 2)
     _rate(db, factories.intervention(db, bo, kind="course").id, 8)
     _rate(db, factories.intervention(db, stranger).id, 1)
-    factories.agreement(db, anna, due_on=date.today() - timedelta(days=2))
-    factories.agreement(db, anna, due_on=date.today() + timedelta(days=2))
+    factories.agreement(db, anna, due_on=clock.today() - timedelta(days=2))
+    factories.agreement(db, anna, due_on=clock.today() + timedelta(days=2))
     db.add(Meeting(citizen_id=anna.id or 0, at=utcnow() - timedelta(days=5)))
     db.add(Meeting(citizen_id=anna.id or 0, at=utcnow() + timedelta(days=9)))
     db.commit()
@@ -57,6 +59,20 @@ def test_overview_shows_meetings_agreements_ratings_and_flags(client, db: Sessio
     assert client.get("/caseload?sort=%00drop&show=x").status_code == 200
 
 
+def test_overdue_and_due_soon_count_from_copenhagens_date(
+    client: Client, db: Session, frozen_clock: FrozenClock
+) -> None:
+    # 00:30 on 1 January in Copenhagen: New Year's Eve is past, New Year's Day is this week.
+    frozen_clock.set(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
+    client.headers["Accept-Language"] = "en"
+    consultant = factories.consultant(db)
+    anna = factories.citizen(db, consultant, name="Anna")
+    factories.agreement(db, anna, due_on=date(2026, 12, 31))
+    factories.agreement(db, anna, due_on=date(2027, 1, 1))
+    client.sign_in_staff(consultant.email)
+    assert "1 due this week, 1 overdue" in client.get("/caseload").text
+
+
 def test_htmx_asks_only_for_the_rows(client, db: Session) -> None:
     consultant = factories.consultant(db)
     factories.citizen(db, consultant, name="Anna")
@@ -81,7 +97,7 @@ def test_consultant_plans_a_meeting(client, db: Session) -> None:
     url = f"/citizens/{citizen.id}/meetings"
     bad = client.post_form(url, {"at": "next tuesday"})
     assert bad.status_code == 400 and 'value="next tuesday"' in bad.text
-    when = (date.today() + timedelta(days=3)).isoformat()
+    when = (clock.today() + timedelta(days=3)).isoformat()
     assert client.post_form(url, {"at": f"{when}T10:30"}).status_code == 303
     page = client.get("/caseload")
     assert "10:30" in page.text and "Not planned" not in page.text

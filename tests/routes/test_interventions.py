@@ -1,9 +1,10 @@
 """Adding interventions from the menu, and the citizen's wish before it starts."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from app.core import clock
 from app.models import Intervention, InterventionGoalLink, Wish
 from tests import factories
 
@@ -25,7 +26,7 @@ def test_consultant_adds_intervention_with_goals(client, db: Session) -> None:
     page = client.get(f"/citizens/{citizen.id}/interventions")
     assert page.status_code == 200
     assert "Company internship" in page.text and "Debt counselling" in page.text
-    start = date.today() + timedelta(days=7)
+    start = clock.today() + timedelta(days=7)
     response = client.post_form(
         f"/citizens/{citizen.id}/interventions",
         {
@@ -87,7 +88,7 @@ def test_foreign_goal_is_refused(client, db: Session) -> None:
 
 def test_citizen_adds_and_says_rather_not(client, db: Session) -> None:
     _, citizen = _setup(db, client, as_citizen=True)
-    start = (date.today() + timedelta(days=10)).isoformat()
+    start = (clock.today() + timedelta(days=10)).isoformat()
     response = client.post_form(
         f"/citizens/{citizen.id}/interventions", {"kind": "course", "starts_on": start}
     )
@@ -107,7 +108,7 @@ def test_wish_only_by_citizen_and_only_before_start(client, db: Session) -> None
     citizen = factories.citizen(db, consultant, code="INT-2")
     client.headers["Accept-Language"] = "en"
     item = factories.intervention(db, citizen)
-    item.starts_on = date.today() - timedelta(days=1)
+    item.starts_on = clock.today() - timedelta(days=1)
     db.add(item)
     db.commit()
     client.sign_in_staff(consultant.email)

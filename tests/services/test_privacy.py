@@ -1,11 +1,10 @@
 """Export holds everything about the citizen and nothing about anyone else; erasure leaves nothing."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy import String, Text, select
 from sqlmodel import Session, SQLModel
 
 from app.access import audit, consent
+from app.core import clock
 from app.models import (
     AuditEntry,
     MeaningfulnessRating,
@@ -23,7 +22,7 @@ def _full_plan(db: Session, person: User, tag: str) -> None:
     factories.challenge(db, person, title=f"Udfordring {tag}")
     goal = factories.goal(db, person, title=f"Mål {tag}")
     assert goal.id is not None
-    db.add(ScaleReading(goal_id=goal.id, kind=ScaleKind.today, value=4, recorded_at=datetime.now(UTC)))
+    db.add(ScaleReading(goal_id=goal.id, kind=ScaleKind.today, value=4, recorded_at=clock.now()))
     factories.agreement(db, person, what=f"Aftale {tag}")
     item = factories.intervention(db, person)
     assert item.id is not None
