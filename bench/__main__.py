@@ -162,13 +162,13 @@ async def throughput(
     for _ in range(THROUGHPUT_ROUNDS):
         ceilings.append(
             await measure(
-                ceiling_port, lambda c, n: bare_request, seconds=THROUGHPUT_SECONDS, connections=len(boards)
+                ceiling_port, lambda _c, _n: bare_request, seconds=THROUGHPUT_SECONDS, connections=len(boards)
             )
         )
         pages.append(
             await measure(
                 port,
-                lambda c, n: board_page(boards[c], "citizen"),
+                lambda c, _n: board_page(boards[c], "citizen"),
                 seconds=THROUGHPUT_SECONDS,
                 connections=len(boards),
             )

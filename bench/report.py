@@ -264,7 +264,7 @@ TARGETS = (
         "Memory per idle live connection",
         "≤ 40 kB",
         lambda r: (_get(r, "memory", "kb_per_connection") or 1e9) <= 40,
-        lambda r: (
+        lambda _r: (
             "The figure includes everything opening the streams cost the process: per stream the "
             "connection (uvicorn, httptools), the middleware frames, the stream's own small ASGI "
             "response and subscription; per board (two streams) the cached board read and the "
@@ -278,7 +278,7 @@ TARGETS = (
             (_get(r, "growth", "write_ratio_10k_vs_10") or 9) <= 1.2
             and (_get(r, "growth", "page_ratio_10k_vs_10") or 9) <= 1.2
         ),
-        lambda r: (
+        lambda _r: (
             "Each step is measured on its own, minutes apart, as medians of 200 requests; on "
             "this shared VM one step can come out 20–30 % slower than another with no change "
             "in the work (the 1,000-citizen step shows whether a cost really grows with the "

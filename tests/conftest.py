@@ -86,15 +86,17 @@ class Client(TestClient):
         assert response.status_code == 303, response.text
 
 
+# `db` for its effect: the test's data is wiped after the client has gone.
 @pytest.fixture
-def client(db: Session, settings: Settings) -> Iterator[Client]:
+def client(db: Session, settings: Settings) -> Iterator[Client]:  # noqa: ARG001
     with Client(create_app(settings), base_url="http://testserver") as test_client:
         yield test_client
 
 
 @pytest.fixture(scope="session")
-def live_server(database_url: str, engine: Engine) -> Iterator[LiveServer]:
-    """One server for the session, on the session's database (each test wipes the data)."""
+def live_server(database_url: str, engine: Engine) -> Iterator[LiveServer]:  # noqa: ARG001
+    """One server for the session, on the session's database (each test wipes the data); `engine`
+    for its effect: the database is migrated before the server starts."""
     server = LiveServer(database_url)
     yield server
     server.stop()
@@ -131,7 +133,7 @@ def app_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Says plainly that the PostgreSQL and browser runs happened (CI reads this)."""
     counts: dict[str, dict[str, int]] = {"postgresql": {}, "sqlite": {}, "browser": {}}
     for outcome in ("passed", "failed", "skipped", "error"):

@@ -120,5 +120,5 @@ DEMO_ROLES: dict[str, Callable[[Client], None]] = {
     "network": _code(NETWORK_CODE),
     "manager": _staff(MANAGER_EMAIL),
     "admin": _staff(ADMIN_EMAIL),
-    "anonymous": lambda client: None,
+    "anonymous": lambda _client: None,
 }

@@ -47,7 +47,7 @@ class OpenIdProvider:
             ]
         )
 
-    async def discovery(self, request: Request) -> Response:
+    async def discovery(self, _request: Request) -> Response:
         return JSONResponse(
             {
                 "issuer": self.issuer,
@@ -61,7 +61,7 @@ class OpenIdProvider:
             }
         )
 
-    async def jwks(self, request: Request) -> Response:
+    async def jwks(self, _request: Request) -> Response:
         return JSONResponse(KeySet([self.key]).as_dict(private=False))
 
     async def authorize(self, request: Request) -> Response:

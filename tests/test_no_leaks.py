@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from app.core import clock
+from app.core.config import Settings
 from app.core.route_table import api_routes
 from app.main import create_app
 from app.models import (
@@ -126,7 +127,7 @@ def _as_staff(role: Role) -> Signer:
     return sign
 
 
-def _anonymous(client: Client, db: Session) -> None:
+def _anonymous(_client: Client, _db: Session) -> None:
     return None
 
 
@@ -197,7 +198,8 @@ def _params(path: str) -> list[str]:
     return re.findall(r"{(\w+)(?::\w+)?}", path)
 
 
-def test_the_route_table_has_citizen_routes_to_check(db: Session, settings) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("db")
+def test_the_route_table_has_citizen_routes_to_check(settings: Settings) -> None:
     with Client(create_app(settings)) as client:
         paths = {path for _, path in _routes(client)}
     assert "/citizens/{citizen_id}" in paths

@@ -81,7 +81,7 @@ def render_update(
     wanted = set(regions)
     full = board_context(view, oob=True, **context)
     parts = [
-        _block(view, block, translator, full)
+        _block(block, translator, full)
         for block in UPDATE_BLOCKS
         if block in wanted and (view.shows_plan or block not in PLAN_BLOCKS)
     ]
@@ -92,7 +92,7 @@ def render_update(
     return "\n".join(parts)
 
 
-def _block(view: BoardView, block: str, translator: Translator, context: dict[str, Any]) -> str:
+def _block(block: str, translator: Translator, context: dict[str, Any]) -> str:
     return render(BOARD_TEMPLATE, context, translator, block=block)
 
 

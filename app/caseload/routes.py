@@ -79,7 +79,6 @@ def plan_meeting(
     session: SessionDep,
     user: ConsultantUser,
     at: Annotated[str, Form()] = "",
-    back: Annotated[str, Form()] = "",
 ) -> Response:
     citizen = visible_citizen(session=session, user=user, citizen_id=citizen_id)
     error = service.plan_meeting(session=session, citizen=citizen, actor=user, at=at, t=web.translator)

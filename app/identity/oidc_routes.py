@@ -74,7 +74,7 @@ def callback(
         if isinstance(exc, oidc.OidcUnknown):
             return _refused(web, "unknown", 403)
         return _refused(web, "failed", 400)
-    response = _signed_in(web, session, settings, user, next)
+    response = _signed_in(session, settings, user, next)
     response.delete_cookie(oidc.COOKIE, path="/")
     return response
 

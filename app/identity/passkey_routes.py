@@ -83,7 +83,7 @@ def sign_in(
             {"error": web.gettext("That passkey did not work here. Sign in with your code and PIN instead.")},
             status_code=400,
         )
-    return as_json(_signed_in(web, session, settings, user, landing(user) if next == "/" else next))
+    return as_json(_signed_in(session, settings, user, landing(user) if next == "/" else next))
 
 
 @router.post("/account/passkeys/options")

@@ -63,7 +63,7 @@ def citizen_sign_in(
             values={"code": code},
             next=safe_next(next),
         )
-    return _signed_in(web, session, settings, user, next)
+    return _signed_in(session, settings, user, next)
 
 
 def _staff_page(
@@ -118,7 +118,7 @@ def staff_sign_in(
         return _staff_page(web, settings, email=email, next=next, errors=errors, status=400)
     if totp.is_enabled(session=session, user_id=user.id):
         return totp.begin_second_step(session=session, settings=settings, user=user, next=safe_next(next))
-    return _signed_in(web, session, settings, user, next)
+    return _signed_in(session, settings, user, next)
 
 
 @router.post("/logout")
@@ -131,7 +131,7 @@ def sign_out(request: Request, session: SessionDep) -> Response:
     return response
 
 
-def _signed_in(web: Web, session: SessionDep, settings: SettingsDep, user: User, next: str) -> Response:
+def _signed_in(session: SessionDep, settings: SettingsDep, user: User, next: str) -> Response:
     signed = auth.start_session(session=session, settings=settings, user=user)
     response = see_other(safe_next(next))
     response.set_cookie(

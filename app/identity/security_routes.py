@@ -102,7 +102,7 @@ def second_step(
             errors["form"] = _locked_message(web, locked)
         else:
             if user is not None:
-                response = _signed_in(web, session, settings, user, next)
+                response = _signed_in(session, settings, user, next)
                 response.delete_cookie(totp.SECOND_STEP_COOKIE, path="/")
                 return response
             errors["code"] = web.gettext("That code is not right. Type the 6 digits your app shows now.")

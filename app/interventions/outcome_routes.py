@@ -18,7 +18,7 @@ from app.plan.routes import plan_context, refused
 
 router = APIRouter(tags=["outcomes"])
 
-ManagerUser = Annotated[User, require_role(Role.manager)]
+MANAGER_ONLY = require_role(Role.manager)
 
 
 def _page(
@@ -71,15 +71,15 @@ def record_outcome(
     return see_other(f"/citizens/{citizen_id}/outcomes?saved=1")
 
 
-@router.get("/outcomes")
-def manager_view(web: WebDep, session: SessionDep, user: ManagerUser) -> Response:
+@router.get("/outcomes", dependencies=[MANAGER_ONLY])
+def manager_view(web: WebDep, session: SessionDep) -> Response:
     return web.page(
         "outcomes_manager.html", data=service.aggregates(session=session), min_group=service.MIN_GROUP
     )
 
 
-@router.get("/outcomes.csv")
-def manager_csv(web: WebDep, session: SessionDep, user: ManagerUser) -> Response:
+@router.get("/outcomes.csv", dependencies=[MANAGER_ONLY])
+def manager_csv(web: WebDep, session: SessionDep) -> Response:
     body = service.to_csv(service.aggregates(session=session), t=web.translator)
     return Response(
         body,

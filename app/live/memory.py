@@ -10,8 +10,7 @@ class MemoryHub(Hub):
         self._call_in_loop(self._fan_out, event)
 
     def before_commit(self, session: Session, event: Event) -> None:
-        # Nothing to do until the change is committed: then it is handed to the loop.
-        return None
+        """Nothing to do until the change is committed: then it is handed to the loop."""
 
     def after_commit(self, event: Event) -> None:
         self._call_in_loop(self._fan_out, event)

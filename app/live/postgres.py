@@ -83,8 +83,7 @@ class PostgresHub(Hub):
         session.execute(text("SELECT pg_notify(:channel, :payload)"), _params(event))
 
     def after_commit(self, event: Event) -> None:
-        # PostgreSQL delivered the NOTIFY with the commit; the LISTEN task fans it out here too.
-        return None
+        """PostgreSQL delivered the NOTIFY with the commit; the LISTEN task fans it out here too."""
 
     async def _notify(self, events: Iterable[Event]) -> None:
         connect = psycopg.AsyncConnection.connect(self.dsn, autocommit=True)

@@ -11,12 +11,12 @@ from app.access.rules import visible_citizen
 from app.board.qr import qr_svg
 from app.core.i18n import SUPPORTED, normalise, translator
 from app.core.web import Web, see_other
-from app.deps import LANG_COOKIE, ConsultantUser, SessionDep, SettingsDep, WebDep
+from app.deps import LANG_COOKIE, ConsultantUser, SessionDep, SettingsDep, WebDep, require_role
 from app.identity import passkeys
 from app.identity import throttle as signin_throttle
 from app.identity.passkey_routes import as_json, landing
 from app.identity.routes import _locked_message, _signed_in
-from app.models import Invitation, User
+from app.models import Invitation, Role, User
 from app.network import invitations
 from app.network.invitations import InvitationRefused, Refusal
 
@@ -83,8 +83,8 @@ def new_invitation(citizen_id: int, session: SessionDep, user: ConsultantUser) -
     return see_other(f"/citizens/{citizen.id}/invitation?shown={key}")
 
 
-@router.get("/caseload/citizens/new")
-def new_citizen_form(web: WebDep, user: ConsultantUser) -> Response:
+@router.get("/caseload/citizens/new", dependencies=[require_role(Role.consultant)])
+def new_citizen_form(web: WebDep) -> Response:
     return web.page(
         "invitation_new_citizen.html",
         errors={},
@@ -210,7 +210,7 @@ def choose_pin(
         )
     except invitations.FormError as invalid:
         return _invite_page(web, session, invitation, token, errors=invalid.errors, status=400)
-    return _signed_in(web, session, settings, person, landing(person))
+    return _signed_in(session, settings, person, landing(person))
 
 
 @router.post("/invite/{token}/passkey/options")
@@ -258,4 +258,4 @@ def passkey_finish(
     if data.get("invitation_id") != invitation.id:
         return JSONResponse({"error": web.gettext("This invitation link cannot be used.")}, status_code=404)
     person = invitations.complete(session=session, invitation=invitation)
-    return as_json(_signed_in(web, session, settings, person, landing(person)))
+    return as_json(_signed_in(session, settings, person, landing(person)))

@@ -34,7 +34,7 @@ def citizen(db: Session) -> User:
 
 
 @pytest.fixture
-def signed_in(new_context: Callable[..., BrowserContext], citizen: User) -> Page:
+def signed_in(new_context: Callable[..., BrowserContext], citizen: User) -> Page:  # noqa: ARG001 (signs in as them)
     page = new_context("phone").new_page()
     sign_in_citizen(page, CODE)
     return page

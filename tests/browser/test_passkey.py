@@ -22,7 +22,7 @@ PIN = "482916"
 
 
 @pytest.fixture(scope="module")
-def localhost_server(database_url: str, engine: Engine) -> Iterator[str]:
+def localhost_server(database_url: str, engine: Engine) -> Iterator[str]:  # noqa: ARG001 (migrated first)
     server = LiveServer(database_url, extra_env={"TAVLE_PUBLIC_URL": ""})
     yield f"http://localhost:{server.port}"
     server.stop()
@@ -119,9 +119,8 @@ def test_a_passkey_made_on_the_sign_in_page_works_and_the_pin_still_does(
     sign_in_citizen(page, "BO-KODE")
 
 
-def test_without_a_passkey_on_the_device_the_person_is_told_to_use_the_pin(
-    db: Session, phone: BrowserContext
-) -> None:
+@pytest.mark.usefixtures("db")
+def test_without_a_passkey_on_the_device_the_person_is_told_to_use_the_pin(phone: BrowserContext) -> None:
     page = phone.new_page()
     add_virtual_authenticator(phone, page)  # an authenticator with no passkey for this site
     page.goto("/login/passkey")

@@ -58,7 +58,8 @@ def test_language_switch_changes_every_visible_string(
     expect(page.get_by_role("heading", level=1)).to_have_text("Mine borgere")
 
 
-def test_english_browser_gets_english_first(db: Session, new_context: Callable[..., BrowserContext]) -> None:
+@pytest.mark.usefixtures("db")
+def test_english_browser_gets_english_first(new_context: Callable[..., BrowserContext]) -> None:
     page = new_context("phone", locale="en-GB").new_page()
     page.goto("/login")
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def second_server(database_url: str, engine: Engine) -> Iterator[LiveServer]:
+def second_server(database_url: str, engine: Engine) -> Iterator[LiveServer]:  # noqa: ARG001 (migrated first)
     server = LiveServer(database_url)
     yield server
     server.stop()

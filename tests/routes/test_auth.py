@@ -45,7 +45,7 @@ def test_wrong_pin_gets_a_clear_danish_message_and_keeps_the_code(client: Client
     assert "tavle_session" not in client.cookies
 
 
-def test_empty_and_odd_input_gets_field_messages_in_english(client: Client, db: Session) -> None:
+def test_empty_and_odd_input_gets_field_messages_in_english(client: Client) -> None:
     client.cookies.set("tavle_lang", "en")
     response = client.post_form("/login/citizen", {"code": "", "pin": "12ab"})
     assert response.status_code == 400
@@ -112,7 +112,7 @@ def test_post_without_csrf_token_is_refused_and_nothing_happens(client: Client, 
     assert "tavle_session" not in client.cookies
 
 
-def test_pages_for_signed_in_users_send_anonymous_visitors_to_sign_in(client: Client, db: Session) -> None:
+def test_pages_for_signed_in_users_send_anonymous_visitors_to_sign_in(client: Client) -> None:
     response = client.get("/caseload", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/caseload"

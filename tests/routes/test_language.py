@@ -7,19 +7,19 @@ from tests import factories
 from tests.conftest import Client
 
 
-def test_danish_is_the_default(client: Client, db: Session) -> None:
+def test_danish_is_the_default(client: Client) -> None:
     page = client.get("/login")
     assert '<html lang="da">' in page.text
     assert "Log ind på Tavle" in page.text
 
 
-def test_accept_language_is_honoured_on_first_visit(client: Client, db: Session) -> None:
+def test_accept_language_is_honoured_on_first_visit(client: Client) -> None:
     page = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9,da;q=0.5"})
     assert '<html lang="en">' in page.text
     assert "Sign in to Tavle" in page.text
 
 
-def test_switching_language_changes_every_string_and_is_remembered(client: Client, db: Session) -> None:
+def test_switching_language_changes_every_string_and_is_remembered(client: Client) -> None:
     response = client.post_form("/language", {"locale": "en", "next": "/login"})
     assert response.status_code == 303 and response.headers["location"] == "/login"
     page = client.get("/login")
@@ -39,7 +39,7 @@ def test_signed_in_choice_is_saved_on_the_user(client: Client, db: Session) -> N
     assert "This is your plan" in client.get(f"/citizens/{me.id}").text
 
 
-def test_unknown_language_is_ignored(client: Client, db: Session) -> None:
+def test_unknown_language_is_ignored(client: Client) -> None:
     client.post_form("/language", {"locale": "xx", "next": "/login"})
     assert '<html lang="da">' in client.get("/login").text
 

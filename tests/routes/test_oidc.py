@@ -109,20 +109,20 @@ def test_a_wrong_nonce_or_a_forged_state_signs_no_one_in(
     assert "tavle_session" not in oidc_client.cookies
 
 
-def test_a_cancelled_sign_in_says_so(oidc_client: Client, db: Session) -> None:
+def test_a_cancelled_sign_in_says_so(oidc_client: Client) -> None:
     oidc_client.get("/login/oidc", follow_redirects=False)
     cancelled = oidc_client.get("/login/oidc/callback", params={"error": "access_denied", "state": "s"})
     assert cancelled.status_code == 400 and "Log ind blev afbrudt" in cancelled.text
 
 
-def test_switched_off_unless_configured(client: Client, db: Session) -> None:
+def test_switched_off_unless_configured(client: Client) -> None:
     configure(client, oidc_issuer="", oidc_client_id="")
     assert "/login/oidc" not in client.get("/login/staff").text
     assert client.get("/login/oidc", follow_redirects=False).status_code == 404
     assert client.get("/login/oidc/callback", params={"code": "x", "state": "y"}).status_code == 404
 
 
-def test_an_unreachable_provider_gets_a_clear_page_not_a_crash(client: Client, db: Session) -> None:
+def test_an_unreachable_provider_gets_a_clear_page_not_a_crash(client: Client) -> None:
     with running_provider() as gone:
         issuer = gone.issuer
     configure(

@@ -93,9 +93,7 @@ def test_wrong_codes_lock_the_second_step_with_a_clear_message(client: Client, d
     assert "tavle_session" not in client.cookies
 
 
-def test_without_a_started_sign_in_the_code_page_sends_back_to_the_password(
-    client: Client, db: Session
-) -> None:
+def test_without_a_started_sign_in_the_code_page_sends_back_to_the_password(client: Client) -> None:
     response = client.get("/login/code", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login/staff"
     client.cookies.set(totp.SECOND_STEP_COOKIE, "forged")
