@@ -20,7 +20,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 typecheck: setup
-	$(BIN)/mypy app
+	$(BIN)/mypy app tests
 
 bench: setup
 	$(BIN)/python -m bench

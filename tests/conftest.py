@@ -3,11 +3,14 @@
 Every test that asks for `db` (directly or through `client`) runs twice: on SQLite and on a
 throwaway PostgreSQL database. The schema comes from the real Alembic migrations."""
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -18,11 +21,13 @@ from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.migrate import migrate
 from app.main import create_app
+from app.models import User
 from tests import factories
 from tests.databases import postgres_database, sqlite_database, wipe
 from tests.live import LiveServer
 
 BACKENDS = ["sqlite", "postgresql"]
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -70,20 +75,36 @@ class Client(TestClient):
     def csrf(self) -> str:
         if "tavle_csrf" not in self.cookies:
             self.get("/healthz")
-        return self.cookies["tavle_csrf"]
+        token: str = self.cookies["tavle_csrf"]
+        return token
 
-    def post_form(self, url: str, data: dict[str, str] | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    def post_form(self, url: str, data: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
         form = {"csrf_token": self.csrf(), **(data or {})}
         kwargs.setdefault("follow_redirects", False)
-        return self.post(url, data=form, **kwargs)
+        response: httpx.Response = self.post(url, data=form, **kwargs)
+        return response
 
     def sign_in_citizen(self, code: str, pin: str = factories.PIN) -> None:
         response = self.post_form("/login/citizen", {"code": code, "pin": pin})
         assert response.status_code == 303, response.text
 
-    def sign_in_staff(self, email: str, password: str = factories.PASSWORD) -> None:
+    def sign_in_staff(self, who: str | User, password: str = factories.PASSWORD) -> None:
+        """Signs in with an e-mail address, or as a staff user the test made."""
+        email = who if isinstance(who, str) else who.email
+        assert email, "staff sign in with an e-mail address"
         response = self.post_form("/login/staff", {"email": email, "password": password})
         assert response.status_code == 303, response.text
+
+    @property
+    def fastapi_app(self) -> FastAPI:
+        """The app under test as the FastAPI app it is (TestClient knows it only as ASGI)."""
+        assert isinstance(self.app, FastAPI)
+        return self.app
+
+    def run(self, scenario: Callable[[], Awaitable[T]]) -> T:
+        """Runs `scenario` on the app's own event loop, while the client is open."""
+        assert self.portal is not None, "the client runs the app only inside its with-block"
+        return self.portal.call(scenario)
 
 
 # `db` for its effect: the test's data is wiped after the client has gone.

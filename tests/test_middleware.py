@@ -1,6 +1,7 @@
 """The security middleware's CSRF cookie: read from the Cookie header without a general parser."""
 
 from app.core.middleware import CSRF_COOKIE, _cookie
+from tests.conftest import Client
 
 
 def scope(cookie: bytes) -> dict[str, object]:
@@ -21,7 +22,7 @@ def test_a_missing_or_odd_token_counts_as_none() -> None:
     assert _cookie({"type": "http", "headers": []}, CSRF_COOKIE) is None
 
 
-def test_an_odd_token_is_replaced_by_a_fresh_one(client) -> None:  # type: ignore[no-untyped-def]
+def test_an_odd_token_is_replaced_by_a_fresh_one(client: Client) -> None:
     client.cookies.set(CSRF_COOKIE, "<script>")
     answer = client.get("/healthz")
     assert CSRF_COOKIE in answer.headers.get("set-cookie", "")

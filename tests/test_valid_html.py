@@ -45,7 +45,7 @@ def validate(folder: Path) -> list[dict[str, object]]:
 
 def test_every_page_is_valid_html(engine: Engine, client: Client, tmp_path: Path) -> None:
     seed_demo(engine)
-    names = {}
+    names: dict[str, str] = {}
     # One checker run for every role's pages: java starts once.
     for role, sign_in in DEMO_ROLES.items():
         client.cookies.clear()

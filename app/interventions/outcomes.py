@@ -125,7 +125,7 @@ def aggregates(*, session: Session) -> Aggregates:
     of one to four citizens within it (none at all is shown)."""
     rows = session.exec(
         select(Outcome)
-        .join(User, User.id == Outcome.citizen_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == col(Outcome.citizen_id))
         .where(User.role == Role.citizen)
         .order_by(col(Outcome.month), col(Outcome.id))
     ).all()
@@ -157,7 +157,7 @@ def aggregates(*, session: Session) -> Aggregates:
             MeaningfulnessRating.intervention_id,
             MeaningfulnessRating.value,
         )
-        .join(Intervention, Intervention.id == MeaningfulnessRating.intervention_id)  # type: ignore[arg-type]
+        .join(Intervention, col(Intervention.id) == col(MeaningfulnessRating.intervention_id))
         .order_by(col(MeaningfulnessRating.rated_at), col(MeaningfulnessRating.id))
     ).all()
     last_value: dict[int, tuple[str, int, int]] = {}

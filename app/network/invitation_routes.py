@@ -16,7 +16,7 @@ from app.identity import passkeys
 from app.identity import throttle as signin_throttle
 from app.identity.passkey_routes import as_json, landing
 from app.identity.routes import _locked_message, _signed_in
-from app.models import Invitation, Role, User
+from app.models import Invitation, InvitationKind, Role, User
 from app.network import invitations
 from app.network.invitations import InvitationRefused, Refusal
 
@@ -74,7 +74,7 @@ def new_invitation(citizen_id: int, session: SessionDep, user: ConsultantUser) -
     assert citizen.id is not None
     issued = invitations.issue(
         session=session,
-        kind=invitations.InvitationKind.citizen,
+        kind=InvitationKind.citizen,
         citizen_id=citizen.id,
         invited=citizen,
         created_by=user,

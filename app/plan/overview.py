@@ -100,7 +100,7 @@ def goal_views(*, session: Session, citizen_id: int, goals: list[Goal]) -> list[
         by_goal[reading.goal_id][ScaleKind(reading.kind)].append(reading)
     links = session.exec(
         select(GoalChallengeLink.goal_id, Challenge)
-        .join(Challenge, Challenge.id == GoalChallengeLink.challenge_id)  # type: ignore[arg-type]
+        .join(Challenge, col(Challenge.id) == col(GoalChallengeLink.challenge_id))
         .where(col(GoalChallengeLink.goal_id).in_(ids), Challenge.citizen_id == citizen_id)
         .order_by(col(Challenge.position), col(Challenge.id))
     ).all()
@@ -148,7 +148,7 @@ def plan_summary(*, session: Session, citizen: User) -> PlanSummary:
     ).all()
     ratings = session.exec(
         select(MeaningfulnessRating)
-        .join(Intervention, Intervention.id == MeaningfulnessRating.intervention_id)  # type: ignore[arg-type]
+        .join(Intervention, col(Intervention.id) == col(MeaningfulnessRating.intervention_id))
         .where(Intervention.citizen_id == cid)
         .order_by(col(MeaningfulnessRating.rated_at), col(MeaningfulnessRating.id))
     ).all()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, or_, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from app.access import audit
 from app.board.changes import board_change
@@ -100,7 +100,7 @@ def erase_citizen(*, session: Session, citizen: User, by: User) -> None:
             for row in owned[name]:
                 session.execute(delete(table).where(*(c == row[c.name] for c in pk)))
         _forget_sign_in(session, citizen)
-        session.execute(delete(AuditEntry).where(AuditEntry.citizen_id == citizen_id))  # type: ignore[arg-type]
+        session.execute(delete(AuditEntry).where(col(AuditEntry.citizen_id) == citizen_id))
         session.delete(citizen)
         change.publish(Event(channel=person_channel(citizen_id), version=0, kind=ACCESS))
     audit.record(session=session, actor=by, citizen_id=None, action="erase", target="citizen erased")

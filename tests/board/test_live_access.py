@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session
 
+from app.models import Role
 from tests import factories
 from tests.live import LiveServer, Stream, Visitor
 
@@ -119,7 +120,7 @@ def test_a_card_no_longer_shared_leaves_the_members_view_at_once(board: Board) -
 
 
 def test_erasure_closes_every_view_of_the_board(board: Board, db: Session, live_server: LiveServer) -> None:
-    factories.staff(db, factories.Role.admin, email="admin@example.dk")
+    factories.staff(db, Role.admin, email="admin@example.dk")
     admin = Visitor(live_server)
     admin.sign_in_staff("admin@example.dk")
     streams = [board.stream(board.anna), board.stream(board.mette), board.stream(board.louise)]

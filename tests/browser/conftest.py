@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 from tests import factories
 from tests.databases import require_or_skip
@@ -18,7 +18,10 @@ from tests.live import LiveServer
 __all__ = ["ROOT", "LiveServer"]
 
 ROOT = Path(__file__).resolve().parents[2]
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "meeting": {"width": 1920, "height": 1080}}
+VIEWPORTS: dict[str, ViewportSize] = {
+    "phone": {"width": 390, "height": 844},
+    "meeting": {"width": 1920, "height": 1080},
+}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 from sqlmodel import Session
 
 from tests.browser.conftest import ROOT, LiveServer
@@ -23,7 +23,7 @@ AXE_RUN = """() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 
 # Fewer pages than this means the sweep has lost its way (a sign-in that failed, a world that
 # went empty), not that the role has little to see.
 MINIMUM_PAGES = {"citizen": 18, "consultant": 19, "network": 5, "manager": 4, "admin": 5, "anonymous": 5}
-NARROW = {"width": 320, "height": 640}
+NARROW: ViewportSize = {"width": 320, "height": 640}
 STICKING_OUT = """() => [...document.querySelectorAll('main *')]
   .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
   .slice(0, 5)
@@ -79,7 +79,9 @@ def test_every_page_passes_axe(
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_reflows_at_320_px(db: Session, browser: Any, live_server: LiveServer, role: str) -> None:
+def test_every_page_reflows_at_320_px(
+    db: Session, browser: Browser, live_server: LiveServer, role: str
+) -> None:
     person = arrange(db, role, "da")
     context = browser.new_context(viewport=NARROW, locale="da-DK", base_url=live_server.url)
     try:

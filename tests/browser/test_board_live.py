@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 from sqlmodel import Session
 
 from app.models import User
@@ -40,7 +40,7 @@ def _connected(page: Page, who: str) -> None:
     expect(page.locator("#board-presence")).to_contain_text(who)
 
 
-def _column(page: Page, status: str):  # type: ignore[no-untyped-def]
+def _column(page: Page, status: str) -> Locator:
     return page.locator(f"#column-{status}")
 
 

@@ -100,7 +100,7 @@ def test_citizen_adds_an_agreement_and_moves_it_with_the_keyboard(
     expect(page.locator("#column-todo")).to_contain_text("Ringe til tandlægen")
     db.expire_all()
     card = db.exec(select(Agreement).where(Agreement.citizen_id == citizen.id)).one()
-    assert card.what == "Ringe til tandlægen" and card.status == AgreementStatus.todo
+    assert (card.what, card.status) == ("Ringe til tandlægen", AgreementStatus.todo)
 
     tab_to(page, f"#menu-{card.id}-summary")
     page.keyboard.press("Enter")
@@ -140,7 +140,7 @@ def test_citizen_switches_language_with_the_keyboard(db: Session, signed_in: Pag
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Lise")
     db.expire_all()
-    assert db.get(User, citizen.id).locale == "en"  # type: ignore[union-attr]
+    assert db.get_one(User, citizen.id).locale == "en"
 
 
 # The ring a focused element shows: its own outline, or, for an input hidden behind a big label,

@@ -116,7 +116,7 @@ def test_citizen_completes_the_core_forms_without_javascript(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert f"/citizens/{cid}/interventions/{item.id}" in page.url
     db.expire_all()
-    assert db.get(User, cid).locale == "en"  # type: ignore[union-attr]
+    assert db.get_one(User, cid).locale == "en"
 
 
 @pytest.mark.parametrize("role", ["citizen", "consultant"])

@@ -111,10 +111,12 @@ def test_presence_lists_each_person_once_and_tells_the_others() -> None:
     async def scenario() -> None:
         hub = await started()
         with hub.subscribe(MINE, ANNA) as anna:
-            assert (await anna.get(1)).kind == PRESENCE  # type: ignore[union-attr]
+            joined = await anna.get(1)
+            assert joined is not None and joined.kind == PRESENCE
             with hub.subscribe(MINE, METTE), hub.subscribe(MINE, METTE):
                 assert hub.viewers(MINE) == [ANNA, METTE]
-                assert (await anna.get(1)).kind == PRESENCE  # type: ignore[union-attr]
+                others_joined = await anna.get(1)
+                assert others_joined is not None and others_joined.kind == PRESENCE
             assert hub.viewers(MINE) == [ANNA]
 
     run(scenario())

@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
@@ -141,7 +141,7 @@ def _kill_listeners(engine: Engine) -> None:
         )
 
 
-async def _until(condition, timeout: float = 3) -> bool:  # type: ignore[no-untyped-def]
+async def _until(condition: Callable[[], object], timeout: float = 3) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

@@ -1,7 +1,7 @@
 """The agenda: "I want to talk about this" on a challenge, goal or agreement, or a topic in the
 citizen's words; the consultant's view of the citizen shows it first."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import AgendaTopic, User
 from tests import factories
@@ -66,7 +66,7 @@ def test_done_topics_are_kept_and_clearing_empties_the_agenda(client: Client, db
     assert client.post_form(f"/citizens/{me.id}/challenges/{challenge.id}/agenda").status_code == 403
     assert client.post_form(f"/citizens/{me.id}/agenda/clear").status_code == 303
     db.expire_all()
-    topics = db.exec(select(AgendaTopic).order_by(AgendaTopic.id)).all()  # type: ignore[arg-type]
+    topics = db.exec(select(AgendaTopic).order_by(col(AgendaTopic.id))).all()
     assert [(t.text, t.done, t.created_by_id) for t in topics] == [
         ("Bike", True, me.id),
         ("Internship", True, staff.id),

@@ -5,7 +5,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.board.agreements import AgreementForm, validate
 from app.core import clock
@@ -216,7 +216,7 @@ def test_move_up_and_down_within_a_column(client: Client, db: Session) -> None:
     client.sign_in_citizen("LISE")
     client.post_form(f"/citizens/{me.id}/agreements/{cards[2].id}/move", {"to": "up"})
     db.expire_all()
-    order = db.exec(select(Agreement.what).order_by(Agreement.position)).all()
+    order = db.exec(select(Agreement.what).order_by(col(Agreement.position))).all()
     assert order == ["Kort 0", "Kort 2", "Kort 1"]
 
 

@@ -160,6 +160,7 @@ def test_meeting_screen_shows_the_agenda_then_the_agreements_then_the_plan(
     me = factories.citizen(db, staff, code="LISE")
     factories.challenge(db, me, title="Komme op om morgenen")
     factories.agreement(db, me, what="Ringe til lægen")
+    assert me.id is not None
     db.add(AgendaTopic(citizen_id=me.id, text="Min husleje", created_by_id=me.id))
     db.commit()
     client.sign_in_staff("k@example.dk")

@@ -3,6 +3,7 @@ sorting and filtering with plain GET parameters; only the consultant's own citiz
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlmodel import Session
 
 from app.core import clock
@@ -20,7 +21,7 @@ def _rate(db: Session, intervention_id: int | None, *values: int) -> None:
     db.commit()
 
 
-def test_overview_shows_meetings_agreements_ratings_and_flags(client, db: Session) -> None:
+def test_overview_shows_meetings_agreements_ratings_and_flags(client: Client, db: Session) -> None:
     client.headers["Accept-Language"] = "en"
     consultant = factories.consultant(db)
     anna = factories.citizen(db, consultant, name="Anna")
@@ -35,7 +36,7 @@ def test_overview_shows_meetings_agreements_ratings_and_flags(client, db: Sessio
     db.add(Meeting(citizen_id=anna.id or 0, at=utcnow() - timedelta(days=5)))
     db.add(Meeting(citizen_id=anna.id or 0, at=utcnow() + timedelta(days=9)))
     db.commit()
-    client.sign_in_staff(consultant.email)
+    client.sign_in_staff(consultant)
 
     page = client.get("/caseload")
     assert page.status_code == 200
@@ -69,19 +70,19 @@ def test_overdue_and_due_soon_count_from_copenhagens_date(
     anna = factories.citizen(db, consultant, name="Anna")
     factories.agreement(db, anna, due_on=date(2026, 12, 31))
     factories.agreement(db, anna, due_on=date(2027, 1, 1))
-    client.sign_in_staff(consultant.email)
+    client.sign_in_staff(consultant)
     assert "1 due this week, 1 overdue" in client.get("/caseload").text
 
 
-def test_htmx_asks_only_for_the_rows(client, db: Session) -> None:
+def test_htmx_asks_only_for_the_rows(client: Client, db: Session) -> None:
     consultant = factories.consultant(db)
     factories.citizen(db, consultant, name="Anna")
-    client.sign_in_staff(consultant.email)
+    client.sign_in_staff(consultant)
     response = client.get("/caseload?sort=flags", headers={"HX-Request": "true"})
     assert "<html" not in response.text and "Anna" in response.text
 
 
-def test_citizen_cannot_open_caseload_or_its_stream(client, db: Session) -> None:
+def test_citizen_cannot_open_caseload_or_its_stream(client: Client, db: Session) -> None:
     consultant = factories.consultant(db)
     factories.citizen(db, consultant, code="CASE-1")
     client.sign_in_citizen("CASE-1")
@@ -89,11 +90,11 @@ def test_citizen_cannot_open_caseload_or_its_stream(client, db: Session) -> None
     assert client.get("/caseload/events").status_code == 404
 
 
-def test_consultant_plans_a_meeting(client, db: Session) -> None:
+def test_consultant_plans_a_meeting(client: Client, db: Session) -> None:
     client.headers["Accept-Language"] = "en"
     consultant = factories.consultant(db)
     citizen = factories.citizen(db, consultant, name="Anna")
-    client.sign_in_staff(consultant.email)
+    client.sign_in_staff(consultant)
     url = f"/citizens/{citizen.id}/meetings"
     bad = client.post_form(url, {"at": "next tuesday"})
     assert bad.status_code == 400 and 'value="next tuesday"' in bad.text
@@ -106,7 +107,9 @@ def test_consultant_plans_a_meeting(client, db: Session) -> None:
     assert client.post_form(f"/citizens/{other.id}/meetings", {"at": f"{when}T10:30"}).status_code == 404
 
 
-def test_the_live_caseload_ends_with_the_sign_in(client, db: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_live_caseload_ends_with_the_sign_in(
+    client: Client, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import asyncio
 
     import httpx
@@ -117,7 +120,7 @@ def test_the_live_caseload_ends_with_the_sign_in(client, db: Session, monkeypatc
     monkeypatch.setattr(sse, "HEARTBEAT_SECONDS", 0.05)
     consultant = factories.consultant(db)
     factories.citizen(db, consultant, name="Anna")
-    client.sign_in_staff(consultant.email)
+    client.sign_in_staff(consultant)
 
     async def scenario() -> None:
         stream = OpenStream(client, "/caseload/events")
@@ -131,4 +134,4 @@ def test_the_live_caseload_ends_with_the_sign_in(client, db: Session, monkeypatc
             await browser.post("/logout", headers={"X-CSRF-Token": client.cookies["tavle_csrf"]})
         await stream.ended(2.0)
 
-    client.portal.call(scenario)
+    client.run(scenario)

@@ -1,7 +1,7 @@
 """Challenges: picked from the catalogue or in the citizen's own words, ordered, parked, solved and
 brought back; the consultant only suggests, and another caseload's consultant sees nothing."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.catalogue.challenges import CHALLENGES, by_area
 from app.catalogue.pictograms import pictogram
@@ -20,7 +20,7 @@ def _challenges(db: Session, citizen: User) -> list[Challenge]:
     db.expire_all()
     return list(
         db.exec(
-            select(Challenge).where(Challenge.citizen_id == citizen.id).order_by(Challenge.position)  # type: ignore[arg-type]
+            select(Challenge).where(Challenge.citizen_id == citizen.id).order_by(col(Challenge.position))
         ).all()
     )
 

@@ -228,7 +228,7 @@ def _signed_in_citizen(client: Client, db: Session) -> User:
 
 
 def _hub(client: Client) -> Hub:
-    hub: Hub = client.app.state.hub  # type: ignore[attr-defined]
+    hub: Hub = client.fastapi_app.state.hub
     return hub
 
 
@@ -248,7 +248,7 @@ def test_a_viewer_who_leaves_an_idle_stream_is_unsubscribed_at_once(client: Clie
         assert hub.subscriber_count(_channel(me)) == 0
         assert hub.viewers(_channel(me)) == []
 
-    client.portal.call(scenario)  # type: ignore[union-attr]
+    client.run(scenario)
 
 
 def test_a_change_reaches_every_open_stream_with_the_board_version_as_id(client: Client, db: Session) -> None:
@@ -277,7 +277,7 @@ def test_a_change_reaches_every_open_stream_with_the_board_version_as_id(client:
         stream.leave()
         await stream.ended(1.0)
 
-    client.portal.call(scenario)  # type: ignore[union-attr]
+    client.run(scenario)
 
 
 def test_a_reconnecting_view_gets_what_it_missed(client: Client, db: Session) -> None:
@@ -294,7 +294,7 @@ def test_a_reconnecting_view_gets_what_it_missed(client: Client, db: Session) ->
         stream.leave()
         await stream.ended(1.0)
 
-    client.portal.call(scenario)  # type: ignore[union-attr]
+    client.run(scenario)
 
 
 def test_an_idle_stream_sends_heartbeats_and_ends_with_the_sign_in(
@@ -316,7 +316,7 @@ def test_an_idle_stream_sends_heartbeats_and_ends_with_the_sign_in(
         assert stream.finished, "the response ends properly, so the browser's next try meets the sign-in"
         assert hub.subscriber_count(_channel(me)) == 0
 
-    client.portal.call(scenario)  # type: ignore[union-attr]
+    client.run(scenario)
 
 
 def test_shutting_down_ends_every_open_stream_at_once(client: Client, db: Session) -> None:
@@ -337,7 +337,7 @@ def test_shutting_down_ends_every_open_stream_at_once(client: Client, db: Sessio
             assert stream.finished
         assert hub.subscriber_count() == 0
 
-    client.portal.call(scenario)  # type: ignore[union-attr]
+    client.run(scenario)
 
 
 def test_a_stream_of_a_board_one_may_not_see_is_not_found(client: Client, db: Session) -> None:
@@ -373,7 +373,7 @@ def test_an_open_stream_carries_the_security_headers_and_is_in_the_audit_trail(
         stream.leave()
         await stream.ended(1.0)
 
-    client.portal.call(scenario)  # type: ignore[union-attr]
+    client.run(scenario)
     assert me.id is not None
     targets = {e.target for e in audit.entries_for(session=db, citizen_id=me.id)}
     assert "GET /citizens/{citizen_id}/board/events" in targets

@@ -3,7 +3,7 @@ from both sides, and "one step higher" turned into an agreement on the board wit
 
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Agreement, Goal, GoalChallengeLink, ScaleReading, User
 from tests import factories
@@ -68,7 +68,7 @@ def test_scale_is_kept_as_history_and_progress_is_said_in_words(client: Client, 
     assert client.post_form(f"{url}/readings", {"kind": "today", "value": "5"}).status_code == 303
     db.expire_all()
     readings = db.exec(
-        select(ScaleReading).where(ScaleReading.goal_id == goal.id).order_by(ScaleReading.recorded_at)  # type: ignore[arg-type]
+        select(ScaleReading).where(ScaleReading.goal_id == goal.id).order_by(col(ScaleReading.recorded_at))
     ).all()
     assert [r.value for r in readings] == [3, 5]
     assert all(r.recorded_by_id == me.id for r in readings)

@@ -5,22 +5,23 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from app.core import clock
-from app.models import Intervention, InterventionGoalLink, Wish
+from app.models import Intervention, InterventionGoalLink, User, Wish
 from tests import factories
+from tests.conftest import Client
 
 
-def _setup(db: Session, client, as_citizen: bool = False):  # type: ignore[no-untyped-def]
+def _setup(db: Session, client: Client, as_citizen: bool = False) -> tuple[User, User]:
     client.headers["Accept-Language"] = "en"
     consultant = factories.consultant(db)
     citizen = factories.citizen(db, consultant, code="INT-1")
     if as_citizen:
         client.sign_in_citizen("INT-1")
     else:
-        client.sign_in_staff(consultant.email)
+        client.sign_in_staff(consultant)
     return consultant, citizen
 
 
-def test_consultant_adds_intervention_with_goals(client, db: Session) -> None:
+def test_consultant_adds_intervention_with_goals(client: Client, db: Session) -> None:
     consultant, citizen = _setup(db, client)
     goal = factories.goal(db, citizen)
     page = client.get(f"/citizens/{citizen.id}/interventions")
@@ -51,7 +52,7 @@ def test_consultant_adds_intervention_with_goals(client, db: Session) -> None:
     assert "Kantinen" in detail.text and goal.title in detail.text
 
 
-def test_end_before_start_keeps_input_and_says_why(client, db: Session) -> None:
+def test_end_before_start_keeps_input_and_says_why(client: Client, db: Session) -> None:
     _, citizen = _setup(db, client)
     response = client.post_form(
         f"/citizens/{citizen.id}/interventions",
@@ -63,7 +64,7 @@ def test_end_before_start_keeps_input_and_says_why(client, db: Session) -> None:
     assert db.exec(select(Intervention)).all() == []
 
 
-def test_unknown_kind_and_bad_date_are_refused_in_danish(client, db: Session) -> None:
+def test_unknown_kind_and_bad_date_are_refused_in_danish(client: Client, db: Session) -> None:
     consultant = factories.consultant(db)
     citizen = factories.citizen(db, consultant, code="INT-DA", locale="da")
     client.sign_in_citizen("INT-DA")
@@ -75,7 +76,7 @@ def test_unknown_kind_and_bad_date_are_refused_in_danish(client, db: Session) ->
     assert db.exec(select(Intervention)).all() == []
 
 
-def test_foreign_goal_is_refused(client, db: Session) -> None:
+def test_foreign_goal_is_refused(client: Client, db: Session) -> None:
     consultant, citizen = _setup(db, client)
     other = factories.citizen(db, consultant)
     foreign = factories.goal(db, other)
@@ -86,7 +87,7 @@ def test_foreign_goal_is_refused(client, db: Session) -> None:
     assert db.exec(select(Intervention)).all() == []
 
 
-def test_citizen_adds_and_says_rather_not(client, db: Session) -> None:
+def test_citizen_adds_and_says_rather_not(client: Client, db: Session) -> None:
     _, citizen = _setup(db, client, as_citizen=True)
     start = (clock.today() + timedelta(days=10)).isoformat()
     response = client.post_form(
@@ -103,7 +104,7 @@ def test_citizen_adds_and_says_rather_not(client, db: Session) -> None:
     assert (item.wish, item.wish_reason) == (Wish.rather_not, "Too far away")
 
 
-def test_wish_only_by_citizen_and_only_before_start(client, db: Session) -> None:
+def test_wish_only_by_citizen_and_only_before_start(client: Client, db: Session) -> None:
     consultant = factories.consultant(db)
     citizen = factories.citizen(db, consultant, code="INT-2")
     client.headers["Accept-Language"] = "en"
@@ -111,7 +112,7 @@ def test_wish_only_by_citizen_and_only_before_start(client, db: Session) -> None
     item.starts_on = clock.today() - timedelta(days=1)
     db.add(item)
     db.commit()
-    client.sign_in_staff(consultant.email)
+    client.sign_in_staff(consultant)
     assert (
         client.post_form(
             f"/citizens/{citizen.id}/interventions/{item.id}/wish", {"wish": "wants"}
@@ -125,12 +126,12 @@ def test_wish_only_by_citizen_and_only_before_start(client, db: Session) -> None
     assert "already started" in response.text
 
 
-def test_other_caseload_gets_404(client, db: Session) -> None:
+def test_other_caseload_gets_404(client: Client, db: Session) -> None:
     mine = factories.consultant(db)
     theirs = factories.consultant(db)
     citizen = factories.citizen(db, theirs)
     item = factories.intervention(db, citizen)
-    client.sign_in_staff(mine.email)
+    client.sign_in_staff(mine)
     assert client.get(f"/citizens/{citizen.id}/interventions").status_code == 404
     assert client.get(f"/citizens/{citizen.id}/interventions/{item.id}").status_code == 404
     assert client.post_form(f"/citizens/{citizen.id}/interventions", {"kind": "mentor"}).status_code == 404

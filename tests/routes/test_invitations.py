@@ -30,7 +30,9 @@ def new_citizen(client: Client, name: str = "Anna Jensen", locale: str = "da") -
     created = client.post_form("/caseload/citizens/new", {"name": name, "locale": locale})
     assert created.status_code == 303, created.text
     location = created.headers["location"]
-    citizen_id = int(re.search(r"/citizens/(\d+)/invitation", location).group(1))  # type: ignore[union-attr]
+    shown = re.search(r"/citizens/(\d+)/invitation", location)
+    assert shown, location
+    citizen_id = int(shown.group(1))
     page = client.get(location)
     assert page.status_code == 200
     return invite_link(page.text), personal_code(page.text), citizen_id
@@ -132,7 +134,7 @@ def test_an_expired_invitation_is_refused_in_the_persons_own_language(client: Cl
     refused = client.post_form(link, {"pin": NEW_PIN, "pin_again": NEW_PIN})
     assert refused.status_code == 410
     db.expire_all()
-    assert db.get(User, citizen_id).pin_hash is None  # type: ignore[union-attr]
+    assert db.get_one(User, citizen_id).pin_hash is None
 
 
 def test_a_new_invitation_replaces_the_old_link_and_code(client: Client, db: Session) -> None:

@@ -22,7 +22,7 @@ def provider() -> Iterator[OpenIdProvider]:
 
 def configure(client: Client, **changes: object) -> None:
     """As if the TAVLE_OIDC_* variables were set when the app started."""
-    state = client.app.state  # type: ignore[attr-defined]
+    state = client.fastapi_app.state
     state.settings = state.settings.model_copy(update=changes)
 
 
@@ -46,7 +46,8 @@ def round_trip(client: Client, next: str = "/") -> httpx.Response:
     assert approved.status_code == 302, approved.text
     back = urlsplit(approved.headers["location"])
     assert back.path == "/login/oidc/callback"
-    return client.get(f"{back.path}?{back.query}", follow_redirects=False)
+    answer: httpx.Response = client.get(f"{back.path}?{back.query}", follow_redirects=False)
+    return answer
 
 
 def test_staff_sign_in_with_the_organisation_uses_pkce_and_nonce(

@@ -8,9 +8,10 @@ from sqlmodel import Session, select
 
 from app.models import MeaningfulnessRating, Outcome, OutcomeStatus, Role
 from tests import factories
+from tests.conftest import Client
 
 
-def _manager(db: Session, client) -> None:  # type: ignore[no-untyped-def]
+def _manager(db: Session, client: Client) -> None:
     client.headers["Accept-Language"] = "en"
     factories.staff(db, Role.manager, "leder@example.dk", name="Lene Leder")
     client.sign_in_staff("leder@example.dk")
@@ -34,11 +35,11 @@ def _cohort(db: Session, n: int, *, ordinary: int, hours: int, kind: str = "ment
     db.commit()
 
 
-def test_consultant_records_and_citizen_sees(client, db: Session) -> None:
+def test_consultant_records_and_citizen_sees(client: Client, db: Session) -> None:
     client.headers["Accept-Language"] = "en"
     consultant = factories.consultant(db)
     citizen = factories.citizen(db, consultant, code="OUT-1")
-    client.sign_in_staff(consultant.email)
+    client.sign_in_staff(consultant)
     url = f"/citizens/{citizen.id}/outcomes"
     response = client.post_form(url, {"month": "2026-04", "wage_hours": "12", "status": "flex_job"})
     assert response.status_code == 303
@@ -59,11 +60,11 @@ def test_consultant_records_and_citizen_sees(client, db: Session) -> None:
     )
 
 
-def test_bad_outcome_input_is_refused_and_kept(client, db: Session) -> None:
+def test_bad_outcome_input_is_refused_and_kept(client: Client, db: Session) -> None:
     client.headers["Accept-Language"] = "en"
     consultant = factories.consultant(db)
     citizen = factories.citizen(db, consultant)
-    client.sign_in_staff(consultant.email)
+    client.sign_in_staff(consultant)
     url = f"/citizens/{citizen.id}/outcomes"
     for data in (
         {"month": "soon", "wage_hours": "5", "status": "education"},
@@ -77,16 +78,16 @@ def test_bad_outcome_input_is_refused_and_kept(client, db: Session) -> None:
     assert db.exec(select(Outcome)).all() == []
 
 
-def test_other_caseload_gets_404(client, db: Session) -> None:
+def test_other_caseload_gets_404(client: Client, db: Session) -> None:
     citizen = factories.citizen(db, factories.consultant(db))
     stranger = factories.consultant(db)
-    client.sign_in_staff(stranger.email)
+    client.sign_in_staff(stranger)
     assert client.get(f"/citizens/{citizen.id}/outcomes").status_code == 404
     data = {"month": "2026-04", "wage_hours": "5", "status": "education"}
     assert client.post_form(f"/citizens/{citizen.id}/outcomes", data).status_code == 404
 
 
-def test_group_of_four_is_hidden(client, db: Session) -> None:
+def test_group_of_four_is_hidden(client: Client, db: Session) -> None:
     _cohort(db, 4, ordinary=1, hours=2)
     _manager(db, client)
     page = client.get("/outcomes")
@@ -98,7 +99,7 @@ def test_group_of_four_is_hidden(client, db: Session) -> None:
     assert all(row["citizens"] == "" for row in rows)
 
 
-def test_shares_and_averages_from_five(client, db: Session) -> None:
+def test_shares_and_averages_from_five(client: Client, db: Session) -> None:
     _cohort(db, 6, ordinary=5, hours=6, kind="mentor", value=6)
     _cohort(db, 4, ordinary=0, hours=0, kind="course", value=9)  # the courses: only 4 citizens
     _manager(db, client)
@@ -120,7 +121,7 @@ def test_shares_and_averages_from_five(client, db: Session) -> None:
     assert course["average"] == "" and course["citizens"] == "" and course["note"]
 
 
-def test_one_to_four_citizens_within_a_large_group_are_hidden_too(client, db: Session) -> None:
+def test_one_to_four_citizens_within_a_large_group_are_hidden_too(client: Client, db: Session) -> None:
     _cohort(db, 8, ordinary=1, hours=4)
     _manager(db, client)
     rows = {
@@ -134,14 +135,14 @@ def test_one_to_four_citizens_within_a_large_group_are_hidden_too(client, db: Se
     assert "12%" not in page and "13%" not in page and "50%" not in page
 
 
-def test_only_managers_see_aggregates(client, db: Session) -> None:
+def test_only_managers_see_aggregates(client: Client, db: Session) -> None:
     consultant = factories.consultant(db)
-    client.sign_in_staff(consultant.email)
+    client.sign_in_staff(consultant)
     assert client.get("/outcomes").status_code in (403, 404)
     assert client.get("/outcomes.csv").status_code in (403, 404)
 
 
-def test_manager_lands_on_outcomes(client, db: Session) -> None:
+def test_manager_lands_on_outcomes(client: Client, db: Session) -> None:
     _manager(db, client)
     response = client.get("/", follow_redirects=False)
     assert response.headers["location"] == "/outcomes"

@@ -4,6 +4,7 @@ import json
 
 from sqlmodel import Session, select
 
+from app.core.config import Settings
 from app.models import AuditEntry, AuthSession, ConsentRecord
 from tests import factories
 from tests.conftest import Client
@@ -77,7 +78,7 @@ def test_download_all_my_data_as_json_and_as_a_readable_page(client: Client, db:
     assert "Sove bedre" in readable.text and "<html" in readable.text
 
 
-def test_sign_out_everywhere_ends_every_session(client: Client, db: Session, settings) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_everywhere_ends_every_session(client: Client, db: Session, settings: Settings) -> None:
     me = factories.citizen(db, code="LISE")
     client.sign_in_citizen("LISE")
     from app.main import create_app

@@ -68,7 +68,9 @@ def test_service_worker_is_served_from_the_root_fresh_and_allowed_to_control_eve
     # The cache is named after this version of the files, so a deploy replaces it.
     assert f'const VERSION = "{app_version()}";' in script
     assert "skipWaiting" in script and "clients.claim" in script
-    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", script).group(1))  # type: ignore[union-attr]
+    listed = re.search(r"const PRECACHE = (\[.*?\]);", script)
+    assert listed, "the service worker lists no files to keep"
+    precache = json.loads(listed.group(1))
     assert "/offline" in precache
     assert all(url == "/offline" or re.fullmatch(r"/static/[\w./]+\?v=[0-9a-f]{10}", url) for url in precache)
     for url in precache:
@@ -105,9 +107,9 @@ def test_small_answers_and_event_streams_are_left_uncompressed(client: Client) -
     assert "content-encoding" not in client.get("/healthz", headers={"Accept-Encoding": "gzip"}).headers
     # A stream must reach the browser event by event, never held in a compressor's buffer
     # (tests/browser/test_pwa.py watches a real stream arrive uncompressed).
-    installed = [m for m in client.app.user_middleware if m.cls is GZipMiddleware]  # type: ignore[attr-defined]
+    installed = [kwargs for cls, _args, kwargs in client.fastapi_app.user_middleware if cls is GZipMiddleware]
     assert len(installed) == 1
-    gzip = GZipMiddleware(client.app, **installed[0].kwargs)  # type: ignore[attr-defined]
+    gzip = GZipMiddleware(client.fastapi_app, **installed[0])
     assert "text/event-stream" in gzip.exclude_content_types
 
 

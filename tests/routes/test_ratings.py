@@ -1,14 +1,17 @@
 """Meaningfulness ratings: only the citizen rates, history is kept, the board shows the latest."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.board.read import board_version
 from app.board.view import regions_for
-from app.models import MeaningfulnessRating
+from app.models import Intervention, MeaningfulnessRating, User
 from tests import factories
+from tests.conftest import Client
 
 
-def _citizen_with_intervention(db: Session, client, code: str = "RATE-1"):  # type: ignore[no-untyped-def]
+def _citizen_with_intervention(
+    db: Session, client: Client, code: str = "RATE-1"
+) -> tuple[User, User, Intervention]:
     client.headers["Accept-Language"] = "en"
     consultant = factories.consultant(db)
     citizen = factories.citizen(db, consultant, code=code)
@@ -16,7 +19,7 @@ def _citizen_with_intervention(db: Session, client, code: str = "RATE-1"):  # ty
     return consultant, citizen, item
 
 
-def test_citizen_rates_twice_and_history_is_kept(client, db: Session) -> None:
+def test_citizen_rates_twice_and_history_is_kept(client: Client, db: Session) -> None:
     _, citizen, item = _citizen_with_intervention(db, client)
     client.sign_in_citizen("RATE-1")
     page = client.get(f"/citizens/{citizen.id}/interventions/{item.id}")
@@ -28,7 +31,7 @@ def test_citizen_rates_twice_and_history_is_kept(client, db: Session) -> None:
     url = f"/citizens/{citizen.id}/interventions/{item.id}/ratings"
     assert client.post_form(url, {"value": "7", "reason": "Good talks"}).status_code == 303
     assert client.post_form(url, {"value": "3"}).status_code == 303
-    ratings = db.exec(select(MeaningfulnessRating).order_by(MeaningfulnessRating.id)).all()  # type: ignore[arg-type]
+    ratings = db.exec(select(MeaningfulnessRating).order_by(col(MeaningfulnessRating.id))).all()
     assert [(r.value, r.reason) for r in ratings] == [(7, "Good talks"), (3, "")]
     assert board_version(session=db, citizen_id=citizen.id or 0) == before + 2
     board = client.get(f"/citizens/{citizen.id}/board")
@@ -36,7 +39,7 @@ def test_citizen_rates_twice_and_history_is_kept(client, db: Session) -> None:
     assert 'role="img"' in board.text and "oldest first: 7, 3" in board.text
 
 
-def test_rating_outside_scale_is_refused_and_reason_kept(client, db: Session) -> None:
+def test_rating_outside_scale_is_refused_and_reason_kept(client: Client, db: Session) -> None:
     _, citizen, item = _citizen_with_intervention(db, client)
     client.sign_in_citizen("RATE-1")
     url = f"/citizens/{citizen.id}/interventions/{item.id}/ratings"
@@ -48,9 +51,9 @@ def test_rating_outside_scale_is_refused_and_reason_kept(client, db: Session) ->
     assert db.exec(select(MeaningfulnessRating)).all() == []
 
 
-def test_only_the_citizen_rates(client, db: Session) -> None:
+def test_only_the_citizen_rates(client: Client, db: Session) -> None:
     consultant, citizen, item = _citizen_with_intervention(db, client)
-    client.sign_in_staff(consultant.email)
+    client.sign_in_staff(consultant)
     page = client.get(f"/citizens/{citizen.id}/interventions/{item.id}")
     assert page.status_code == 200 and 'name="value"' not in page.text
     response = client.post_form(f"/citizens/{citizen.id}/interventions/{item.id}/ratings", {"value": "9"})
@@ -58,17 +61,17 @@ def test_only_the_citizen_rates(client, db: Session) -> None:
     assert db.exec(select(MeaningfulnessRating)).all() == []
 
 
-def test_other_caseload_cannot_see_or_rate(client, db: Session) -> None:
+def test_other_caseload_cannot_see_or_rate(client: Client, db: Session) -> None:
     _, citizen, item = _citizen_with_intervention(db, client)
     stranger = factories.consultant(db)
-    client.sign_in_staff(stranger.email)
+    client.sign_in_staff(stranger)
     url = f"/citizens/{citizen.id}/interventions/{item.id}"
     assert client.get(url).status_code == 404
     assert client.post_form(f"{url}/ratings", {"value": "9"}).status_code == 404
     assert db.exec(select(MeaningfulnessRating)).all() == []
 
 
-def test_another_citizen_cannot_rate_my_intervention(client, db: Session) -> None:
+def test_another_citizen_cannot_rate_my_intervention(client: Client, db: Session) -> None:
     consultant, citizen, item = _citizen_with_intervention(db, client)
     other = factories.citizen(db, consultant, code="RATE-2")
     client.sign_in_citizen("RATE-2")

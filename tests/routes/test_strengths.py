@@ -1,6 +1,6 @@
 """Strengths: the citizen's own, or the consultant's shown as the consultant's."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Strength, User
 from tests import factories
@@ -14,7 +14,9 @@ def _pair(db: Session) -> tuple[User, User]:
 
 def _strengths(db: Session, me: User) -> list[Strength]:
     db.expire_all()
-    return list(db.exec(select(Strength).where(Strength.citizen_id == me.id).order_by(Strength.id)).all())  # type: ignore[arg-type]
+    return list(
+        db.exec(select(Strength).where(Strength.citizen_id == me.id).order_by(col(Strength.id))).all()
+    )
 
 
 def test_both_sides_add_and_authorship_is_shown(client: Client, db: Session) -> None:
@@ -71,7 +73,8 @@ def test_another_caseload_and_another_citizen_get_404(client: Client, db: Sessio
     _staff, me = _pair(db)
     factories.consultant(db, email="other@example.dk")
     other = factories.citizen(db, None, code="OTHER")
-    db.add(Strength(citizen_id=other.id, text="Not yours", created_by_id=other.id))  # type: ignore[arg-type]
+    assert other.id is not None
+    db.add(Strength(citizen_id=other.id, text="Not yours", created_by_id=other.id))
     db.commit()
     [theirs] = _strengths(db, other)
     client.sign_in_staff("other@example.dk")

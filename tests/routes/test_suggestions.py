@@ -1,7 +1,7 @@
 """The consultant never overwrites the citizen's words: they comment, or suggest new words that
 replace the text only when the citizen accepts. Who wrote and who decided is kept."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import PlanSuggestion, User
 from tests import factories
@@ -15,7 +15,7 @@ def _pair(db: Session) -> tuple[User, User]:
 
 def _suggestions(db: Session) -> list[PlanSuggestion]:
     db.expire_all()
-    return list(db.exec(select(PlanSuggestion).order_by(PlanSuggestion.id)).all())  # type: ignore[arg-type]
+    return list(db.exec(select(PlanSuggestion).order_by(col(PlanSuggestion.id))).all())
 
 
 def test_wording_suggestion_changes_the_words_only_when_the_citizen_accepts(
