@@ -6,7 +6,7 @@ import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.access import audit
+from app.core.request_scope import current_scope
 
 CSRF_COOKIE = "tavle_csrf"
 CSP = (
@@ -58,7 +58,7 @@ def prepare(scope: Scope, *, secure_cookies: bool) -> list[tuple[bytes, bytes]]:
         )
         headers.append((b"set-cookie", cookie.encode()))
     scope.setdefault("state", {})["csrf_token"] = token
-    audit.current_scope.set(scope)
+    current_scope.set(scope)
     return headers
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from app.board.qr import qr_svg
+from app.core.qr import qr_svg
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, SettingsDep, WebDep, require_role
 from app.identity import passkeys, totp

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.access.rules import visible_citizen
-from app.board.qr import qr_svg
 from app.core.i18n import SUPPORTED, normalise, translator
+from app.core.qr import qr_svg
 from app.core.web import Web, see_other
 from app.deps import LANG_COOKIE, ConsultantUser, SessionDep, SettingsDep, WebDep
 from app.identity import passkeys
