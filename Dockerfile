@@ -30,4 +30,4 @@ USER tavle
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"
-CMD ["sh", "-c", "alembic upgrade heads && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --workers ${TAVLE_WORKERS:-2} --proxy-headers --timeout-graceful-shutdown 3"]
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --workers ${TAVLE_WORKERS:-2} --proxy-headers --timeout-graceful-shutdown 3"]
