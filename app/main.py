@@ -24,7 +24,9 @@ from app.core.deps import verify_csrf
 from app.core.i18n import warm_up
 from app.core.middleware import SecurityMiddleware
 from app.core.migrate import migrate
+from app.core.path_ids import bounded_path_ids
 from app.core.rendering import STATIC_DIR, compile_templates
+from app.core.secret import secret_key
 from app.core.static import StaticFiles
 from app.demo import seed_demo
 from app.identity import oidc_routes as oidc
@@ -58,6 +60,8 @@ def tune_garbage_collector() -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # First: without its secret in production the app must not start at all.
+    key = secret_key(settings)
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
@@ -86,9 +90,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        dependencies=[Depends(verify_csrf)],
+        # Ids beyond 64 bits are "not found" before anything else looks at them.
+        dependencies=[Depends(bounded_path_ids), Depends(verify_csrf)],
     )
     app.state.settings = settings
+    # Read by app.core.middleware.prepare for every request (the stream lane's too).
+    app.state.secret_key = key
+    app.state.hsts = settings.public_https
     app.state.engine = engine
     errors.install(app)
     # Routes are matched in order: the board's, asked for most, come first.

@@ -22,6 +22,7 @@ from tests import factories
 from tests.databases import require_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
+TEST_SECRET_KEY = "browser-tests-" + "k" * 40
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "meeting": {"width": 1920, "height": 1080}}
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -58,6 +59,8 @@ class LiveServer:
             "TAVLE_SEED_DEMO": "false",
             "TAVLE_MIGRATE_ON_START": "false",
             "TAVLE_PUBLIC_URL": self.url,
+            # One key for every server process of the run (two on one database in some tests).
+            "TAVLE_SECRET_KEY": TEST_SECRET_KEY,
             **(extra_env or {}),
         }
         self.process = subprocess.Popen(

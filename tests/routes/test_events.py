@@ -268,7 +268,7 @@ def test_a_change_reaches_every_open_stream_with_the_board_version_as_id(client:
             moved = await browser.post(
                 f"/citizens/{me.id}/agreements/{card.id}/move",
                 data={"to": "doing"},
-                headers={"X-CSRF-Token": client.cookies["tavle_csrf"], "HX-Request": "true"},
+                headers={"X-CSRF-Token": client.csrf(), "HX-Request": "true"},
             )
             assert moved.status_code == 200
         await stream.until(lambda: f"id: {version + 1}" in stream.text)
@@ -299,7 +299,7 @@ def test_a_change_is_not_sent_back_to_the_open_view_it_came_from(client: Client,
         transport = httpx.ASGITransport(app=client.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
             browser.cookies.update(dict(client.cookies.items()))
-            headers = {"X-CSRF-Token": client.cookies["tavle_csrf"], "HX-Request": "true"}
+            headers = {"X-CSRF-Token": client.csrf(), "HX-Request": "true"}
             move = f"/citizens/{me.id}/agreements/{card.id}/move"
             moved = await browser.post(
                 move, data={"to": "doing"}, headers={**headers, "X-Tavle-View": "tab-here-123"}
@@ -351,7 +351,7 @@ def test_an_idle_stream_sends_heartbeats_and_ends_with_the_sign_in(
         transport = httpx.ASGITransport(app=client.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
             browser.cookies.update(dict(client.cookies.items()))
-            await browser.post("/logout", headers={"X-CSRF-Token": client.cookies["tavle_csrf"]})
+            await browser.post("/logout", headers={"X-CSRF-Token": client.csrf()})
         await stream.ended(2.0)
         assert stream.finished, "the response ends properly, so the browser's next try meets the sign-in"
         assert hub.subscriber_count(_channel(me)) == 0
