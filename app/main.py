@@ -24,7 +24,6 @@ from app.core.deps import verify_csrf
 from app.core.i18n import warm_up
 from app.core.middleware import SecurityMiddleware
 from app.core.migrate import migrate
-from app.core.path_ids import bounded_path_ids
 from app.core.rendering import STATIC_DIR, compile_templates
 from app.core.secret import secret_key
 from app.core.static import StaticFiles
@@ -90,8 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        # Ids beyond 64 bits are "not found" before anything else looks at them.
-        dependencies=[Depends(bounded_path_ids), Depends(verify_csrf)],
+        dependencies=[Depends(verify_csrf)],
     )
     app.state.settings = settings
     # Read by app.core.middleware.prepare for every request (the stream lane's too).

@@ -4,10 +4,12 @@ response, the pre-session cookie, and the request's CSRF token (`app.core.csrf`)
 import re
 import secrets
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.access import audit
 from app.core.csrf import token_for
+from app.core.path_ids import out_of_range
 
 # The random pre-session id the CSRF token is made from before sign-in (never the token itself).
 CSRF_COOKIE = "tavle_csrf"
@@ -53,7 +55,18 @@ class SecurityMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        if out_of_range(scope["path"]):
+            # A number no 64-bit id can be names nothing here (app.core.path_ids).
+            await not_found(scope, receive, send_with_headers)
+            return
         await self.app(scope, receive, send_with_headers)
+
+
+async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    """The app's own not-found page, in the visitor's language."""
+    from app.core.errors import not_found_page  # here: errors needs much that needs this module
+
+    await not_found_page(Request(scope))(scope, receive, send)
 
 
 def prepare(scope: Scope, *, secure_cookies: bool) -> list[tuple[bytes, bytes]]:

@@ -385,7 +385,7 @@ def test_a_stream_of_a_board_one_may_not_see_is_not_found(client: Client, db: Se
     other = factories.citizen(db, factories.consultant(db, email="other@example.dk"), code="OTHER")
     client.sign_in_citizen("MINE")
     assert client.get(f"/citizens/{other.id}/board/events").status_code == 404
-    assert client.get("/citizens/nobody/board/events").status_code == 400
+    assert client.get("/citizens/nobody/board/events").status_code == 404
     assert client.post(f"/citizens/{mine.id}/board/events", data={}).status_code == 405
     client.cookies.clear()
     signed_out = client.get(f"/citizens/{mine.id}/board/events", follow_redirects=False)
