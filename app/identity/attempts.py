@@ -93,6 +93,25 @@ def reserve(
     return Reservation(key=key, number=int(number), limit=limit, locked_until=locked_until)
 
 
+KEPT_FOR = timedelta(days=1)
+
+
+def forget_old(session: Session, *, now: datetime | None = None) -> int:
+    """Deletes counts that began more than a day ago and hold no pause: they would start again
+    anyway, and client addresses are not kept longer than they serve. Returns how many."""
+    now = now or utcnow()
+    c = TABLE.c
+    stamp = literal(now, UTCDateTime)
+    result = session.execute(
+        delete(TABLE).where(
+            c.updated_at < literal(now - KEPT_FOR, UTCDateTime),
+            or_(c.locked_until.is_(None), c.locked_until < stamp),
+        )
+    )
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def locked_until(session: Session, *, key: str, now: datetime | None = None) -> datetime | None:
     """When the pause on `key` ends, while one lasts (a read, nothing counted)."""
     row = session.get(LoginThrottle, key[:KEY_MAX])

@@ -36,6 +36,7 @@ def guarded(
     """Runs `verify` (the costly check) only when both counts have room for one more attempt.
     Returns what it found, or None, and when sign-in is paused (None: not paused)."""
     lock = timedelta(minutes=settings.login_lock_minutes)
+    _now_and_then_forget_old(session)
     paused = attempts.locked_until(session, key=key)
     if paused is not None:
         return None, paused
@@ -63,6 +64,20 @@ def guarded(
     if near is not None and near.last:
         return None, _until(near, lock)
     return None, None
+
+
+FORGET_EVERY = timedelta(minutes=10)
+_forgotten_at: list[datetime] = []
+
+
+def _now_and_then_forget_old(session: Session) -> None:
+    """Old counts (and the addresses in them) are deleted by sign-ins, at most every ten
+    minutes per process: no timer of its own to start and stop."""
+    now = utcnow()
+    if _forgotten_at and now - _forgotten_at[-1] < FORGET_EVERY:
+        return
+    _forgotten_at[:] = [now]
+    attempts.forget_old(session, now=now)
 
 
 def counted(

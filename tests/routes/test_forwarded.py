@@ -4,65 +4,17 @@ trusted proxy. Seen where it matters: the per-address sign-in count is kept unde
 
 Each test starts the real server as `make run` does, on the test's database, and stops it."""
 
-import os
 import re
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 from sqlmodel import Session, select
 
 from app.models import LoginThrottle
-from tests.browser.conftest import TEST_SECRET_KEY, free_port
+from tests.served import served
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = "203.0.113.50"
-
-
-@contextmanager
-def served(database_url: str, forwarded_allow_ips: str) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "TAVLE_DATABASE_URL": database_url,
-        "TAVLE_ENVIRONMENT": "test",
-        "TAVLE_SEED_DEMO": "false",
-        "TAVLE_MIGRATE_ON_START": "false",
-        "TAVLE_SECRET_KEY": TEST_SECRET_KEY,
-        "TAVLE_HOST": "127.0.0.1",
-        "TAVLE_PORT": str(port),
-        "TAVLE_FORWARDED_ALLOW_IPS": forwarded_allow_ips,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, "the server exited during start-up"
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the server did not answer within 30 s"
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def wrong_sign_in(url: str) -> None:

@@ -6,14 +6,17 @@ go at once with a barrier. The verifier is wrapped to count how many secrets wer
 
 import threading
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.core.config import Settings
+from app.identity import attempts
 from app.identity import sessions as auth
 from app.models import LoginThrottle
+from app.models.base import utcnow
 from tests import factories
 
 BURST = 40
@@ -147,3 +150,23 @@ def test_a_right_pin_clears_the_count_and_gives_the_address_its_try_back(
     rows = {row.key: row.failures for row in db.exec(select(LoginThrottle)).all()}
     assert not any(key.startswith("code:") for key in rows)
     assert rows.get("ip:192.0.2.7") == settings.login_max_attempts - 1
+
+
+def test_counts_older_than_a_day_are_forgotten_unless_paused(db: Session) -> None:
+    now = utcnow()
+    db.add_all(
+        [
+            LoginThrottle(key="ip:192.0.2.50", failures=3, updated_at=now - timedelta(days=2)),
+            LoginThrottle(key="ip:192.0.2.51", failures=3, updated_at=now - timedelta(hours=2)),
+            LoginThrottle(
+                key="code:paused",
+                failures=5,
+                updated_at=now - timedelta(days=2),
+                locked_until=now + timedelta(minutes=5),
+            ),
+        ]
+    )
+    db.commit()
+    assert attempts.forget_old(db, now=now) == 1
+    db.expire_all()
+    assert {row.key for row in db.exec(select(LoginThrottle)).all()} == {"ip:192.0.2.51", "code:paused"}
