@@ -7,15 +7,17 @@ go at once with a barrier. The verifier is wrapped to count how many secrets wer
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
+import pyotp
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.core.config import Settings
-from app.identity import attempts
+from app.identity import attempts, pending, totp
 from app.identity import sessions as auth
-from app.models import LoginThrottle
+from app.models import LoginThrottle, TotpSecret
 from app.models.base import utcnow
 from tests import factories
 
@@ -23,15 +25,17 @@ BURST = 40
 
 
 class Counter:
-    def __init__(self, verify: Callable[[str, str | None], bool]) -> None:
+    """Wraps a checker (of a secret, a code) and counts its calls, from any thread."""
+
+    def __init__(self, verify: Callable[..., Any]) -> None:
         self.verify = verify
         self.calls = 0
         self.lock = threading.Lock()
 
-    def __call__(self, secret: str, hashed: str | None) -> bool:
+    def __call__(self, *args: Any) -> Any:
         with self.lock:
             self.calls += 1
-        return self.verify(secret, hashed)
+        return self.verify(*args)
 
 
 @pytest.fixture
@@ -170,3 +174,29 @@ def test_counts_older_than_a_day_are_forgotten_unless_paused(db: Session) -> Non
     assert attempts.forget_old(db, now=now) == 1
     db.expire_all()
     assert {row.key for row in db.exec(select(LoginThrottle)).all()} == {"ip:192.0.2.51", "code:paused"}
+
+
+def test_forty_wrong_authenticator_codes_at_once_check_at_most_the_limit(
+    db: Session, engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staff = factories.consultant(db, email="codes@example.dk")
+    assert staff.id is not None
+    secret = pyotp.random_base32()
+    while pyotp.TOTP(secret).verify("000000", valid_window=2):  # the wrong code must be wrong
+        secret = pyotp.random_base32()
+    db.add(TotpSecret(user_id=staff.id, secret=secret, enabled_at=utcnow()))
+    db.commit()
+    half_way = pending.begin(session=db, purpose=totp.SECOND_STEP, user_id=staff.id, minutes=5, data={})
+    checked = Counter(totp._accepted_step)
+    monkeypatch.setattr(totp, "_accepted_step", checked)
+
+    def wrong_code(session: Session, index: int) -> object:
+        return totp.finish_second_step(
+            session=session, settings=settings, token=half_way, code=f"{index:06d}"
+        )
+
+    results = burst(engine, wrong_code)
+    assert checked.calls <= settings.login_max_attempts
+    assert (
+        sum(isinstance(result, auth.LoginLocked) for result in results) >= BURST - settings.login_max_attempts
+    )
