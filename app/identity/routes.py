@@ -5,11 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from app.core.middleware import new_presession_id, presession_cookie
 from app.core.web import Web, safe_next, see_other
-from app.deps import LANG_COOKIE, SESSION_COOKIE, SessionDep, SettingsDep, WebDep
+from app.deps import SESSION_COOKIE, SessionDep, SettingsDep, WebDep
 from app.identity import sessions as auth
 from app.identity import totp
 from app.models import User
+from app.site.language import set_language_cookie
 
 router = APIRouter(tags=["auth"])
 
@@ -49,7 +51,9 @@ def citizen_sign_in(
     user = None
     if not errors:
         try:
-            user = auth.authenticate_citizen(session=session, settings=settings, code=code, pin=pin)
+            user = auth.authenticate_citizen(
+                session=session, settings=settings, code=code, pin=pin, address=client_address(web)
+            )
         except auth.LoginLocked as locked:
             errors["form"] = _locked_message(web, locked)
         else:
@@ -108,7 +112,13 @@ def staff_sign_in(
     user = None
     if not errors:
         try:
-            user = auth.authenticate_staff(session=session, settings=settings, email=email, password=password)
+            user = auth.authenticate_staff(
+                session=session,
+                settings=settings,
+                email=email,
+                password=password,
+                address=client_address(web),
+            )
         except auth.LoginLocked as locked:
             errors["form"] = _locked_message(web, locked)
         else:
@@ -131,9 +141,22 @@ def sign_out(request: Request, session: SessionDep) -> Response:
     return response
 
 
+def client_address(web: Web) -> str | None:
+    """The client's address as uvicorn gives it (from X-Forwarded-For only when the connection
+    comes from a proxy in TAVLE_FORWARDED_ALLOW_IPS)."""
+    return web.request.client.host if web.request.client else None
+
+
 def _signed_in(web: Web, session: SessionDep, settings: SettingsDep, user: User, next: str) -> Response:
-    signed = auth.start_session(session=session, settings=settings, user=user)
+    """Every way in ends here: the browser's earlier session (whoever's) ends on the server, a
+    new one starts, and the pre-session id is replaced, so no CSRF token from before is valid."""
+    signed = auth.start_session(
+        session=session, settings=settings, user=user, replacing=web.request.cookies.get(SESSION_COOKIE)
+    )
     response = see_other(safe_next(next))
+    response.raw_headers.append(
+        (b"set-cookie", presession_cookie(new_presession_id(), secure=settings.cookies_secure).encode())
+    )
     response.set_cookie(
         SESSION_COOKIE,
         signed.token,
@@ -144,7 +167,7 @@ def _signed_in(web: Web, session: SessionDep, settings: SettingsDep, user: User,
         path="/",
     )
     if user.locale:
-        response.set_cookie(LANG_COOKIE, user.locale, max_age=365 * 86400, samesite="lax", path="/")
+        set_language_cookie(response, user.locale, settings)
     return response
 
 

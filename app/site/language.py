@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
+from app.core.config import Settings
 from app.core.i18n import normalise
 from app.core.web import safe_next, see_other
-from app.deps import LANG_COOKIE, OptionalUser, SessionDep
+from app.deps import LANG_COOKIE, OptionalUser, SessionDep, SettingsDep
 from app.models import User
 
 router = APIRouter(tags=["language"])
@@ -16,6 +17,7 @@ router = APIRouter(tags=["language"])
 @router.post("/language")
 def switch_language(
     session: SessionDep,
+    settings: SettingsDep,
     user: OptionalUser,
     locale: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
@@ -31,5 +33,12 @@ def switch_language(
             row.locale = chosen
             session.add(row)
             session.commit()
-    response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax", path="/")
+    set_language_cookie(response, chosen, settings)
     return response
+
+
+def set_language_cookie(response: Response, locale: str, settings: Settings) -> None:
+    """Remembers the language in the browser; Secure when cookies are (public URL https)."""
+    response.set_cookie(
+        LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", path="/", secure=settings.cookies_secure
+    )
