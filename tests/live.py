@@ -105,7 +105,8 @@ class Visitor:
         self.token = ""
 
     def get(self, path: str) -> httpx.Response:
-        answer = self.http.get(path)
+        """A page, following its redirects as a browser does; its form token is kept."""
+        answer = self.http.get(path, follow_redirects=True)
         found = TOKEN_FIELD.search(answer.text)
         if found:
             self.token = found.group(1)

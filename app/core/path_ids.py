@@ -6,9 +6,8 @@ them as an error: a 500, and the keep-alive connection closed under the next req
 than every route remembering a bounded type, the security middleware (`app.core.middleware`)
 answers 404 before routing when any segment of the path is a whole number outside the signed
 64-bit range: no path of this app names anything with one (tokens are not all digits). That
-covers every route, the event streams' own way in too (`app.live.stream_lane` takes only
-shorter numbers). Text that is no number at all in an id's place is a validation error of the
-route's, also answered 404 (`app.core.errors`)."""
+covers every route, the event streams too. Text that is no number at all in an id's place is a
+validation error of the route's, also answered 404 (`app.core.errors`)."""
 
 import re
 

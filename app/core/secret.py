@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app.core.checkpoint import is_sqlite_file
 from app.core.config import Settings
+from app.core.db import is_sqlite_file
 
 log = logging.getLogger("tavle")
 

@@ -5,13 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.core.middleware import new_presession_id, presession_cookie
 from app.core.web import Web, safe_next, see_other
 from app.deps import SESSION_COOKIE, SessionDep, SettingsDep, WebDep
 from app.identity import sessions as auth
 from app.identity import totp
-from app.models import User
-from app.site.language import set_language_cookie
+from app.identity.signing_in import locked_message, signed_in
 
 router = APIRouter(tags=["auth"])
 
@@ -55,7 +53,7 @@ def citizen_sign_in(
                 session=session, settings=settings, code=code, pin=pin, address=client_address(web)
             )
         except auth.LoginLocked as locked:
-            errors["form"] = _locked_message(web, locked)
+            errors["form"] = locked_message(web, locked)
         else:
             if user is None:
                 errors["form"] = web.gettext("The code or the PIN is not right. Try again.")
@@ -67,7 +65,7 @@ def citizen_sign_in(
             values={"code": code},
             next=safe_next(next),
         )
-    return _signed_in(web, session, settings, user, next)
+    return signed_in(web, session, settings, user, next)
 
 
 def _staff_page(
@@ -120,7 +118,7 @@ def staff_sign_in(
                 address=client_address(web),
             )
         except auth.LoginLocked as locked:
-            errors["form"] = _locked_message(web, locked)
+            errors["form"] = locked_message(web, locked)
         else:
             if user is None:
                 errors["form"] = web.gettext("The email or the password is not right. Try again.")
@@ -128,7 +126,7 @@ def staff_sign_in(
         return _staff_page(web, settings, email=email, next=next, errors=errors, status=400)
     if totp.is_enabled(session=session, user_id=user.id):
         return totp.begin_second_step(session=session, settings=settings, user=user, next=safe_next(next))
-    return _signed_in(web, session, settings, user, next)
+    return signed_in(web, session, settings, user, next)
 
 
 @router.post("/logout")
@@ -145,35 +143,3 @@ def client_address(web: Web) -> str | None:
     """The client's address as uvicorn gives it (from X-Forwarded-For only when the connection
     comes from a proxy in TAVLE_FORWARDED_ALLOW_IPS)."""
     return web.request.client.host if web.request.client else None
-
-
-def _signed_in(web: Web, session: SessionDep, settings: SettingsDep, user: User, next: str) -> Response:
-    """Every way in ends here: the browser's earlier session (whoever's) ends on the server, a
-    new one starts, and the pre-session id is replaced, so no CSRF token from before is valid."""
-    signed = auth.start_session(
-        session=session, settings=settings, user=user, replacing=web.request.cookies.get(SESSION_COOKIE)
-    )
-    response = see_other(safe_next(next))
-    response.raw_headers.append(
-        (b"set-cookie", presession_cookie(new_presession_id(), secure=settings.cookies_secure).encode())
-    )
-    response.set_cookie(
-        SESSION_COOKIE,
-        signed.token,
-        max_age=settings.session_days * 86400,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookies_secure,
-        path="/",
-    )
-    if user.locale:
-        set_language_cookie(response, user.locale, settings)
-    return response
-
-
-def _locked_message(web: Web, locked: auth.LoginLocked) -> str:
-    return web.gettext(
-        "Too many wrong tries. For your safety, sign-in is paused until %(time)s. "
-        "You can also ask your consultant for help.",
-        time=web.translator.datetime(locked.until, "short"),
-    )

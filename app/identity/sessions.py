@@ -72,13 +72,13 @@ def _guarded(
     return user
 
 
-def _raise_if_locked(*, session: Session, key: str) -> None:
+def raise_if_locked(*, session: Session, key: str) -> None:
     until = attempts.locked_until(session, key=key)
     if until is not None:
         raise LoginLocked(until)
 
 
-def _settle(*, session: Session, settings: Settings, key: str, user: User | None) -> User | None:
+def settle(*, session: Session, settings: Settings, key: str, user: User | None) -> User | None:
     """After a check made elsewhere: a right answer clears the count, a wrong one is counted
     (atomically) and raises LoginLocked on the one that reaches the limit. Prefer counting
     before the check (`app.identity.throttle.attempt`), which bounds a burst too."""

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.core.config import Settings
 from app.identity import attempts, limits
-from app.identity.sessions import LoginLocked, _raise_if_locked, _settle
+from app.identity.sessions import LoginLocked, raise_if_locked, settle
 from app.models import User
 
 __all__ = [
@@ -33,23 +33,23 @@ def client_key(request: Request, what: str) -> str:
 
 def check(*, session: Session, key: str) -> None:
     """Raises LoginLocked while the key is locked."""
-    _raise_if_locked(session=session, key=key)
+    raise_if_locked(session=session, key=key)
 
 
 def failed(*, session: Session, settings: Settings, key: str) -> None:
     """Counts one wrong try; raises LoginLocked on the try that locks."""
-    _settle(session=session, settings=settings, key=key, user=None)
+    settle(session=session, settings=settings, key=key, user=None)
 
 
 def succeeded(*, session: Session, settings: Settings, key: str, user: User) -> None:
     """A right answer clears the count."""
-    _settle(session=session, settings=settings, key=key, user=user)
+    settle(session=session, settings=settings, key=key, user=user)
 
 
 def attempt(*, session: Session, settings: Settings, key: str) -> attempts.Reservation:
     """Counts this attempt before it is checked; raises LoginLocked when it may not be checked
     (the count is full, or paused). Then `failed_after` or `succeeded`."""
-    _raise_if_locked(session=session, key=key)
+    raise_if_locked(session=session, key=key)
     reservation = limits.counted(session=session, settings=settings, key=key)
     if not reservation.allowed:
         raise LoginLocked(limits.paused_until(reservation, settings))

@@ -16,8 +16,7 @@ from app.core.web import Web, see_other
 from app.deps import LANG_COOKIE, ConsultantUser, SessionDep, SettingsDep, WebDep
 from app.identity import passkeys
 from app.identity import throttle as signin_throttle
-from app.identity.passkey_routes import as_json, landing
-from app.identity.routes import _locked_message, _signed_in
+from app.identity.signing_in import as_json, landing, locked_message, signed_in
 from app.models import Invitation, User
 from app.network import invitations
 from app.network.invitations import InvitationRefused, Refusal
@@ -149,7 +148,7 @@ def _wrong_answer(
     try:
         signin_throttle.failed(session=session, settings=settings, key=_answers_key(invitation))
     except signin_throttle.LoginLocked as locked:
-        return JSONResponse({"error": _locked_message(web, locked)}, status_code=429)
+        return JSONResponse({"error": locked_message(web, locked)}, status_code=429)
     return JSONResponse({"error": message}, status_code=status)
 
 
@@ -169,7 +168,7 @@ def _speaking_their_language(web: Web, person: User | None) -> Web:
 def _refused_page(web: Web, session: SessionDep, token: str, exc: Exception) -> Response:
     if isinstance(exc, signin_throttle.LoginLocked):
         return web.page(
-            "invite_refused.html", status_code=429, reason="locked", message=_locked_message(web, exc)
+            "invite_refused.html", status_code=429, reason="locked", message=locked_message(web, exc)
         )
     assert isinstance(exc, InvitationRefused)
     person = None
@@ -233,7 +232,7 @@ def choose_pin(
         )
     except invitations.FormError as invalid:
         return _invite_page(web, session, invitation, token, errors=invalid.errors, status=400)
-    return _signed_in(web, session, settings, person, landing(person))
+    return signed_in(web, session, settings, person, landing(person))
 
 
 @router.post("/invite/{token}/passkey/options")
@@ -280,4 +279,4 @@ def passkey_finish(
         message = web.gettext("This invitation link cannot be used.")
         return _wrong_answer(web, session, settings, invitation, message, 404)
     person = invitations.complete(session=session, invitation=invitation)
-    return as_json(_signed_in(web, session, settings, person, landing(person)))
+    return as_json(signed_in(web, session, settings, person, landing(person)))

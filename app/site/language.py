@@ -5,10 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from app.core.config import Settings
-from app.core.i18n import normalise
+from app.core.i18n import normalise, set_language_cookie
 from app.core.web import safe_next, see_other
-from app.deps import LANG_COOKIE, OptionalUser, SessionDep, SettingsDep
+from app.deps import OptionalUser, SessionDep, SettingsDep
 from app.models import User
 
 router = APIRouter(tags=["language"])
@@ -35,10 +34,3 @@ def switch_language(
             session.commit()
     set_language_cookie(response, chosen, settings)
     return response
-
-
-def set_language_cookie(response: Response, locale: str, settings: Settings) -> None:
-    """Remembers the language in the browser; Secure when cookies are (public URL https)."""
-    response.set_cookie(
-        LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", path="/", secure=settings.cookies_secure
-    )
