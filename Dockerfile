@@ -1,5 +1,6 @@
 # Tavle in a container: migrations run at start-up, then uvicorn. Point TAVLE_DATABASE_URL at
-# PostgreSQL for anything beyond a single machine.
+# PostgreSQL for anything beyond a single machine. TAVLE_SECRET_KEY must be given (production);
+# TAVLE_FORWARDED_ALLOW_IPS names the load balancer(s) trusted to send X-Forwarded-For.
 FROM node:20-bookworm-slim AS static
 WORKDIR /build
 COPY package.json package-lock.json ./
@@ -14,7 +15,7 @@ RUN /venv/bin/pybabel compile -d locales -D messages
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/venv/bin:$PATH \
-    TAVLE_ENVIRONMENT=production TAVLE_HOST=0.0.0.0
+    TAVLE_ENVIRONMENT=production TAVLE_HOST=0.0.0.0 TAVLE_FORWARDED_ALLOW_IPS=127.0.0.1
 RUN useradd --system --uid 10001 --home /app tavle
 WORKDIR /app
 COPY --from=build /venv /venv
@@ -30,4 +31,4 @@ USER tavle
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"
-CMD ["sh", "-c", "alembic upgrade heads && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --workers ${TAVLE_WORKERS:-2} --proxy-headers --timeout-graceful-shutdown 3"]
+CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:create_app --factory --host 0.0.0.0 --port 8000 --workers ${TAVLE_WORKERS:-2} --proxy-headers --forwarded-allow-ips \"$TAVLE_FORWARDED_ALLOW_IPS\" --timeout-graceful-shutdown 3"]

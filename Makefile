@@ -13,7 +13,7 @@ run: setup
 
 test: setup lint typecheck
 	bash scripts/ensure-chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: setup
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ import sys
 import uvicorn
 
 from app.core.config import get_settings
+from app.core.secret import SecretKeyMissing, secret_key
 from app.demo import (
     ADMIN_EMAIL,
     CITIZEN_PIN,
@@ -18,6 +19,10 @@ from app.demo import (
 
 def serve() -> None:
     settings = get_settings()
+    try:
+        secret_key(settings)
+    except SecretKeyMissing as missing:
+        sys.exit(f"Tavle will not start: {missing}")
     url = settings.public_url or f"http://{settings.host}:{settings.port}"
     print(f"\n  Tavle is starting on {url}\n", flush=True)
     if settings.should_seed_demo:
@@ -35,6 +40,8 @@ def serve() -> None:
         host=settings.host,
         port=settings.port,
         proxy_headers=True,
+        # The one setting for which proxies may say who the client is (X-Forwarded-For).
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=3,
         log_level="info",
     )

@@ -11,6 +11,7 @@ import anyio.to_thread
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from app.core import csrf
 from app.core.config import Settings
 from app.core.i18n import LANG_COOKIE, Translator, negotiate, normalise, translator
 from app.core.refusals import CsrfRejected, NotVisible, SignInRequired
@@ -136,10 +137,14 @@ SignedInWebDep = Annotated[SignedInWeb, Depends(get_signed_in_web)]
 
 
 async def verify_csrf(request: Request) -> None:
-    """Double-submit check: the token in the form or the X-CSRF-Token header must match the
-    cookie our own pages were served with. Another site can send the cookie, not the token."""
+    """Every state change must come from our own page in this session: the browser must not say
+    it came from elsewhere (`Sec-Fetch-Site`, `Origin`), and the token in the form or the
+    X-CSRF-Token header must be this session's (an HMAC of it, `app.core.csrf`). A token is
+    never a cookie's value, so a planted cookie, or a token from another session, is refused."""
     if request.method not in UNSAFE_METHODS:
         return
+    if csrf.from_elsewhere(request, request.app.state.settings.public_url):
+        raise CsrfRejected()
     expected = request.state.csrf_token
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(

@@ -19,6 +19,7 @@ from app.core.i18n import warm_up
 from app.core.middleware import SecurityMiddleware
 from app.core.migrate import migrate
 from app.core.rendering import STATIC_DIR, compile_templates
+from app.core.secret import secret_key
 from app.core.static import StaticFiles
 from app.demo import seed_demo
 from app.deps import verify_csrf
@@ -65,6 +66,8 @@ ROUTERS = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # First: without its secret in production the app must not start at all.
+    key = secret_key(settings)
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
@@ -89,6 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(verify_csrf)],
     )
     app.state.settings = settings
+    # Read by app.core.middleware.prepare for every request (the stream lane's too).
+    app.state.secret_key = key
+    app.state.hsts = settings.public_https
     app.state.engine = engine
     errors.install(app)
     for module in ROUTERS:

@@ -28,9 +28,9 @@ def request_bytes(method: str, path: str, headers: dict[str, str], body: bytes =
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
-def cookie_headers(session_token: str, csrf_token: str) -> dict[str, str]:
-    """The session cookie, plus the double-submit CSRF cookie the app's own pages would set."""
-    return {"Cookie": f"tavle_session={session_token}; tavle_csrf={csrf_token}"}
+def cookie_headers(session_token: str, presession_id: str) -> dict[str, str]:
+    """The session cookie, plus the pre-session cookie the app's own pages would have set."""
+    return {"Cookie": f"tavle_session={session_token}; tavle_csrf={presession_id}"}
 
 
 class _Chunked:

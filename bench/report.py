@@ -449,7 +449,8 @@ METHOD_HEAD = """## Method
   would take minutes). Everything measured goes through HTTP and the event streams only.
 - **Client**: `bench/client.py`, raw asyncio protocols on uvloop in one process (httpx cannot
   hold thousands of streams and tens of thousands of requests per second on two shared cores).
-  The CSRF token is the double-submit pair the app's pages set (cookie and `X-CSRF-Token`).
+  The CSRF token is each session's HMAC, made with the secret key the bench gives the server
+  (`TAVLE_SECRET_KEY`), as the app's pages carry it (`X-CSRF-Token`).
 - **Sync latency**: every board is opened by its citizen and its consultant: the board page
   (`GET /citizens/{id}/board`), then its event stream
   (`GET /citizens/{id}/board/events?since=<version>`, as the page does). Writes come at a

@@ -5,12 +5,16 @@ from __future__ import annotations
 import secrets
 from typing import Literal
 
+from app.core.csrf import token_for
 from bench.client import cookie_headers, request_bytes
 from bench.seed import SeededBoard
 
 Actor = Literal["citizen", "consultant"]
-# The double-submit CSRF token: any value works, as long as cookie and header agree.
-CSRF = secrets.token_urlsafe(16)
+# The server under test signs CSRF tokens with this key (bench.server sets TAVLE_SECRET_KEY), so
+# the load generator can make each session's token as the app's pages would carry it.
+SECRET_KEY = secrets.token_urlsafe(48)
+# The pre-session cookie a browser would have; once signed in the token is made of the session.
+PRESESSION = secrets.token_urlsafe(32)
 
 
 def token(board: SeededBoard, actor: Actor) -> str:
@@ -18,7 +22,11 @@ def token(board: SeededBoard, actor: Actor) -> str:
 
 
 def viewer_headers(board: SeededBoard, actor: Actor) -> dict[str, str]:
-    return cookie_headers(token(board, actor), CSRF)
+    return cookie_headers(token(board, actor), PRESESSION)
+
+
+def csrf_token(board: SeededBoard, actor: Actor) -> str:
+    return token_for(SECRET_KEY.encode(), session_token=token(board, actor), presession_id=PRESESSION)
 
 
 def board_page(board: SeededBoard, actor: Actor) -> bytes:
@@ -35,7 +43,7 @@ def card_move(board: SeededBoard, actor: Actor, *, to: str) -> bytes:
     the viewer's open board page."""
     headers = {
         **viewer_headers(board, actor),
-        "X-CSRF-Token": CSRF,
+        "X-CSRF-Token": csrf_token(board, actor),
         "HX-Request": "true",
         "X-Tavle-View": view_name(board, actor),
         "Content-Type": "application/x-www-form-urlencoded",

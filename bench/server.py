@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.requests import SECRET_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 # Thousands of open streams need thousands of file descriptors, on both sides.
 WANTED_FILES = 16384
@@ -124,6 +126,7 @@ def tavle(database_url: str) -> Server:
             "TAVLE_ENVIRONMENT": "production",
             "TAVLE_SEED_DEMO": "false",
             "TAVLE_PUBSUB": "auto",
+            "TAVLE_SECRET_KEY": SECRET_KEY,
         },
     )
 

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from app.board.changes import direct_writes
 from app.core import clock
 from app.core.config import Settings
+from app.core.csrf import token_for
 from app.core.db import make_engine
 from app.core.migrate import migrate
 from app.main import create_app
@@ -73,10 +74,15 @@ class Client(TestClient):
     """A browser-like client: it keeps cookies and sends the CSRF token like our pages do."""
 
     def csrf(self) -> str:
+        """The token this client's pages carry now: of its session, or of its pre-session id
+        (fetched first when it has none). Tests that it is the pages' token: test_csrf.py."""
         if "tavle_csrf" not in self.cookies:
             self.get("/healthz")
-        token: str = self.cookies["tavle_csrf"]
-        return token
+        return token_for(
+            self.fastapi_app.state.secret_key,
+            session_token=self.cookies.get("tavle_session"),
+            presession_id=self.cookies["tavle_csrf"],
+        )
 
     def post_form(self, url: str, data: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
         form = {"csrf_token": self.csrf(), **(data or {})}

@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,12 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str, extra_env: dict[str, str] | None = None) -> None:
+    """uvicorn serving the app, or (`as_make_run`) `python -m app serve` exactly as `make run`
+    starts it, for what only that does (uvicorn's proxy settings)."""
+
+    def __init__(
+        self, database_url: str, extra_env: dict[str, str] | None = None, *, as_make_run: bool = False
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -42,27 +48,15 @@ class LiveServer:
             "TAVLE_MIGRATE_ON_START": "false",
             "TAVLE_PUBLIC_URL": self.url,
             "TAVLE_SECRET_KEY": SECRET_KEY,
+            "TAVLE_HOST": "127.0.0.1",
+            "TAVLE_PORT": str(self.port),
             **(extra_env or {}),
         }
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "app.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--timeout-graceful-shutdown",
-                "2",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
+        uvicorn = ["-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1"]
+        uvicorn += ["--port", str(self.port), "--log-level", "warning", "--timeout-graceful-shutdown", "2"]
+        command = [sys.executable, *(["-m", "app", "serve"] if as_make_run else uvicorn)]
+        quiet = subprocess.DEVNULL if as_make_run else None
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=quiet, stderr=quiet)
         self._wait()
 
     def _wait(self) -> None:
@@ -76,6 +70,7 @@ class LiveServer:
                         return
             except OSError:
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError("the live server did not answer /healthz within 30 s")
 
     def stop(self) -> None:
@@ -84,6 +79,21 @@ class LiveServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@contextmanager
+def served(database_url: str, forwarded_allow_ips: str = "127.0.0.1") -> Iterator[str]:
+    """`make run`'s server on the test's database, stopped after; yields its address."""
+    server = LiveServer(
+        database_url,
+        {"TAVLE_FORWARDED_ALLOW_IPS": forwarded_allow_ips, "TAVLE_PUBLIC_URL": ""},
+        as_make_run=True,
+    )
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 class Visitor:
@@ -95,7 +105,8 @@ class Visitor:
         self.token = ""
 
     def get(self, path: str) -> httpx.Response:
-        answer = self.http.get(path)
+        """A page, following its redirects as a browser does; its form token is kept."""
+        answer = self.http.get(path, follow_redirects=True)
         found = TOKEN_FIELD.search(answer.text)
         if found:
             self.token = found.group(1)

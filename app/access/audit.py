@@ -7,20 +7,16 @@ Each entry is written when the person is let in, before anything they change. Re
 same page by the same person within a minute are one entry: a meeting screen that redraws the
 board fifty times is one look, and the list the citizen reads stays readable."""
 
-from collections.abc import MutableMapping
-from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.core.request_scope import current_scope
 from app.models import AuditEntry, User
 from app.models.base import utcnow
 
 SAME_LOOK = timedelta(minutes=1)
-
-# Set per request by the security middleware; copied into the threadpool with the context.
-current_scope: ContextVar[MutableMapping[str, Any] | None] = ContextVar("tavle_request_scope", default=None)
 
 
 def describe_request() -> tuple[str, str]:

@@ -58,6 +58,23 @@ class Settings(BaseSettings):
         default=5, description="Wrong passwords or PINs in a row before sign-in is locked."
     )
     login_lock_minutes: int = Field(default=15, description="How long a locked sign-in waits.")
+    login_max_per_address: int = Field(
+        default=20,
+        ge=1,
+        description="Wrong sign-ins (any account) from one client address per lock window before "
+        "that address is paused; also the limit for unknown invitation links.",
+    )
+    secret_key: str = Field(
+        default="",
+        repr=False,
+        description="Secret the CSRF tokens are signed with; shared by every worker. Required in "
+        "production; empty elsewhere: kept in a file beside an SQLite database, else made per process.",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated addresses of the proxies trusted to set X-Forwarded-For and "
+        "X-Forwarded-Proto (uvicorn's forwarded_allow_ips); '*' trusts every client.",
+    )
     threads: int = Field(
         default=8,
         ge=1,
@@ -102,10 +119,18 @@ class Settings(BaseSettings):
         return self.environment == "development" and self.is_sqlite
 
     @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def public_https(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
     def cookies_secure(self) -> bool:
         if self.secure_cookies is not None:
             return self.secure_cookies
-        return self.public_url.startswith("https://")
+        return self.public_https
 
 
 @lru_cache

@@ -63,7 +63,19 @@ def _answer(status: int, words: tuple[str, str]) -> Callable[[Request, Exception
 
 _not_found = _answer(404, NOT_FOUND)
 _csrf = _answer(403, EXPIRED)
-_invalid = _answer(400, NOT_UNDERSTOOD)
+
+
+def _invalid(request: Request, exc: Exception) -> Response:
+    """Bad input is 400; but text in an id's place in the path (/citizens/abc) names no page."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    if any(error.get("loc", ("",))[0] == "path" for error in errors):
+        return _page(request, 404, NOT_FOUND)
+    return _page(request, 400, NOT_UNDERSTOOD)
+
+
+def not_found_page(request: Request) -> HTMLResponse:
+    """The not-found page, for a request that never reached a route (`app.core.middleware`)."""
+    return _page(request, 404, NOT_FOUND)
 
 
 def _http(request: Request, exc: Exception) -> Response:

@@ -10,9 +10,10 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
+from starlette.responses import Response
 
 from app.core import clock
-from app.core.config import ROOT
+from app.core.config import ROOT, Settings
 
 LOCALES_DIR = ROOT / "locales"
 SUPPORTED = ("da", "en")
@@ -140,3 +141,10 @@ def warm_up() -> None:
 @lru_cache
 def translator(locale: str) -> Translator:
     return Translator(normalise(locale) or DEFAULT)
+
+
+def set_language_cookie(response: Response, locale: str, settings: Settings) -> None:
+    """Remembers the language in the browser; Secure when cookies are (public URL https)."""
+    response.set_cookie(
+        LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", path="/", secure=settings.cookies_secure
+    )

@@ -1,14 +1,20 @@
 """Pure ASGI middleware (it must not buffer the event streams): security headers on every
-response, and the CSRF cookie that forms and htmx send back."""
+response, the pre-session cookie, and the request's CSRF token (`app.core.csrf`)."""
 
 import re
 import secrets
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.access import audit
+from app.core.csrf import token_for
+from app.core.path_ids import out_of_range
+from app.core.request_scope import current_scope
 
+# The random pre-session id the CSRF token is made from before sign-in (never the token itself).
 CSRF_COOKIE = "tavle_csrf"
+SESSION_COOKIE = "tavle_session"
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
@@ -39,27 +45,62 @@ class SecurityMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                headers.extend(h for h in extra if h[0] not in present or h[0] == b"set-cookie")
+                # A new pre-session id set by the route itself (at sign-in) wins over ours.
+                own = _sets_presession(headers)
+                headers.extend(
+                    h
+                    for h in extra
+                    if h[0] not in present or (h[0] == b"set-cookie" and not (own and _sets_presession([h])))
+                )
                 message["headers"] = headers
             await send(message)
 
+        if out_of_range(scope["path"]):
+            # A number no 64-bit id can be names nothing here (app.core.path_ids).
+            await not_found(scope, receive, send_with_headers)
+            return
         await self.app(scope, receive, send_with_headers)
 
 
+async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    """The app's own not-found page, in the visitor's language."""
+    from app.core.errors import not_found_page  # here: errors needs much that needs this module
+
+    await not_found_page(Request(scope))(scope, receive, send)
+
+
 def prepare(scope: Scope, *, secure_cookies: bool) -> list[tuple[bytes, bytes]]:
-    """Gives the request its CSRF token (the cookie's, or a new one) and names it to the audit
-    trail; returns the headers its answer carries: the security headers, and the new cookie."""
-    token = _cookie(scope, CSRF_COOKIE)
+    """Gives the request its CSRF token (an HMAC of its session, or of its pre-session id, made
+    here when the browser has none) and names it to the audit trail; returns the headers its
+    answer carries: the security headers (HSTS when the public URL is https), and a new
+    pre-session cookie. The app's secret and HSTS choice are on `app.state` (`app.main`)."""
+    state = scope["app"].state
+    presession = _cookie(scope, CSRF_COOKIE)
     headers = list(SECURITY_HEADERS)
-    if token is None:
-        token = secrets.token_urlsafe(32)
-        cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax" + (
-            "; Secure" if secure_cookies else ""
-        )
-        headers.append((b"set-cookie", cookie.encode()))
-    scope.setdefault("state", {})["csrf_token"] = token
-    audit.current_scope.set(scope)
+    if state.hsts:
+        headers.append(HSTS)
+    if presession is None:
+        presession = new_presession_id()
+        headers.append((b"set-cookie", presession_cookie(presession, secure=secure_cookies).encode()))
+    scope.setdefault("state", {})["csrf_token"] = token_for(
+        state.secret_key, session_token=_cookie(scope, SESSION_COOKIE), presession_id=presession
+    )
+    current_scope.set(scope)
     return headers
+
+
+def new_presession_id() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def presession_cookie(value: str, *, secure: bool) -> str:
+    """The Set-Cookie value for a pre-session id (HttpOnly: scripts never need it)."""
+    return f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
+
+
+def _sets_presession(headers: list[tuple[bytes, bytes]]) -> bool:
+    wanted = CSRF_COOKIE.encode() + b"="
+    return any(name.lower() == b"set-cookie" and value.startswith(wanted) for name, value in headers)
 
 
 def _cookie(scope: Scope, name: str) -> str | None:

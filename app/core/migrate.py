@@ -11,5 +11,5 @@ def migrate(engine: Engine) -> None:
     config = Config(str(ROOT / "alembic.ini"))
     with engine.connect() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        command.upgrade(config, "head")
         connection.commit()

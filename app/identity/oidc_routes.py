@@ -8,7 +8,7 @@ from app.core.web import safe_next, see_other
 from app.deps import SessionDep, SettingsDep, WebDep
 from app.identity import oidc, pending
 from app.identity import throttle as signin_throttle
-from app.identity.routes import _locked_message, _signed_in
+from app.identity.signing_in import locked_message, signed_in
 
 router = APIRouter(tags=["oidc"])
 CALLBACK = "/login/oidc/callback"
@@ -57,7 +57,7 @@ def callback(
     try:
         signin_throttle.check(session=session, key=key)
     except signin_throttle.LoginLocked as locked:
-        return _refused(web, "locked", 429, message=_locked_message(web, locked))
+        return _refused(web, "locked", 429, message=locked_message(web, locked))
     token = web.request.cookies.get(oidc.COOKIE)
     if error:
         pending.take(session=session, purpose=oidc.PURPOSE, token=token)
@@ -70,11 +70,11 @@ def callback(
         try:
             signin_throttle.failed(session=session, settings=settings, key=key)
         except signin_throttle.LoginLocked as locked:
-            return _refused(web, "locked", 429, message=_locked_message(web, locked))
+            return _refused(web, "locked", 429, message=locked_message(web, locked))
         if isinstance(exc, oidc.OidcUnknown):
             return _refused(web, "unknown", 403)
         return _refused(web, "failed", 400)
-    response = _signed_in(session, settings, user, next)
+    response = signed_in(web, session, settings, user, next)
     response.delete_cookie(oidc.COOKIE, path="/")
     return response
 

@@ -12,26 +12,11 @@ from app.core.web import safe_next, see_other
 from app.deps import SessionDep, SettingsDep, WebDep, require_role
 from app.identity import passkeys
 from app.identity import throttle as signin_throttle
-from app.identity.routes import _locked_message, _signed_in
-from app.models import Role, User
+from app.identity.signing_in import as_json, landing, locked_message, signed_in
+from app.models import User
 
 router = APIRouter(tags=["passkeys"])
 PasskeyUser = Annotated[User, require_role(*passkeys.PASSKEY_ROLES)]
-
-
-def landing(user: User) -> str:
-    """Network members have their own start page; everyone else starts at /."""
-    return "/network" if user.role == Role.network else "/"
-
-
-def as_json(redirect: Response) -> JSONResponse:
-    """A sign-in answered to fetch(): where to go next, with the redirect's cookies."""
-    answer = JSONResponse({"redirect": redirect.headers.get("location", "/")})
-    for name, value in redirect.raw_headers:
-        if name == b"set-cookie":
-            answer.raw_headers.append((name, value))
-    answer.delete_cookie(passkeys.CHALLENGE_COOKIE, path="/")
-    return answer
 
 
 @router.get("/login/passkey")
@@ -47,7 +32,7 @@ def sign_in_options(web: WebDep, session: SessionDep, settings: SettingsDep) -> 
     try:
         signin_throttle.check(session=session, key=key)
     except signin_throttle.LoginLocked as locked:
-        return JSONResponse({"error": _locked_message(web, locked)}, status_code=429)
+        return JSONResponse({"error": locked_message(web, locked)}, status_code=429)
     rp = passkeys.relying_party(settings=settings, request=web.request)
     options, challenge = passkeys.authentication_options(session=session, rp=rp)
     response = Response(options, media_type="application/json")
@@ -73,17 +58,17 @@ def sign_in(
             credential=credential,
         )
     except signin_throttle.LoginLocked as locked:
-        return JSONResponse({"error": _locked_message(web, locked)}, status_code=429)
+        return JSONResponse({"error": locked_message(web, locked)}, status_code=429)
     except passkeys.PasskeyFailed:
         try:
             signin_throttle.failed(session=session, settings=settings, key=key)
         except signin_throttle.LoginLocked as locked:
-            return JSONResponse({"error": _locked_message(web, locked)}, status_code=429)
+            return JSONResponse({"error": locked_message(web, locked)}, status_code=429)
         return JSONResponse(
             {"error": web.gettext("That passkey did not work here. Sign in with your code and PIN instead.")},
             status_code=400,
         )
-    return as_json(_signed_in(session, settings, user, landing(user) if next == "/" else next))
+    return as_json(signed_in(web, session, settings, user, landing(user) if next == "/" else next))
 
 
 @router.post("/account/passkeys/options")

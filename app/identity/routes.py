@@ -6,10 +6,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.core.web import Web, safe_next, see_other
-from app.deps import LANG_COOKIE, SESSION_COOKIE, SessionDep, SettingsDep, WebDep
+from app.deps import SESSION_COOKIE, SessionDep, SettingsDep, WebDep
 from app.identity import sessions as auth
 from app.identity import totp
-from app.models import User
+from app.identity.signing_in import locked_message, signed_in
 
 router = APIRouter(tags=["auth"])
 
@@ -49,9 +49,11 @@ def citizen_sign_in(
     user = None
     if not errors:
         try:
-            user = auth.authenticate_citizen(session=session, settings=settings, code=code, pin=pin)
+            user = auth.authenticate_citizen(
+                session=session, settings=settings, code=code, pin=pin, address=client_address(web)
+            )
         except auth.LoginLocked as locked:
-            errors["form"] = _locked_message(web, locked)
+            errors["form"] = locked_message(web, locked)
         else:
             if user is None:
                 errors["form"] = web.gettext("The code or the PIN is not right. Try again.")
@@ -63,7 +65,7 @@ def citizen_sign_in(
             values={"code": code},
             next=safe_next(next),
         )
-    return _signed_in(session, settings, user, next)
+    return signed_in(web, session, settings, user, next)
 
 
 def _staff_page(
@@ -108,9 +110,15 @@ def staff_sign_in(
     user = None
     if not errors:
         try:
-            user = auth.authenticate_staff(session=session, settings=settings, email=email, password=password)
+            user = auth.authenticate_staff(
+                session=session,
+                settings=settings,
+                email=email,
+                password=password,
+                address=client_address(web),
+            )
         except auth.LoginLocked as locked:
-            errors["form"] = _locked_message(web, locked)
+            errors["form"] = locked_message(web, locked)
         else:
             if user is None:
                 errors["form"] = web.gettext("The email or the password is not right. Try again.")
@@ -118,7 +126,7 @@ def staff_sign_in(
         return _staff_page(web, settings, email=email, next=next, errors=errors, status=400)
     if totp.is_enabled(session=session, user_id=user.id):
         return totp.begin_second_step(session=session, settings=settings, user=user, next=safe_next(next))
-    return _signed_in(session, settings, user, next)
+    return signed_in(web, session, settings, user, next)
 
 
 @router.post("/logout")
@@ -131,26 +139,7 @@ def sign_out(request: Request, session: SessionDep) -> Response:
     return response
 
 
-def _signed_in(session: SessionDep, settings: SettingsDep, user: User, next: str) -> Response:
-    signed = auth.start_session(session=session, settings=settings, user=user)
-    response = see_other(safe_next(next))
-    response.set_cookie(
-        SESSION_COOKIE,
-        signed.token,
-        max_age=settings.session_days * 86400,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookies_secure,
-        path="/",
-    )
-    if user.locale:
-        response.set_cookie(LANG_COOKIE, user.locale, max_age=365 * 86400, samesite="lax", path="/")
-    return response
-
-
-def _locked_message(web: Web, locked: auth.LoginLocked) -> str:
-    return web.gettext(
-        "Too many wrong tries. For your safety, sign-in is paused until %(time)s. "
-        "You can also ask your consultant for help.",
-        time=web.translator.datetime(locked.until, "short"),
-    )
+def client_address(web: Web) -> str | None:
+    """The client's address as uvicorn gives it (from X-Forwarded-For only when the connection
+    comes from a proxy in TAVLE_FORWARDED_ALLOW_IPS)."""
+    return web.request.client.host if web.request.client else None

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from app.board.qr import qr_svg
+from app.core.qr import qr_svg
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, SettingsDep, WebDep, require_role
 from app.identity import passkeys, totp
 from app.identity import throttle as signin_throttle
-from app.identity.routes import _locked_message, _signed_in
+from app.identity.signing_in import locked_message, signed_in
 from app.models import Role, User
 
 router = APIRouter(tags=["account"])
@@ -99,10 +99,10 @@ def second_step(
         try:
             user = totp.finish_second_step(session=session, settings=settings, token=token, code=code)
         except signin_throttle.LoginLocked as locked:
-            errors["form"] = _locked_message(web, locked)
+            errors["form"] = locked_message(web, locked)
         else:
             if user is not None:
-                response = _signed_in(session, settings, user, next)
+                response = signed_in(web, session, settings, user, next)
                 response.delete_cookie(totp.SECOND_STEP_COOKIE, path="/")
                 return response
             errors["code"] = web.gettext("That code is not right. Type the 6 digits your app shows now.")

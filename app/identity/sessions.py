@@ -1,5 +1,6 @@
 """Sign-in, sessions and the throttle that slows down guessing of passwords and PINs."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -8,8 +9,9 @@ from sqlmodel import Session, select
 from app.access.changes import access_changed
 from app.core.config import Settings
 from app.core.security import digest, new_token, normalise_code, verify_secret
+from app.identity import attempts, limits
 from app.live.unit_of_work import unit_of_work
-from app.models import AuthSession, LoginThrottle, Role, User
+from app.models import AuthSession, Role, User
 from app.models.base import utcnow
 
 TOUCH_AT_LEAST_EVERY = timedelta(minutes=1)
@@ -27,65 +29,91 @@ class SignedIn:
     token: str
 
 
-def authenticate_staff(*, session: Session, settings: Settings, email: str, password: str) -> User | None:
-    """Consultants (and later managers and admins) sign in with email and password."""
-    key = f"email:{email.strip().lower()}"
-    _raise_if_locked(session=session, key=key)
-    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-    staff = user is not None and user.role != Role.citizen
-    ok = verify_secret(password, user.password_hash if staff and user else None)
-    return _settle(session=session, settings=settings, key=key, user=user if ok else None)
+def authenticate_staff(
+    *, session: Session, settings: Settings, email: str, password: str, address: str | None = None
+) -> User | None:
+    """Consultants (and later managers and admins) sign in with email and password. The attempt
+    is counted (for the account and for the client's `address`) before the password is checked."""
+    email = email.strip().lower()
+
+    def verify() -> User | None:
+        user = session.exec(select(User).where(User.email == email)).first()
+        staff = user is not None and user.role != Role.citizen
+        ok = verify_secret(password, user.password_hash if staff and user else None)
+        return user if ok else None
+
+    return _guarded(session=session, settings=settings, key=f"email:{email}", address=address, verify=verify)
 
 
-def authenticate_citizen(*, session: Session, settings: Settings, code: str, pin: str) -> User | None:
-    """Citizens (and the network members they invite) sign in with their personal code and PIN."""
+def authenticate_citizen(
+    *, session: Session, settings: Settings, code: str, pin: str, address: str | None = None
+) -> User | None:
+    """Citizens (and the network members they invite) sign in with their personal code and PIN.
+    The attempt is counted (for the code and for the client's `address`) before the PIN is checked."""
     code_digest = digest(normalise_code(code))
-    key = f"code:{code_digest}"
-    _raise_if_locked(session=session, key=key)
-    user = session.exec(select(User).where(User.invitation_digest == code_digest)).first()
-    by_code = user is not None and user.role in (Role.citizen, Role.network)
-    ok = verify_secret(pin, user.pin_hash if by_code and user else None)
-    return _settle(session=session, settings=settings, key=key, user=user if ok else None)
+
+    def verify() -> User | None:
+        user = session.exec(select(User).where(User.invitation_digest == code_digest)).first()
+        by_code = user is not None and user.role in (Role.citizen, Role.network)
+        ok = verify_secret(pin, user.pin_hash if by_code and user else None)
+        return user if ok else None
+
+    return _guarded(
+        session=session, settings=settings, key=f"code:{code_digest}", address=address, verify=verify
+    )
 
 
-def _raise_if_locked(*, session: Session, key: str) -> None:
-    throttle = session.get(LoginThrottle, key)
-    if throttle and throttle.locked_until and throttle.locked_until > utcnow():
-        raise LoginLocked(throttle.locked_until)
+def _guarded(
+    *, session: Session, settings: Settings, key: str, address: str | None, verify: Callable[[], User | None]
+) -> User | None:
+    user, paused = limits.guarded(session=session, settings=settings, key=key, address=address, verify=verify)
+    if paused is not None:
+        raise LoginLocked(paused)
+    return user
 
 
-def _settle(*, session: Session, settings: Settings, key: str, user: User | None) -> User | None:
-    throttle = session.get(LoginThrottle, key) or LoginThrottle(key=key)
+def raise_if_locked(*, session: Session, key: str) -> None:
+    until = attempts.locked_until(session, key=key)
+    if until is not None:
+        raise LoginLocked(until)
+
+
+def settle(*, session: Session, settings: Settings, key: str, user: User | None) -> User | None:
+    """After a check made elsewhere: a right answer clears the count, a wrong one is counted
+    (atomically) and raises LoginLocked on the one that reaches the limit. Prefer counting
+    before the check (`app.identity.throttle.attempt`), which bounds a burst too."""
     if user is not None:
-        if throttle.failures:
-            session.delete(throttle)
-            session.commit()
+        attempts.clear(session, key=key)
         return user
-    throttle.failures += 1
-    throttle.updated_at = utcnow()
-    locked = throttle.failures >= settings.login_max_attempts
-    if locked:
-        throttle.locked_until = utcnow() + timedelta(minutes=settings.login_lock_minutes)
-        throttle.failures = 0
-    session.add(throttle)
-    session.commit()
-    if locked and throttle.locked_until:
-        raise LoginLocked(throttle.locked_until)
+    reservation = limits.counted(session=session, settings=settings, key=key)
+    if reservation.last:
+        raise LoginLocked(limits.paused_until(reservation, settings))
     return None
 
 
-def start_session(*, session: Session, settings: Settings, user: User) -> SignedIn:
+def start_session(
+    *, session: Session, settings: Settings, user: User, replacing: str | None = None
+) -> SignedIn:
+    """A new session for `user`. `replacing`: the session token this browser had until now
+    (someone else's, or an older one of theirs); that session ends on the server in the same
+    commit, so signing in as someone else never leaves the first person signed in."""
     token = new_token()
     assert user.id is not None
-    session.add(
-        AuthSession(
-            token_digest=digest(token),
-            user_id=user.id,
-            csrf_token=new_token(),
-            expires_at=utcnow() + timedelta(days=settings.session_days),
+    with unit_of_work(session) as work:
+        if replacing:
+            old = session.get(AuthSession, digest(replacing))
+            if old is not None:
+                session.delete(old)
+                # Its open views end too.
+                access_changed(work, people=[old.user_id])
+        session.add(
+            AuthSession(
+                token_digest=digest(token),
+                user_id=user.id,
+                csrf_token=new_token(),
+                expires_at=utcnow() + timedelta(days=settings.session_days),
+            )
         )
-    )
-    session.commit()
     return SignedIn(user=user, token=token)
 
 

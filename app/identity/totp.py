@@ -137,12 +137,13 @@ def finish_second_step(*, session: Session, settings: Settings, token: str | Non
         return None
     user, _next = found
     key = f"totp:{user.id}"
-    signin_throttle.check(session=session, key=key)
+    # Counted before the code is checked: a burst of guesses gets no more checks than the limit.
+    reservation = signin_throttle.attempt(session=session, settings=settings, key=key)
     assert user.id is not None
     record = setup_of(session=session, user_id=user.id)
     step = _accepted_step(record, code) if record else None
     if record is None or step is None:
-        signin_throttle.failed(session=session, settings=settings, key=key)
+        signin_throttle.failed_after(reservation, settings)
         return None
     record.last_used_step = step
     session.add(record)

@@ -14,7 +14,7 @@ from app.interventions import outcomes as service
 from app.interventions.outcomes import OutcomeForm
 from app.models import Role, User
 from app.plan.overview import NotAllowed
-from app.plan.routes import plan_context, refused
+from app.plan.pages import plan_context, refused
 
 router = APIRouter(tags=["outcomes"])
 

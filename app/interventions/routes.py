@@ -18,7 +18,7 @@ from app.interventions.service import InterventionForm, RatingForm
 from app.models import User
 from app.plan import goals
 from app.plan.overview import NotAllowed
-from app.plan.routes import plan_context, refused
+from app.plan.pages import plan_context, refused
 
 router = APIRouter(tags=["interventions"])
 

@@ -22,8 +22,11 @@ class AuthSession(SQLModel, table=True):
 class LoginThrottle(SQLModel, table=True):
     __tablename__ = "login_throttle"
 
-    # What is being guessed at: "email:<address>" or "code:<digest>".
+    # What is being guessed at: "email:<address>", "code:<digest>", "totp:<user id>",
+    # "invite:<invitation id>", or from where: "ip:<client>", "invite-ip:<client>", ...
     key: str = Field(primary_key=True, max_length=120)
+    # Attempts counted so far, those under way included (app.identity.attempts).
     failures: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the present count began (a count with a window lapses after it).
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

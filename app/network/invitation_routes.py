@@ -1,6 +1,8 @@
 """Invitations: a consultant invites a citizen (new or from the caseload), and the person who
-opens the link chooses a PIN or a passkey. Refused links get a clear page, and guessing at links
-is throttled per client address."""
+opens the link chooses a PIN or a passkey. Refused links get a clear page. Unknown links count
+against the client's address (the per-address limit), and only unknown ones: a real invitation
+keeps working from an address that has tried junk. Wrong answers for a real invitation (a
+passkey that fails) count against that invitation alone."""
 
 from typing import Annotated, Any
 
@@ -8,14 +10,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.access.rules import visible_citizen
-from app.board.qr import qr_svg
 from app.core.i18n import SUPPORTED, normalise, translator
+from app.core.qr import qr_svg
 from app.core.web import Web, see_other
 from app.deps import LANG_COOKIE, ConsultantUser, SessionDep, SettingsDep, WebDep, require_role
 from app.identity import passkeys
 from app.identity import throttle as signin_throttle
-from app.identity.passkey_routes import as_json, landing
-from app.identity.routes import _locked_message, _signed_in
+from app.identity.signing_in import as_json, landing, locked_message, signed_in
 from app.models import Invitation, InvitationKind, Role, User
 from app.network import invitations
 from app.network.invitations import InvitationRefused, Refusal
@@ -119,15 +120,36 @@ def new_citizen(
 
 
 def _open(web: Web, session: SessionDep, settings: SettingsDep, token: str) -> Invitation:
-    """The invitation behind the link; counts a refused link against the client's address.
-    Raises LoginLocked or InvitationRefused."""
-    key = signin_throttle.client_key(web.request, "invite")
-    signin_throttle.check(session=session, key=key)
+    """The invitation behind the link. An unknown link counts against the client's address;
+    an invitation paused by wrong answers for it is refused. Raises LoginLocked or
+    InvitationRefused. (Finding the link is one digest lookup: there is nothing costly to
+    spare a real invitation from, and a 256-bit token is not guessed.)"""
     try:
-        return invitations.find(session=session, token=token[:200])
-    except InvitationRefused:
-        signin_throttle.failed(session=session, settings=settings, key=key)
+        invitation = invitations.find(session=session, token=token[:200])
+    except InvitationRefused as refused:
+        if refused.reason == Refusal.unknown:
+            signin_throttle.from_address(
+                session=session, settings=settings, request=web.request, what="invite"
+            )
         raise
+    signin_throttle.check(session=session, key=_answers_key(invitation))
+    return invitation
+
+
+def _answers_key(invitation: Invitation) -> str:
+    """The count of wrong answers given for this invitation."""
+    return f"invite:{invitation.id}"
+
+
+def _wrong_answer(
+    web: Web, session: SessionDep, settings: SettingsDep, invitation: Invitation, message: str, status: int
+) -> JSONResponse:
+    """Counts a wrong answer for this invitation: `message`, or the pause it has led to."""
+    try:
+        signin_throttle.failed(session=session, settings=settings, key=_answers_key(invitation))
+    except signin_throttle.LoginLocked as locked:
+        return JSONResponse({"error": locked_message(web, locked)}, status_code=429)
+    return JSONResponse({"error": message}, status_code=status)
 
 
 def _speaking_their_language(web: Web, person: User | None) -> Web:
@@ -146,7 +168,7 @@ def _speaking_their_language(web: Web, person: User | None) -> Web:
 def _refused_page(web: Web, session: SessionDep, token: str, exc: Exception) -> Response:
     if isinstance(exc, signin_throttle.LoginLocked):
         return web.page(
-            "invite_refused.html", status_code=429, reason="locked", message=_locked_message(web, exc)
+            "invite_refused.html", status_code=429, reason="locked", message=locked_message(web, exc)
         )
     assert isinstance(exc, InvitationRefused)
     person = None
@@ -210,7 +232,7 @@ def choose_pin(
         )
     except invitations.FormError as invalid:
         return _invite_page(web, session, invitation, token, errors=invalid.errors, status=400)
-    return _signed_in(session, settings, person, landing(person))
+    return signed_in(web, session, settings, person, landing(person))
 
 
 @router.post("/invite/{token}/passkey/options")
@@ -251,11 +273,10 @@ def passkey_finish(
             user_id=invitation.invited_user_id,
         )
     except passkeys.PasskeyFailed:
-        return JSONResponse(
-            {"error": web.gettext("The passkey could not be saved. Try again, or choose a PIN.")},
-            status_code=400,
-        )
+        message = web.gettext("The passkey could not be saved. Try again, or choose a PIN.")
+        return _wrong_answer(web, session, settings, invitation, message, 400)
     if data.get("invitation_id") != invitation.id:
-        return JSONResponse({"error": web.gettext("This invitation link cannot be used.")}, status_code=404)
+        message = web.gettext("This invitation link cannot be used.")
+        return _wrong_answer(web, session, settings, invitation, message, 404)
     person = invitations.complete(session=session, invitation=invitation)
-    return as_json(_signed_in(session, settings, person, landing(person)))
+    return as_json(signed_in(web, session, settings, person, landing(person)))

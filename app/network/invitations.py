@@ -69,7 +69,7 @@ def issue(
     *, session: Session, kind: InvitationKind, citizen_id: int, invited: User, created_by: User
 ) -> Issued:
     """A fresh link and personal code for `invited`. Older unused links for them stop working."""
-    # `invited` may be a shared, read-only copy (app.core.row_cache): change the row itself.
+    # `invited` may come from another session (the signed-in user): change this session's row.
     invited = session.get(User, invited.id) or invited
     assert invited.id is not None
     session.exec(

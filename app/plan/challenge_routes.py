@@ -17,7 +17,7 @@ from app.models.suggestion import SUGGESTION_MAX
 from app.plan import challenges, suggestions
 from app.plan.challenges import ChallengeForm, Direction
 from app.plan.overview import TOP_CHALLENGES, NotAllowed, is_own_plan, people
-from app.plan.routes import plan_context, refused
+from app.plan.pages import plan_context, refused
 
 router = APIRouter(tags=["challenges"])
 

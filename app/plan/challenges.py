@@ -57,6 +57,8 @@ def lists(*, session: Session, citizen: User) -> ChallengeLists:
         select(Challenge)
         .where(Challenge.citizen_id == citizen.id)
         .order_by(col(Challenge.position), col(Challenge.id))
+        # As stored now, even for rows this session read before (inside a board change: current).
+        .execution_options(populate_existing=True)
     ).all()
 
     def having(status: ChallengeStatus) -> list[Challenge]:
@@ -208,21 +210,37 @@ def update_wording(
 
 
 def move(*, session: Session, citizen: User, actor: User, challenge: Challenge, direction: Direction) -> int:
-    """One place up or down among the active challenges; returns its new place (1 = top)."""
+    """One place up or down among the active challenges; returns its new place (1 = top). The
+    order is read under the board's lock, so two moves at once never number two alike."""
     require_citizen(actor, citizen)
-    active = lists(session=session, citizen=citizen).active
-    if challenge not in active:
-        raise NotAllowed()
-    index = active.index(challenge)
-    target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(active):
-        active[index], active[target] = active[target], active[index]
-        for position, item in enumerate(active):
-            item.position = position
-            session.add(item)
-        _save(session, challenge, actor)
-        return target + 1
-    return index + 1
+    assert citizen.id is not None
+    try:
+        with board_change(
+            session, citizen_id=citizen.id, kind="challenge", item_id=challenge.id, actor_id=actor.id
+        ) as change:
+            active = lists(session=session, citizen=citizen).active
+            if challenge not in active:
+                raise NotAllowed()
+            index = active.index(challenge)
+            target = index - 1 if direction == "up" else index + 1
+            if not 0 <= target < len(active):
+                raise _Unmoved(index + 1)
+            active[index], active[target] = active[target], active[index]
+            for position, item in enumerate(active):
+                item.position = position
+                session.add(item)
+            challenge.updated_by_id, challenge.updated_at = actor.id, change.at
+    except _Unmoved as unmoved:
+        return unmoved.place
+    return target + 1
+
+
+class _Unmoved(Exception):
+    """Already at the top or the bottom: nothing is written."""
+
+    def __init__(self, place: int) -> None:
+        super().__init__(place)
+        self.place = place
 
 
 def set_status(

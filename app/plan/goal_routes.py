@@ -16,7 +16,7 @@ from app.models.suggestion import SUGGESTION_MAX
 from app.plan import goals, suggestions
 from app.plan.goals import SCALE, GoalForm
 from app.plan.overview import NotAllowed, people
-from app.plan.routes import plan_context, refused
+from app.plan.pages import plan_context, refused
 
 router = APIRouter(tags=["goals"])
 

@@ -1,55 +1,20 @@
 """A citizen's plan: the citizen's own start page, and what their consultant opens — the agenda
-first. Also what every plan page shares, and the citizen's answer to a wording suggestion."""
-
-from typing import Any
+first; and the citizen's answer to a wording suggestion."""
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.access.rules import visible_citizen
-from app.catalogue.life_areas import LIFE_AREA_NAMES
-from app.catalogue.pictograms import pictogram
 from app.core import clock
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, WebDep
-from app.models import Challenge, User
+from app.models import User
 from app.plan import suggestions
 from app.plan.agenda import agenda_for
-from app.plan.overview import NotAllowed, is_consultant, is_own_plan, plan_summary
+from app.plan.overview import NotAllowed, plan_summary
+from app.plan.pages import plan_context, refused, target_url
 
 router = APIRouter(tags=["citizens"])
-
-
-def plan_context(citizen: User, user: User, section: str, **extra: Any) -> dict[str, Any]:
-    """What every page of the plan needs: whose plan, whether it is the viewer's own, names."""
-    return {
-        "citizen": citizen,
-        "own": is_own_plan(user, citizen),
-        "as_consultant": is_consultant(user),
-        "section": section,
-        "life_area_names": LIFE_AREA_NAMES,
-        "pictogram": pictogram,
-        **extra,
-    }
-
-
-def refused(web: Web) -> Response:
-    """The viewer may see the plan but this step is the citizen's own (or the consultant's)."""
-    return web.page(
-        "error.html",
-        status_code=403,
-        heading=web.gettext("Only the citizen can do this"),
-        message=web.gettext(
-            "These are the citizen's own words and choices. You can write a comment or suggest "
-            "a new wording, and the citizen decides."
-        ),
-    )
-
-
-def target_url(citizen_id: int, target: suggestions.Target) -> str:
-    if isinstance(target, Challenge):
-        return f"/citizens/{citizen_id}/challenges/{target.id}"
-    return f"/citizens/{citizen_id}/goals/{target.id}"
 
 
 @router.get("/citizens/{citizen_id}")

@@ -13,7 +13,7 @@ from app.models import User
 from app.models.strength import TEXT_MAX
 from app.plan import goals, strengths
 from app.plan.overview import NotAllowed, people
-from app.plan.routes import plan_context, refused
+from app.plan.pages import plan_context, refused
 
 router = APIRouter(tags=["strengths"])
 

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from app.core.i18n import normalise
+from app.core.i18n import normalise, set_language_cookie
 from app.core.web import safe_next, see_other
-from app.deps import LANG_COOKIE, OptionalUser, SessionDep
+from app.deps import OptionalUser, SessionDep, SettingsDep
 from app.models import User
 
 router = APIRouter(tags=["language"])
@@ -16,6 +16,7 @@ router = APIRouter(tags=["language"])
 @router.post("/language")
 def switch_language(
     session: SessionDep,
+    settings: SettingsDep,
     user: OptionalUser,
     locale: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
@@ -31,5 +32,5 @@ def switch_language(
             row.locale = chosen
             session.add(row)
             session.commit()
-    response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax", path="/")
+    set_language_cookie(response, chosen, settings)
     return response

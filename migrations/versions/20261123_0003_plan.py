@@ -1,7 +1,7 @@
 """plan: authorship on challenges and goals, one step higher, agenda topics, suggestions
 
 Revision ID: 0003_plan
-Revises: 0001
+Revises: 0002_board
 Create Date: 2026-11-23 11:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0003_plan"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002_board"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

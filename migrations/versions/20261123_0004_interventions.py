@@ -1,7 +1,7 @@
 """interventions: meetings held and planned, outcomes per citizen and month
 
 Revision ID: 0004_interventions
-Revises: 0001
+Revises: 0003_plan
 Create Date: 2026-11-23 12:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0004_interventions"
-down_revision: str | None = "0001"
+down_revision: str | None = "0003_plan"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

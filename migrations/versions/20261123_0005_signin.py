@@ -1,7 +1,7 @@
 """sign-in: invitations, network links, passkeys, TOTP, OpenID Connect identities, pending sign-ins
 
 Revision ID: 0005_signin
-Revises: 0001
+Revises: 0004_interventions
 Create Date: 2026-11-23 02:59:49.459512
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0005_signin'
-down_revision: str | None = '0001'
+down_revision: str | None = "0004_interventions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """privacy: audit trail and consent records
 
 Revision ID: 0006_privacy
-Revises: 0001
+Revises: 0005_signin
 Create Date: 2026-11-23
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0006_privacy"
-down_revision: str | None = "0001"
+down_revision: str | None = "0005_signin"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

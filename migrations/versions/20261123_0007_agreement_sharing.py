@@ -1,7 +1,7 @@
 """agreement sharing: a card is private to citizen and consultant, or shared with the network
 
 Revision ID: 0007_agreement_sharing
-Revises: 0001
+Revises: 0006_privacy
 Create Date: 2026-11-23
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_agreement_sharing"
-down_revision: str | None = "0001"
+down_revision: str | None = "0006_privacy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,6 +2,7 @@
 against a stream held open on a live server (SQLite and PostgreSQL): the stream closes within a
 second, and nothing of the board reaches it afterwards, however much the board goes on changing."""
 
+import itertools
 import time
 from collections.abc import Iterator
 
@@ -14,6 +15,7 @@ from tests.live import LiveServer, Stream, Visitor
 
 # The issue's promise: a changed access closes the affected streams within one second.
 CLOSES_WITHIN = 1.0
+_LATER = itertools.count(1)
 
 
 class Board:
@@ -60,10 +62,11 @@ def _closes_and_stays_silent(board: Board, stream: Stream) -> None:
     took = stream.wait_until_ended(CLOSES_WITHIN + 1.0)
     assert took <= CLOSES_WITHIN, f"the stream stayed open {took:.2f} s"
     count = len(stream.events)
-    board.new_card("Skrevet efter at adgangen sluttede")
+    after = f"Skrevet efter at adgangen sluttede ({next(_LATER)})"
+    board.new_card(after)
     time.sleep(0.3)
     assert len(stream.events) == count
-    assert all("Skrevet efter" not in e.data for e in stream.events)
+    assert all(after not in e.data for e in stream.events)
 
 
 def test_signing_out_closes_the_open_board(board: Board) -> None:
@@ -148,3 +151,34 @@ def test_a_viewer_is_checked_before_every_event_not_only_when_the_stream_opens(
     took = stream.wait_until_ended(CLOSES_WITHIN + 1.0)
     assert took <= CLOSES_WITHIN
     assert all("Efter linket forsvandt" not in e.data for e in stream.events)
+
+
+@pytest.fixture
+def second_server(database_url: str) -> Iterator[LiveServer]:
+    server = LiveServer(database_url)
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_access_ended_through_one_process_closes_a_stream_held_by_the_other(
+    board: Board, second_server: LiveServer
+) -> None:
+    """Two processes on one PostgreSQL database, as behind a load balancer: the streams are held
+    by the first, the changes are made through the second."""
+    member_stream = board.stream(board.louise)
+    consultant_stream = board.stream(board.mette)
+    anna_elsewhere = Visitor(second_server)
+    mette_elsewhere = Visitor(second_server)
+    mette_elsewhere.http.cookies.update(dict(board.mette.http.cookies.items()))
+    try:
+        anna_elsewhere.sign_in_citizen("ANNA")
+        answer = anna_elsewhere.post(board.url(f"/network/{board.louise_user.id}/remove"))
+        assert answer.status_code == 303
+        _closes_and_stays_silent(board, member_stream)
+        mette_elsewhere.get("/caseload")
+        assert mette_elsewhere.post("/logout").status_code == 303
+        _closes_and_stays_silent(board, consultant_stream)
+    finally:
+        anna_elsewhere.close()
+        mette_elsewhere.close()

@@ -118,3 +118,27 @@ def test_pages_for_signed_in_users_send_anonymous_visitors_to_sign_in(client: Cl
     assert response.headers["location"] == "/login?next=/caseload"
     htmx = client.get("/caseload", headers={"HX-Request": "true"}, follow_redirects=False)
     assert htmx.headers["HX-Redirect"] == "/login?next=/caseload"
+
+
+def test_signing_in_as_someone_else_ends_the_first_session_on_the_server(client: Client, db: Session) -> None:
+    first = factories.citizen(db, code="FIRST-1")
+    second = factories.citizen(db, code="SECOND-1")
+    client.sign_in_citizen("FIRST-1")
+    first_token = client.cookies["tavle_session"]
+    client.sign_in_citizen("SECOND-1")
+    assert client.cookies["tavle_session"] != first_token
+    db.expire_all()
+    assert [row.user_id for row in db.exec(select(AuthSession)).all()] == [second.id]
+    # The first person's old token opens nothing any more, wherever it is sent from.
+    with Client(client.app, base_url="http://testserver") as elsewhere:
+        elsewhere.cookies.set("tavle_session", first_token)
+        answer = elsewhere.get(f"/citizens/{first.id}", follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    assert client.get(f"/citizens/{second.id}").status_code == 200
+
+
+def test_signing_in_again_as_the_same_person_replaces_the_session(client: Client, db: Session) -> None:
+    factories.citizen(db, code="AGAIN-1")
+    client.sign_in_citizen("AGAIN-1")
+    client.sign_in_citizen("AGAIN-1")
+    assert len(db.exec(select(AuthSession)).all()) == 1

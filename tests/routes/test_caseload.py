@@ -131,7 +131,7 @@ def test_the_live_caseload_ends_with_the_sign_in(
         transport = httpx.ASGITransport(app=client.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
             browser.cookies.update(dict(client.cookies.items()))
-            await browser.post("/logout", headers={"X-CSRF-Token": client.cookies["tavle_csrf"]})
+            await browser.post("/logout", headers={"X-CSRF-Token": client.csrf()})
         await stream.ended(2.0)
 
     client.run(scenario)

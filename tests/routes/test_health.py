@@ -1,3 +1,5 @@
+from sqlalchemy import create_engine
+
 from tests.conftest import Client
 
 
@@ -21,3 +23,21 @@ def test_fragment_or_page_is_decided_by_hx_request(client: Client) -> None:
     page = client.get("/login")
     assert "<html" in page.text
     assert "HX-Request" in page.headers["vary"]
+
+
+def test_head_on_healthz_and_readyz_is_200_without_a_body(client: Client) -> None:
+    for path in ("/healthz", "/readyz"):
+        answer = client.head(path)
+        assert answer.status_code == 200, path
+        assert answer.content == b""
+
+
+def test_head_on_readyz_says_503_when_the_database_is_gone(client: Client) -> None:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    client.app.state.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # type: ignore[attr-defined]
+    try:
+        answer = client.head("/readyz")
+        assert answer.status_code == 503 and answer.content == b""
+        assert client.get("/readyz").text == "database unreachable"
+    finally:
+        client.app.state.engine = engine  # type: ignore[attr-defined]

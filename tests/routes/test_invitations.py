@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from app.core.config import Settings
 from app.models import CaseloadLink, Invitation, Role, User
 from app.models.base import utcnow
 from tests import factories
@@ -151,21 +152,57 @@ def test_a_new_invitation_replaces_the_old_link_and_code(client: Client, db: Ses
     assert client.get(new_link).status_code == 200
 
 
-def test_wrong_links_are_counted_and_then_locked_with_a_clear_message(client: Client, db: Session) -> None:
+def test_wrong_links_are_counted_per_address_and_then_locked_with_a_clear_message(
+    client: Client, db: Session, settings: Settings
+) -> None:
     factories.consultant(db, email="karin@example.dk")
     client.sign_in_staff("karin@example.dk")
     link, _code, _citizen_id = new_citizen(client)
     signed_out_client(client)
-    for attempt in range(4):
+    limit = settings.login_max_per_address
+    for attempt in range(limit - 1):
         unknown = client.get(f"/invite/guess-{attempt}")
         assert unknown.status_code == 404
         assert "Linket virker ikke" in unknown.text
-    fifth = client.get("/invite/guess-5")
-    assert fifth.status_code == 429
-    assert "For mange forkerte forsøg" in fifth.text
-    # While locked, even the right link waits: guessing must not pay off.
-    locked = client.get(link)
-    assert locked.status_code == 429 and "For mange forkerte forsøg" in locked.text
+    last = client.get("/invite/guess-last")
+    assert last.status_code == 429
+    assert "For mange forkerte forsøg" in last.text
+    assert client.get("/invite/guess-after").status_code == 429
+    # Junk counts against the address only: the real invitation is not held up by it.
+    assert client.get(link).status_code == 200
+
+
+def test_five_junk_links_do_not_stop_a_valid_invitation(client: Client, db: Session) -> None:
+    factories.consultant(db, email="karin@example.dk")
+    client.sign_in_staff("karin@example.dk")
+    link, _code, citizen_id = new_citizen(client)
+    signed_out_client(client)
+    for attempt in range(5):
+        assert client.get(f"/invite/junk-{attempt}").status_code == 404
+    assert client.get(link).status_code == 200
+    chosen = client.post_form(link, {"pin": NEW_PIN, "pin_again": NEW_PIN})
+    assert chosen.status_code == 303
+    assert client.get(f"/citizens/{citizen_id}").status_code == 200
+
+
+def test_wrong_answers_for_an_invitation_pause_that_invitation_only(
+    client: Client, db: Session, settings: Settings
+) -> None:
+    factories.consultant(db, email="karin@example.dk")
+    client.sign_in_staff("karin@example.dk")
+    link, _code, _citizen_id = new_citizen(client, "Anna Jensen")
+    other_link, _other_code, _other_id = new_citizen(client, "Bo Berg")
+    signed_out_client(client)
+    client.cookies.set("tavle_lang", "en")
+    answers = [
+        client.post_form(f"{link}/passkey", {"credential": "{}"}) for _ in range(settings.login_max_attempts)
+    ]
+    assert [a.status_code for a in answers[:-1]] == [400] * (settings.login_max_attempts - 1)
+    assert answers[-1].status_code == 429 and "Too many wrong tries" in answers[-1].json()["error"]
+    paused = client.get(link)
+    assert paused.status_code == 429 and "Too many wrong tries" in paused.text
+    # The same address may still use another invitation.
+    assert client.get(other_link).status_code == 200
 
 
 def test_invitations_only_for_the_consultants_own_caseload(client: Client, db: Session) -> None:

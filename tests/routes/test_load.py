@@ -6,6 +6,7 @@ import httpx
 from sqlmodel import Session
 
 from app.core.config import Settings
+from app.core.csrf import token_for
 from app.main import create_app
 from tests import factories
 from tests.hub.running import run
@@ -26,13 +27,20 @@ def test_more_writes_at_once_than_connections_all_succeed(db: Session, settings:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-                csrf = "c" * 43
-                client.cookies.set("tavle_csrf", csrf)
+                await client.get("/healthz")
+                before = token_for(
+                    app.state.secret_key, session_token=None, presession_id=client.cookies["tavle_csrf"]
+                )
                 signed_in = await client.post(
                     "/login/staff",
-                    data={"email": "k@example.dk", "password": factories.PASSWORD, "csrf_token": csrf},
+                    data={"email": "k@example.dk", "password": factories.PASSWORD, "csrf_token": before},
                 )
                 assert signed_in.status_code == 303
+                csrf = token_for(
+                    app.state.secret_key,
+                    session_token=client.cookies["tavle_session"],
+                    presession_id=client.cookies["tavle_csrf"],
+                )
 
                 async def move(number: int) -> int:
                     citizen_id, card_id = boards[number % BOARDS]

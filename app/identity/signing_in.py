@@ -1,0 +1,62 @@
+"""How every way in ends: a new session (the browser's earlier one ends), and the message when
+sign-in is paused. Shared by the sign-in routes of every kind (code and PIN, password, passkey,
+authenticator code, OpenID Connect, invitation)."""
+
+from fastapi.responses import JSONResponse, Response
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.core.i18n import set_language_cookie
+from app.core.middleware import new_presession_id, presession_cookie
+from app.core.security import SESSION_COOKIE
+from app.core.web import Web, safe_next, see_other
+from app.identity import passkeys
+from app.identity import sessions as auth
+from app.models import Role, User
+
+
+def signed_in(web: Web, session: Session, settings: Settings, user: User, next: str) -> Response:
+    """Every way in ends here: the browser's earlier session (whoever's) ends on the server, a
+    new one starts, and the pre-session id is replaced, so no CSRF token from before is valid."""
+    signed = auth.start_session(
+        session=session, settings=settings, user=user, replacing=web.request.cookies.get(SESSION_COOKIE)
+    )
+    response = see_other(safe_next(next))
+    response.raw_headers.append(
+        (b"set-cookie", presession_cookie(new_presession_id(), secure=settings.cookies_secure).encode())
+    )
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookies_secure,
+        path="/",
+    )
+    if user.locale:
+        set_language_cookie(response, user.locale, settings)
+    return response
+
+
+def locked_message(web: Web, locked: auth.LoginLocked) -> str:
+    return web.gettext(
+        "Too many wrong tries. For your safety, sign-in is paused until %(time)s. "
+        "You can also ask your consultant for help.",
+        time=web.translator.datetime(locked.until, "short"),
+    )
+
+
+def landing(user: User) -> str:
+    """Network members have their own start page; everyone else starts at /."""
+    return "/network" if user.role == Role.network else "/"
+
+
+def as_json(redirect: Response) -> JSONResponse:
+    """A sign-in answered to fetch(): where to go next, with the redirect's cookies."""
+    answer = JSONResponse({"redirect": redirect.headers.get("location", "/")})
+    for name, value in redirect.raw_headers:
+        if name == b"set-cookie":
+            answer.raw_headers.append((name, value))
+    answer.delete_cookie(passkeys.CHALLENGE_COOKIE, path="/")
+    return answer
