@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app import clock
 from app.board.changes import direct_writes
-from app.core import clock
 from app.core.security import digest, hash_secret, normalise_code
 from app.models import (
     Actor,

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app import clock
 from app.board.changes import direct_writes
-from app.core import clock
 from app.core.config import Settings
 from app.core.csrf import token_for
 from app.core.db import make_engine
@@ -149,7 +149,7 @@ class FrozenClock:
 
 @pytest.fixture
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
-    """Stops the app's clock (app.core.clock.source) for this test, at the real time until set."""
+    """Stops the app's clock (app.clock.source) for this test, at the real time until set."""
     frozen = FrozenClock(clock.system_time())
     monkeypatch.setattr(clock, "source", frozen)
     return frozen

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
-from app.core import clock
+from app import clock
 from app.core.db import make_engine
 from app.models import ScaleKind, ScaleReading, User
 from tests import factories

@@ -14,6 +14,7 @@ import pytest
 APP = Path(__file__).resolve().parents[1] / "app"
 # Lowest first. A package may import from any package before it in this list.
 LAYERS = [
+    ("clock",),
     ("models", "catalogue"),
     ("core",),
     ("live",),

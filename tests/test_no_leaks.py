@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import Session
 
-from app.core import clock
+from app import clock
 from app.core.config import Settings
 from app.core.route_table import api_routes
 from app.main import create_app

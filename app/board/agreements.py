@@ -11,11 +11,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
+from app import clock
 from app.access.rules import NotVisible
 from app.board.changes import BoardChange, board_change
 from app.board.read import Card, read_cards
 from app.catalogue import N_
-from app.core import clock
 from app.core.i18n import Translator
 from app.models import (
     Actor,

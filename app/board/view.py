@@ -10,8 +10,8 @@ from functools import cached_property
 
 from sqlmodel import Session
 
+from app import clock
 from app.board.read import BoardData, Card
-from app.core import clock
 from app.models import AgreementStatus, BoardSeen, Role, User
 from app.models.base import utcnow
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.access.rules import caseload
-from app.core import clock
 from app.core.i18n import Translator
 from app.interventions import alerts
 from app.models import Agreement, AgreementStatus, Meeting, User

@@ -12,7 +12,7 @@ from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 from starlette.responses import Response
 
-from app.core import clock
+from app import clock
 from app.core.config import ROOT, Settings
 
 LOCALES_DIR = ROOT / "locales"

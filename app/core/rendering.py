@@ -8,8 +8,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
+from app import clock
 from app.catalogue.roles import ROLE_NAMES
-from app.core import clock
 from app.core.config import ROOT
 from app.core.i18n import LANGUAGE_NAMES, Translator
 from app.core.read_aloud import read_aloud

@@ -18,7 +18,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlmodel import Session, func, select
 
-from app.core import clock
+from app import clock
 from app.core.config import OidcSettings
 from app.identity import pending
 from app.models import OidcIdentity, User

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app import clock
 from app.catalogue import N_
-from app.core import clock
 
 LOW = 3
 FALL = 3

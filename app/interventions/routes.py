@@ -6,11 +6,11 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from app import clock
 from app.access.rules import visible_citizen
 from app.caseload.service import flags_for
 from app.catalogue import N_
 from app.catalogue.interventions import BY_KEY, INTERVENTION_TYPES
-from app.core import clock
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, WebDep
 from app.interventions import service

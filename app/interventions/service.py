@@ -10,11 +10,11 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.access.rules import NotVisible
 from app.board.changes import board_change
 from app.catalogue import N_
 from app.catalogue.interventions import BY_KEY
-from app.core import clock
 from app.core.i18n import Translator
 from app.core.wording import check
 from app.live import Event, caseload_channel

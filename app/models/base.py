@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-from app.core import clock
+from app import clock
 
 # Every default timestamp comes from the app's one clock (and follows it when tests set it).
 utcnow = clock.now

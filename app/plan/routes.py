@@ -4,8 +4,8 @@ first; and the citizen's answer to a wording suggestion."""
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from app import clock
 from app.access.rules import visible_citizen
-from app.core import clock
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import User

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import Table, delete, or_, select
 from sqlmodel import Session, SQLModel, col
 
+from app import clock
 from app.access import audit
 from app.board.changes import board_change
-from app.core import clock
 from app.live.hub import ACCESS, Event, person_channel
 from app.models import AuditEntry, LoginThrottle, User
 

@@ -12,7 +12,7 @@ import httpx
 from playwright.sync_api import BrowserContext, Page
 from sqlmodel import Session
 
-from app.core import clock
+from app import clock
 from app.core.config import Settings
 from app.core.route_table import api_routes
 from app.deps import LANG_COOKIE

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Request
 from sqlmodel import Session
 
-from app.core import clock
+from app import clock
 from app.models import AgreementStatus
 from tests import factories
 from tests.browser.conftest import VIEWPORTS, LiveServer, sign_in_citizen

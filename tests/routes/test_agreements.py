@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.board.agreements import AgreementForm, validate
-from app.core import clock
 from app.core.i18n import translator
 from app.models import Agreement, AgreementRevision, AgreementStatus, User
 from tests import factories

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
-from app.core import clock
+from app import clock
 from app.models import Actor, AgreementStatus, Role, ScaleKind, ScaleReading, Strength
 from tests import factories
 from tests.conftest import Client, FrozenClock

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from app.core import clock
+from app import clock
 from app.models import MeaningfulnessRating, Meeting
 from app.models.base import utcnow
 from tests import factories

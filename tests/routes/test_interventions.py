@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from app.core import clock
+from app import clock
 from app.models import Intervention, InterventionGoalLink, User, Wish
 from tests import factories
 from tests.conftest import Client

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.core import clock
+from app import clock
 from app.models.base import utcnow
 from tests.conftest import FrozenClock
 

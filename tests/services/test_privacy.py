@@ -3,8 +3,8 @@
 from sqlalchemy import String, Text, select
 from sqlmodel import Session, SQLModel
 
+from app import clock
 from app.access import audit, consent
-from app.core import clock
 from app.models import (
     AuditEntry,
     MeaningfulnessRating,

@@ -1,6 +1,7 @@
 """The one clock. Moments are stored as aware UTC; "today" is the date on the job centre's wall
 in Europe/Copenhagen, so a card due today turns overdue at Copenhagen's midnight, not the
-server's. Nothing else in the app asks the system for the date or the time."""
+server's. Nothing else in the app asks the system for the date or the time. It imports nothing
+from the app, so every layer can use it, the models' default timestamps too."""
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
