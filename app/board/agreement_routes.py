@@ -3,6 +3,7 @@
 Every form works without JavaScript (POST, then 303 back to the board). From the board page htmx
 sends the same forms and gets back only what changed, rendered for this viewer."""
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, Form
@@ -20,7 +21,7 @@ from app.board.agreements import (
     NotTheCitizen,
     UndoGone,
 )
-from app.board.read import Card, load_board
+from app.board.read import PARTS, Card, load_board, parts_for
 from app.board.routes import BOARD_TEMPLATE, board_context, update_response
 from app.board.view import BoardView, last_look, may_change
 from app.core.web import Web, see_other, wants_fragment
@@ -39,10 +40,12 @@ def _citizen(session: Session, user: User, citizen_id: int) -> User:
     return citizen
 
 
-def _view(session: Session, citizen: User, user: User) -> BoardView:
+def _view(session: Session, citizen: User, user: User, regions: Iterable[str] | None = None) -> BoardView:
+    """The board as `user` sees it: whole, or only the parts `regions` show."""
     assert user.id is not None and citizen.id is not None
+    parts = PARTS if regions is None else parts_for(regions)
     return BoardView(
-        data=load_board(session=session, citizen=citizen),
+        data=load_board(session=session, citizen=citizen, parts=parts),
         viewer=user,
         seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen.id),
     )
@@ -71,7 +74,7 @@ def _changed(
         return see_other(_board_url(citizen, anchor, undo.id if undo else None))
     return update_response(
         web,
-        view=_view(session, citizen, user),
+        view=_view(session, citizen, user, regions),
         regions=regions,
         announcement=announcement,
         focus=f"#{anchor}" if focus_card else "",
@@ -238,7 +241,7 @@ def remove(
         return see_other(_board_url(citizen, "board-undo", undo.id))
     return update_response(
         web,
-        view=_view(session, citizen, user),
+        view=_view(session, citizen, user, {"columns", "undo"}),
         regions={"columns", "undo"},
         announcement=web.gettext("The agreement was deleted.") + " " + web.gettext("You can undo it."),
         focus="#board-undo-button",

@@ -5,6 +5,7 @@ Every change to a board raises its version (app.board.changes), so two reads at 
 show the same board."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -178,30 +179,63 @@ class BoardData:
         return {view.goal.id: view.goal.title for view in self.goals if view.goal.id is not None}
 
 
-def load_board(*, session: Session, citizen: User) -> BoardData:
+# What a board is read in; a live update reads only the parts the regions it redraws show.
+PARTS = frozenset({"challenges", "goals", "strengths", "agreements", "interventions"})
+REGION_PARTS: dict[str, frozenset[str]] = {
+    "challenges": frozenset({"challenges"}),
+    "goals": frozenset({"goals"}),
+    "strengths": frozenset({"strengths"}),
+    "interventions": frozenset({"interventions"}),
+    # Cards name their goal, and the form for a new card offers the goals.
+    "columns": frozenset({"agreements", "goals"}),
+    "new_agreement": frozenset({"goals"}),
+    "undo": frozenset(),
+    "presence": frozenset(),
+}
+
+
+def parts_for(regions: Iterable[str]) -> frozenset[str]:
+    wanted: set[str] = set()
+    for region in regions:
+        wanted |= REGION_PARTS.get(region, PARTS)
+    return frozenset(wanted)
+
+
+def load_board(*, session: Session, citizen: User, parts: frozenset[str] = PARTS) -> BoardData:
+    """The board at its current version; only `parts` of it are read (the rest stay empty).
+    The people it names (who made a card, the consultants) are always read."""
     assert citizen.id is not None
     cid = citizen.id
     version, changed_at = board_stamp(session=session, citizen_id=cid)
-    challenges = session.exec(
-        select(Challenge)
-        .where(Challenge.citizen_id == cid, Challenge.status == ChallengeStatus.active)
-        .order_by(col(Challenge.position), col(Challenge.id))
-        .limit(TOP_CHALLENGES)
-    ).all()
-    strengths = session.exec(
-        select(Strength).where(Strength.citizen_id == cid).order_by(col(Strength.id))
-    ).all()
-    cards = read_cards(session, cid)
+    challenges = (
+        session.exec(
+            select(Challenge)
+            .where(Challenge.citizen_id == cid, Challenge.status == ChallengeStatus.active)
+            .order_by(col(Challenge.position), col(Challenge.id))
+            .limit(TOP_CHALLENGES)
+        ).all()
+        if "challenges" in parts
+        else []
+    )
+    strengths = (
+        session.exec(select(Strength).where(Strength.citizen_id == cid).order_by(col(Strength.id))).all()
+        if "strengths" in parts
+        else []
+    )
+    cards = read_cards(session, cid) if "agreements" in parts else []
+    interventions = (
+        intervention_views(session=session, citizen_ids=[cid])[cid] if "interventions" in parts else []
+    )
     return BoardData(
         citizen=citizen,
         version=version,
         changed_at=changed_at,
         challenges=list(challenges),
-        goals=_goals(session, cid),
+        goals=_goals(session, cid) if "goals" in parts else [],
         strengths=list(strengths),
         agreements=cards,
         people=_people(session, cid, cards),
-        interventions=intervention_views(session=session, citizen_ids=[cid])[cid],
+        interventions=interventions,
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.access.rules import can_open_board, visible_board
-from app.board.read import BoardData, load_board
+from app.board.read import BoardData, load_board, parts_for
 from app.board.routes import announce, render_update
 from app.board.view import DATA_REGIONS, BoardView, last_look, regions_for
 from app.core.config import Settings
@@ -99,7 +99,7 @@ class BoardFeed:
         return board_channel(self.citizen_id)
 
     async def start(self) -> str | None:
-        data = await anyio.to_thread.run_sync(self._read)
+        data = await anyio.to_thread.run_sync(self._read, DATA_REGIONS)
         known = self.known
         self.sent = data.version
         if known is not None and known == data.version:
@@ -117,7 +117,7 @@ class BoardFeed:
             regions.add(PRESENCE)
         if not regions:
             return None
-        data = await anyio.to_thread.run_sync(self._read)
+        data = await anyio.to_thread.run_sync(self._read, frozenset(regions))
         if regions == {PRESENCE}:
             return self._render(data, regions, [])
         self.sent = max(self.sent, data.version)
@@ -129,8 +129,9 @@ class BoardFeed:
         if self.ends_at is None or self.ends_at <= utcnow():
             raise Ended()
 
-    def _read(self) -> BoardData:
-        """Signed in and allowed, by the same rules as the page, then the board: one session."""
+    def _read(self, regions: frozenset[str]) -> BoardData:
+        """Signed in and allowed, by the same rules as the page, then the parts of the board
+        that `regions` show: one session."""
         with Session(self.engine, expire_on_commit=False) as session:
             user = sessions.user_for_token(session=session, settings=self.settings, token=self.token)
             if user is None or user.id != self.user.id:
@@ -142,7 +143,7 @@ class BoardFeed:
                 raise Ended()
             self.user = user
             self.ends_at = sessions.ends_at(session=session, settings=self.settings, token=self.token)
-            return load_board(session=session, citizen=citizen)
+            return load_board(session=session, citizen=citizen, parts=parts_for(regions))
 
     def _render(self, data: BoardData, regions: set[str] | frozenset[str], events: Sequence[Event]) -> str:
         view = BoardView(data=data, viewer=self.user, seen_at=self.seen_at)
