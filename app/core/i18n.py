@@ -21,6 +21,12 @@ DEFAULT = "da"
 # Shown in each language's own name, so a person who cannot read the current one finds theirs.
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 
+# Dates and numbers are written as people read them here: day first, 24-hour clock, in English
+# too (Babel's plain "en" is American: 12/10/26 reads as 12 October in Denmark and Britain).
+FORMAT_LOCALES = {"da": "da_DK", "en": "en_GB"}
+# A short date and time that cannot be misread: "10 Dec 2026, 10:00".
+DATETIME_PATTERNS = {"en": {"short": "d MMM y, HH:mm"}}
+
 # The language a person chose before signing in (or without an account).
 LANG_COOKIE = "tavle_lang"
 
@@ -83,25 +89,31 @@ class Translator:
         variables.setdefault("num", n)
         return Markup(self._t.ngettext(singular, plural, n)) % variables
 
+    @property
+    def formats(self) -> str:
+        """The Babel locale dates and numbers are written in."""
+        return FORMAT_LOCALES.get(self.locale, self.locale)
+
     def date(self, value: date | datetime | None, fmt: str = "medium") -> str:
         if value is None:
             return ""
         if isinstance(value, datetime):
-            return format_date(clock.local(value), format=fmt, locale=self.locale)
-        return format_date(value, format=fmt, locale=self.locale)
+            return format_date(clock.local(value), format=fmt, locale=self.formats)
+        return format_date(value, format=fmt, locale=self.formats)
 
     def datetime(self, value: datetime | None, fmt: str = "medium") -> str:
         if value is None:
             return ""
-        return format_datetime(value, format=fmt, tzinfo=clock.ZONE, locale=self.locale)
+        pattern = DATETIME_PATTERNS.get(self.locale, {}).get(fmt, fmt)
+        return format_datetime(value, format=pattern, tzinfo=clock.ZONE, locale=self.formats)
 
     def number(self, value: float | int) -> str:
         if isinstance(value, int) and 0 <= value < 1000:
-            return _small_number(self.locale, value)
-        return format_decimal(value, locale=self.locale)
+            return _small_number(self.formats, value)
+        return format_decimal(value, locale=self.formats)
 
     def percent(self, value: float) -> str:
-        return format_percent(value, locale=self.locale)
+        return format_percent(value, locale=self.formats)
 
     @property
     def language_name(self) -> str:

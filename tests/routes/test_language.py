@@ -52,4 +52,19 @@ def test_dates_and_numbers_follow_the_locale(client: Client, db: Session) -> Non
     client.sign_in_citizen("LISE")
     assert "5. mar. 2030" in client.get(f"/citizens/{me.id}").text
     client.post_form("/language", {"locale": "en", "next": "/"})
-    assert "Mar 5, 2030" in client.get(f"/citizens/{me.id}").text
+    english = client.get(f"/citizens/{me.id}").text
+    # Day first in English too: "5 Mar 2030", never the American "Mar 5, 2030".
+    assert "5 Mar 2030" in english and "Mar 5, 2030" not in english
+
+
+def test_english_dates_and_times_are_day_first_on_a_24_hour_clock() -> None:
+    from datetime import UTC, datetime
+
+    from app.core.i18n import translator
+
+    english = translator("en")
+    moment = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)  # 10:00 in Copenhagen
+    assert english.datetime(moment, "short") == "10 Dec 2026, 10:00"
+    assert english.date(moment.date(), "short") == "10/12/2026"
+    assert english.number(1234.5) == "1,234.5"
+    assert translator("da").datetime(moment, "short") == "10.12.2026 10.00"
