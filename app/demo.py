@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.access import consent
 from app.board.changes import direct_writes
 from app.core.i18n import TIMEZONE
 from app.core.security import digest, hash_secret, normalise_code
@@ -94,6 +95,8 @@ def seed_demo(engine: Engine) -> bool:
             session.add(citizen)
             session.flush()
             assert citizen.id is not None and consultant.id is not None
+            # As if each had said yes to both questions at their first sign-in.
+            consent.record_for_demo(session=session, citizen_id=citizen.id)
             session.add(CaseloadLink(consultant_id=consultant.id, citizen_id=citizen.id))
             session.add(Board(citizen_id=citizen.id))
             build(session, citizen.id, consultant.id)
@@ -169,6 +172,7 @@ def _colleagues_caseload(session: Session) -> None:
         session.add(citizen)
         session.flush()
         assert citizen.id is not None and colleague is not None
+        consent.record_for_demo(session=session, citizen_id=citizen.id)
         session.add(CaseloadLink(consultant_id=colleague, citizen_id=citizen.id))
         session.add(Board(citizen_id=citizen.id))
         # Searching until the latest month, which has the status the table gives.

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from app.access.consent import ConsentState, states
 from app.access.rules import caseload
 from app.core.i18n import TIMEZONE, Translator
 from app.interventions import alerts
@@ -38,6 +39,8 @@ class FlaggedIntervention:
 @dataclass
 class CaseloadRow:
     citizen: User
+    # What the citizen consents to: without (a) the row is the name and nothing else.
+    consent: ConsentState = field(default_factory=ConsentState)
     last_meeting: datetime | None = None
     next_meeting: datetime | None = None
     due: int = 0
@@ -57,10 +60,12 @@ class CaseloadRow:
 def rows(*, session: Session, consultant: User, today: date | None = None) -> list[CaseloadRow]:
     today = today or date.today()
     citizens = caseload(session=session, consultant=consultant)
-    ids = [c.id for c in citizens if c.id is not None]
-    result = {c.id: CaseloadRow(citizen=c) for c in citizens}
+    consents = states(session=session, citizen_ids=[c.id for c in citizens if c.id is not None])
+    result = {c.id: CaseloadRow(citizen=c, consent=consents.get(c.id or 0, ConsentState())) for c in citizens}
+    # Only the plans the citizens share with their consultant are read at all.
+    ids = [c.id for c in citizens if c.id is not None and result[c.id].consent.plan_shared]
     if not ids:
-        return []
+        return [result[c.id] for c in citizens]
     now = utcnow()
     for meeting in session.exec(select(Meeting).where(col(Meeting.citizen_id).in_(ids))).all():
         row = result[meeting.citizen_id]
@@ -97,6 +102,9 @@ def rows(*, session: Session, consultant: User, today: date | None = None) -> li
 def choose(rows_: list[CaseloadRow], *, sort: str, show: str, query: str = "") -> list[CaseloadRow]:
     """Filter, then sort; unknown choices fall back to all citizens by name."""
     chosen = rows_
+    if show != "all":
+        # A plan not shared has nothing to filter by.
+        chosen = [r for r in chosen if r.consent.plan_shared]
     if show == "flagged":
         chosen = [r for r in chosen if r.flag_count]
     elif show == "overdue":

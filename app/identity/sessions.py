@@ -128,6 +128,9 @@ def user_for_token(*, session: Session, settings: Settings, token: str) -> User 
     if row is None:
         return None
     record, user = row
+    if not user.active:
+        # A closed account: its sessions ended when it was closed; none is honoured after.
+        return None
     now = utcnow()
     if not _lasts(settings, record.expires_at, record.last_seen_at, now):
         session.delete(record)

@@ -1,19 +1,23 @@
-"""The citizen's privacy page: consent, who has looked at the plan, download all data,
-and signing out everywhere."""
+"""The citizen's privacy page: the two consents, who has access to the plan and who has looked
+at it, download all data, asking to be erased, and signing out everywhere. And the two consent
+questions on their own page, asked at the first sign-in."""
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from app.access import audit, consent
-from app.core.i18n import translator
-from app.core.web import see_other
+from app.access.rules import NotVisible
+from app.core.web import Web, safe_next, see_other
 from app.deps import SESSION_COOKIE, CitizenSelf, CurrentUser, SessionDep, WebDep
 from app.identity.sessions import end_all_sessions
+from app.models import ConsentScope, User
 from app.privacy import service as privacy
 
 router = APIRouter(tags=["privacy"])
+ANSWERS = {"yes": True, "no": False}
 
 
 @router.get("/citizens/{citizen_id}/privacy")
@@ -21,25 +25,92 @@ def privacy_page(web: WebDep, session: SessionDep, citizen: CitizenSelf) -> Resp
     assert citizen.id is not None
     return web.page(
         "privacy.html",
-        consent=consent.current(session=session, citizen_id=citizen.id),
-        consent_given=consent.is_given(session=session, citizen_id=citizen.id),
-        consent_texts=[(code, translator(code).gettext(consent.CONSENT_TEXT)) for code in ("da", "en")],
+        consent_state=consent.state(session=session, citizen_id=citizen.id),
+        scopes=consent.SCOPES,
+        wording=consent.WORDING,
+        about=consent.ABOUT,
+        access=privacy.who_has_access(session=session, citizen_id=citizen.id),
         entries=audit.entries_for(session=session, citizen_id=citizen.id),
     )
 
 
+def _questions(
+    web: Web,
+    citizen: User,
+    *,
+    values: dict[str, str],
+    next: str,
+    first: bool,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    return web.page(
+        "consent.html",
+        status_code=status,
+        scopes=consent.SCOPES,
+        wording=consent.WORDING,
+        about=consent.ABOUT,
+        values=values,
+        errors=errors or {},
+        next=next,
+        first=first,
+    )
+
+
+@router.get("/citizens/{citizen_id}/consent")
+def consent_questions(web: WebDep, session: SessionDep, citizen: CitizenSelf, next: str = "") -> Response:
+    """The two questions: at the first sign-in, and whenever the citizen wants them again."""
+    assert citizen.id is not None
+    now = consent.state(session=session, citizen_id=citizen.id)
+    values = {
+        scope.value: ("yes" if now.given(scope) else "no") if now.latest(scope) else ""
+        for scope in consent.SCOPES
+    }
+    return _questions(
+        web, citizen, values=values, next=safe_next(next, f"/citizens/{citizen.id}"), first=not now.answered
+    )
+
+
 @router.post("/citizens/{citizen_id}/consent")
-def give_consent(session: SessionDep, citizen: CitizenSelf) -> Response:
+def answer_consent(
+    web: WebDep,
+    session: SessionDep,
+    citizen: CitizenSelf,
+    consultant: Annotated[str, Form()] = "",
+    network: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
     assert citizen.id is not None
-    consent.give(session=session, citizen_id=citizen.id)
-    return see_other(f"/citizens/{citizen.id}/privacy#consent")
+    answers = {ConsentScope.consultant.value: consultant, ConsentScope.network.value: network}
+    errors = {
+        scope: web.gettext("Choose yes or no.") for scope, answer in answers.items() if answer not in ANSWERS
+    }
+    back = safe_next(next, f"/citizens/{citizen.id}")
+    if errors:
+        now = consent.state(session=session, citizen_id=citizen.id)
+        values = {scope: answer if answer in ANSWERS else "" for scope, answer in answers.items()}
+        return _questions(
+            web, citizen, values=values, next=back, first=not now.answered, errors=errors, status=400
+        )
+    consent.choose(
+        session=session,
+        citizen=citizen,
+        choices={ConsentScope(scope): ANSWERS[answer] for scope, answer in answers.items()},
+    )
+    return see_other(back)
 
 
-@router.post("/citizens/{citizen_id}/consent/withdraw")
-def withdraw_consent(session: SessionDep, citizen: CitizenSelf) -> Response:
+@router.post("/citizens/{citizen_id}/consent/{scope}")
+def change_consent(
+    scope: str, session: SessionDep, citizen: CitizenSelf, given: Annotated[str, Form()] = ""
+) -> Response:
+    """One consent changed on the privacy page: given again, or withdrawn."""
     assert citizen.id is not None
-    consent.withdraw(session=session, citizen_id=citizen.id)
-    return see_other(f"/citizens/{citizen.id}/privacy#consent")
+    if scope not in {s.value for s in consent.SCOPES}:
+        raise NotVisible(citizen.id)
+    if given in ANSWERS:
+        consent.choose(session=session, citizen=citizen, choices={ConsentScope(scope): ANSWERS[given]})
+    return see_other(f"/citizens/{citizen.id}/privacy#consent-{scope}")
 
 
 @router.get("/citizens/{citizen_id}/export.json")

@@ -5,6 +5,7 @@ erased without anyone remembering to: a row belongs to the citizen when it has t
 a `citizen_id` column, or points (by foreign key) to a row that belongs to them."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -12,14 +13,31 @@ from sqlalchemy import Table, delete, or_, select
 from sqlmodel import Session, SQLModel
 
 from app.access import audit
+from app.access.rules import consultants_of
 from app.board.changes import board_change
 from app.live.hub import ACCESS, Event, person_channel
 from app.models import AuditEntry, LoginThrottle, User
+from app.network.service import Member, network_members
 
 USER_TABLE = "app_user"
 # Secrets and security bookkeeping are not "data about the citizen" and never leave the server.
 SECRET_COLUMN_PARTS = ("hash", "digest", "token", "secret", "public_key", "challenge")
 NOT_EXPORTED = {"auth_session", "login_throttle"}
+
+
+@dataclass(frozen=True)
+class WhoHasAccess:
+    """The people who could see the citizen's plan, or part of it, if the citizen consents."""
+
+    consultants: list[User]
+    members: list[Member]
+
+
+def who_has_access(*, session: Session, citizen_id: int) -> WhoHasAccess:
+    return WhoHasAccess(
+        consultants=consultants_of(session=session, citizen_id=citizen_id),
+        members=network_members(session=session, citizen_id=citizen_id),
+    )
 
 
 def _tables() -> list[Table]:

@@ -33,22 +33,6 @@ def test_the_citizen_reading_their_own_plan_is_not_audited(client: Client, db: S
     assert db.exec(select(AuditEntry)).all() == []
 
 
-def test_consent_is_given_and_withdrawn_with_both_language_texts(client: Client, db: Session) -> None:
-    me = factories.citizen(db, code="LISE")
-    client.sign_in_citizen("LISE")
-    page = client.get(f"/citizens/{me.id}/privacy").text
-    assert 'lang="da"' in page and 'lang="en"' in page
-    assert "I agree that my plan in Tavle" in page and "Jeg siger ja til" in page
-    assert client.post_form(f"/citizens/{me.id}/consent").status_code == 303
-    record = db.exec(select(ConsentRecord)).one()
-    assert record.withdrawn_at is None and record.text_version
-    assert "Du har givet dit samtykke" in client.get(f"/citizens/{me.id}/privacy").text
-    client.post_form(f"/citizens/{me.id}/consent/withdraw")
-    db.expire_all()
-    assert db.exec(select(ConsentRecord)).one().withdrawn_at is not None
-    assert "Du trak dit samtykke tilbage" in client.get(f"/citizens/{me.id}/privacy").text
-
-
 def test_privacy_pages_are_the_citizens_alone(client: Client, db: Session) -> None:
     staff = factories.consultant(db, email="mette@example.dk")
     me = factories.citizen(db, staff, code="LISE")
@@ -56,11 +40,17 @@ def test_privacy_pages_are_the_citizens_alone(client: Client, db: Session) -> No
     client.sign_in_staff("mette@example.dk")
     for path in ("privacy", "export", "export.json"):
         assert client.get(f"/citizens/{me.id}/{path}").status_code == 404
-    assert client.post_form(f"/citizens/{me.id}/consent").status_code == 404
+    before = len(db.exec(select(ConsentRecord)).all())
+    assert (
+        client.post_form(f"/citizens/{me.id}/consent", {"consultant": "no", "network": "no"}).status_code
+        == 404
+    )
+    assert client.post_form(f"/citizens/{me.id}/consent/consultant", {"given": "no"}).status_code == 404
     client.post_form("/logout")
     client.sign_in_citizen("LISE")
     assert client.get(f"/citizens/{other.id}/export.json").status_code == 404
-    assert db.exec(select(ConsentRecord)).all() == []
+    assert client.get(f"/citizens/{other.id}/consent").status_code == 404
+    assert len(db.exec(select(ConsentRecord)).all()) == before
 
 
 def test_download_all_my_data_as_json_and_as_a_readable_page(client: Client, db: Session) -> None:
