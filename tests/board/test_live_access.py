@@ -160,6 +160,48 @@ def test_withdrawing_consent_b_closes_the_members_open_board(board: Board) -> No
     assert "Gå en tur med Louise" in board.louise.get(board.url("/board")).text
 
 
+def _admin(db: Session, server: LiveServer) -> Visitor:
+    factories.staff(db, factories.Role.admin, email="admin@example.dk", name="Adam Holm")
+    admin = Visitor(server)
+    admin.sign_in_staff("admin@example.dk")
+    return admin
+
+
+def test_closing_a_consultants_account_closes_their_open_views_and_refuses_sign_in(
+    board: Board, db: Session, live_server: LiveServer
+) -> None:
+    admin = _admin(db, live_server)
+    stream = board.stream(board.mette)
+    caseload = board.mette.open_stream("/caseload/events")
+    assert caseload.status == 200
+    answer = admin.post(f"/admin/staff/{board.mette_user.id}/close")
+    assert answer.status_code == 303, answer.text
+    _closes_and_stays_silent(board, stream)
+    assert caseload.wait_until_ended(CLOSES_WITHIN + 1.0) <= CLOSES_WITHIN
+    assert 'id="caseload-live" hx-swap-oob="outerHTML"' in caseload.events[-1].data
+    again = Visitor(live_server)
+    again.get("/login/staff")
+    refused = again.post("/login/staff", {"email": "mette@example.dk", "password": factories.PASSWORD})
+    assert refused.status_code == 403
+    again.close()
+    admin.close()
+
+
+def test_removing_the_consultant_from_the_citizen_closes_their_open_board(
+    board: Board, db: Session, live_server: LiveServer
+) -> None:
+    admin = _admin(db, live_server)
+    stream = board.stream(board.mette)
+    answer = admin.post(
+        "/admin/caseload/remove",
+        {"consultant_id": str(board.mette_user.id), "citizen_id": str(board.anna_user.id)},
+    )
+    assert answer.status_code == 303, answer.text
+    _closes_and_stays_silent(board, stream)
+    assert board.mette.get(board.url("/board")).status_code == 404
+    admin.close()
+
+
 def test_erasure_closes_every_view_of_the_board(board: Board, db: Session, live_server: LiveServer) -> None:
     factories.staff(db, factories.Role.admin, email="admin@example.dk")
     admin = Visitor(live_server)
