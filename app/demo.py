@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy import text as sql
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.access import consent
@@ -63,9 +65,25 @@ DEMO_CITIZENS = (
 )
 
 
+# Any fixed number: several workers starting at once (uvicorn --workers) seed one at a time.
+SEED_LOCK = 7_411_703
+
+
 def seed_demo(engine: Engine) -> bool:
-    """Creates the demo once; returns False when it was already there."""
+    """Creates the demo once; returns False when it was already there. Safe with several
+    processes starting at once: on PostgreSQL they take turns under an advisory lock (held
+    until the seeding transaction ends), so the second finds the demo made; on SQLite a
+    second writer that lost the race finds the demo's addresses taken and leaves it alone."""
+    try:
+        return _seed(engine)
+    except IntegrityError:
+        return False
+
+
+def _seed(engine: Engine) -> bool:
     with Session(engine) as session, direct_writes(session):
+        if engine.dialect.name == "postgresql":
+            session.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": SEED_LOCK})
         if session.exec(select(User).where(User.email == CONSULTANT_EMAIL)).first():
             return False
         consultant = User(

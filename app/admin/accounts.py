@@ -9,6 +9,7 @@ from app.access import audit
 from app.access.changes import access_changed
 from app.catalogue import N_
 from app.core.security import hash_secret
+from app.identity.passwords import one_time_password
 from app.live.unit_of_work import unit_of_work
 from app.models import AuthSession, CaseloadLink, Role, User
 from app.models.base import utcnow
@@ -52,7 +53,8 @@ def consultants_by_citizen(*, session: Session) -> dict[int, list[User]]:
     return found
 
 
-def create_staff(*, session: Session, data: StaffInput) -> User:
+def create_staff(*, session: Session, data: StaffInput, must_change: bool = False) -> User:
+    """`must_change`: the password was chosen for them; they choose their own at first sign-in."""
     errors: dict[str, str] = {}
     name, email = data.name.strip(), data.email.strip().lower()
     if not name:
@@ -67,7 +69,13 @@ def create_staff(*, session: Session, data: StaffInput) -> User:
         errors["password"] = N_("The password must have at least 10 characters.")
     if errors:
         raise AccountError(errors)
-    user = User(name=name, email=email, role=Role(data.role), password_hash=hash_secret(data.password))
+    user = User(
+        name=name,
+        email=email,
+        role=Role(data.role),
+        password_hash=hash_secret(data.password),
+        password_must_change=must_change,
+    )
     session.add(user)
     try:
         session.commit()
@@ -180,3 +188,15 @@ def set_active(*, session: Session, user_id: int, active: bool, by: User) -> Use
             _told(session, by, citizen_id, what, user)
         access_changed(work, people=[user_id], caseloads=[user_id], boards=citizens)
     return user
+
+
+def create_first_admin(*, session: Session, email: str, name: str) -> tuple[User, str]:
+    """An administrator with a one-time password, to be changed at the first sign-in
+    (`python -m app create-admin`). Returns the account and the password, shown once."""
+    password = one_time_password()
+    user = create_staff(
+        session=session,
+        data=StaffInput(name=name, email=email, role=Role.admin.value, password=password),
+        must_change=True,
+    )
+    return user, password

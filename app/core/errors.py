@@ -11,7 +11,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.catalogue import N_
 from app.core.i18n import LANG_COOKIE, Translator, negotiate, normalise, translator
-from app.core.refusals import AccountClosed, CsrfRejected, NotVisible, SignInRequired
+from app.core.refusals import (
+    AccountClosed,
+    CsrfRejected,
+    NotVisible,
+    PasswordChangeRequired,
+    SignInRequired,
+)
 from app.core.rendering import render
 from app.core.web import wants_fragment
 
@@ -23,6 +29,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(NotVisible, _not_found)
     app.add_exception_handler(CsrfRejected, _csrf)
     app.add_exception_handler(AccountClosed, _closed)
+    app.add_exception_handler(PasswordChangeRequired, _change_password)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _crash)
@@ -33,6 +40,15 @@ def _sign_in(request: Request, _exc: Exception) -> Response:
     if wants_fragment(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
+
+
+PASSWORD_PAGE = "/account/password"
+
+
+def _change_password(request: Request, _exc: Exception) -> Response:
+    if wants_fragment(request):
+        return Response(status_code=204, headers={"HX-Redirect": PASSWORD_PAGE})
+    return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
 
 NOT_FOUND = (

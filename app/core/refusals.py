@@ -17,3 +17,7 @@ class NotVisible(Exception):
 class AccountClosed(Exception):
     """The right password (or passkey, or code) for an account an administrator has closed:
     no session starts, and the person is told why."""
+
+
+class PasswordChangeRequired(Exception):
+    """Signed in with a first password someone else chose: nothing else until it is changed."""
