@@ -26,6 +26,7 @@ from app.demo import (
     MANAGER_EMAIL,
     NETWORK_CODE,
 )
+from app.privacy import erasure
 
 
 def _url(settings: Settings) -> str:
@@ -84,6 +85,28 @@ def create_admin(email: str, name: str) -> int:
     return 0
 
 
+def retention(*, dry_run: bool) -> int:
+    """Erases (or, with `dry_run`, lists) the citizens whose case closed longer ago than the
+    retention period. Prints ids and dates only: the names stay in the database."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        if settings.migrate_on_start:
+            migrate(engine)
+        with Session(engine, expire_on_commit=False) as session:
+            found = erasure.apply_retention(
+                session=session, months=settings.retention_months, dry_run=dry_run
+            )
+    finally:
+        engine.dispose()
+    verb = "would erase" if dry_run else "erased"
+    for item in found:
+        print(f"  {verb} citizen {item.citizen_id} (case closed {item.case_closed_at.date().isoformat()})")
+    months = settings.retention_months
+    print(f"{len(found)} citizen(s) {verb}: case closed {months} month(s) ago or more.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app", description="Tavle")
     commands = parser.add_subparsers(dest="command")
@@ -91,9 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     admin = commands.add_parser("create-admin", help="make an administrator with a one-time password")
     admin.add_argument("email")
     admin.add_argument("--name", default="Administrator", help="the name shown in Tavle")
+    keep = commands.add_parser("retention", help="erase the citizens whose case closed long enough ago")
+    keep.add_argument("--dry-run", action="store_true", help="only list who would be erased")
     args = parser.parse_args(argv)
     if args.command == "create-admin":
         return create_admin(args.email, args.name)
+    if args.command == "retention":
+        return retention(dry_run=args.dry_run)
     serve()
     return 0
 

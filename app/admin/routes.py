@@ -11,6 +11,7 @@ from app.admin import accounts
 from app.core.web import Web, see_other
 from app.deps import AdminUser, SessionDep, WebDep
 from app.models import Role, User
+from app.privacy import erasure
 from app.privacy import service as privacy
 
 router = APIRouter(tags=["admin"])
@@ -28,6 +29,7 @@ def _page(web: Web, session: SessionDep, status_code: int = 200, **context: Any)
         citizens=[u for u in users if u.role == Role.citizen],
         consultants_of=accounts.consultants_by_citizen(session=session),
         staff_roles=[r.value for r in accounts.STAFF_ROLES],
+        erasure_queue=erasure.queue(session=session),
         **context,
     )
 
@@ -138,6 +140,32 @@ def transfer_caseload(
             transfer_values={"from": _int(from_id), "to": _int(to_id)},
         )
     return see_other(f"/admin?moved={moved}#transfer")
+
+
+@router.post("/admin/erasure/{request_id}/refuse")
+def refuse_erasure(
+    request_id: int,
+    web: WebDep,
+    session: SessionDep,
+    admin: AdminUser,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """The request is refused with a reason the citizen reads on their privacy page."""
+    waiting = erasure.waiting_request(session=session, request_id=request_id)
+    if waiting is None:
+        raise NotVisible(request_id)
+    try:
+        erasure.refuse(session=session, waiting=waiting, by=admin, reason=reason)
+    except erasure.ErasureError as error:
+        messages = {key: web.gettext(message) for key, message in error.errors.items()}
+        return _page(
+            web,
+            session,
+            400,
+            refuse_errors={request_id: messages["reason"]},
+            refuse_values={request_id: reason[:2000]},
+        )
+    return see_other("/admin?done=refused#erasure-queue")
 
 
 @router.get("/admin/citizens/{citizen_id}/erase")

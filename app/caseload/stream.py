@@ -96,6 +96,13 @@ class CaseloadFeed:
             if user is None or user.id != self.user.id or user.role != Role.consultant:
                 raise self._ended()
             self.ends_at = sessions.ends_at(session=session, settings=self.settings, token=self.token)
-            context = caseload_context(session=session, user=user, sort=self.sort, show=self.show, q=self.q)
+            context = caseload_context(
+                session=session,
+                user=user,
+                sort=self.sort,
+                show=self.show,
+                q=self.q,
+                retention_months=self.settings.retention_months,
+            )
         context.update(user=user, csrf_token=self.csrf_token)
         return render_rows(context, self.translator)

@@ -11,9 +11,10 @@ from fastapi.responses import Response
 from app.access import audit, consent
 from app.access.rules import NotVisible
 from app.core.web import Web, safe_next, see_other
-from app.deps import SESSION_COOKIE, CitizenSelf, CurrentUser, SessionDep, WebDep
+from app.deps import SESSION_COOKIE, CitizenSelf, CurrentUser, SessionDep, SettingsDep, WebDep
 from app.identity.sessions import end_all_sessions
 from app.models import ConsentScope, User
+from app.privacy import erasure
 from app.privacy import service as privacy
 
 router = APIRouter(tags=["privacy"])
@@ -21,10 +22,13 @@ ANSWERS = {"yes": True, "no": False}
 
 
 @router.get("/citizens/{citizen_id}/privacy")
-def privacy_page(web: WebDep, session: SessionDep, citizen: CitizenSelf) -> Response:
+def privacy_page(web: WebDep, session: SessionDep, settings: SettingsDep, citizen: CitizenSelf) -> Response:
     assert citizen.id is not None
+    closed = citizen.case_closed_at
     return web.page(
         "privacy.html",
+        erasure=erasure.latest(session=session, citizen_id=citizen.id),
+        erase_on=erasure.erase_on(closed, settings.retention_months) if closed else None,
         consent_state=consent.state(session=session, citizen_id=citizen.id),
         scopes=consent.SCOPES,
         wording=consent.WORDING,
@@ -111,6 +115,13 @@ def change_consent(
     if given in ANSWERS:
         consent.choose(session=session, citizen=citizen, choices={ConsentScope(scope): ANSWERS[given]})
     return see_other(f"/citizens/{citizen.id}/privacy#consent-{scope}")
+
+
+@router.post("/citizens/{citizen_id}/erasure")
+def ask_for_erasure(session: SessionDep, citizen: CitizenSelf) -> Response:
+    """The citizen asks to be erased: into the administrators' queue, with today's date."""
+    erasure.ask(session=session, citizen=citizen)
+    return see_other(f"/citizens/{citizen.id}/privacy#erasure")
 
 
 @router.get("/citizens/{citizen_id}/export.json")

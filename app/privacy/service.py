@@ -101,14 +101,16 @@ def export_citizen(*, session: Session, citizen: User) -> dict[str, Any]:
     }
 
 
-def erase_citizen(*, session: Session, citizen: User, by: User) -> None:
+def erase_citizen(*, session: Session, citizen: User, by: User | None) -> None:
     """Deletes every row about the citizen in every table, then the citizen. What stays is one
-    audit entry that says an erasure happened and who did it, without the person's data."""
+    audit entry that says an erasure happened and who did it (`by`; None: the retention rule),
+    without the person's data."""
     citizen_id = citizen.id
     assert citizen_id is not None
+    actor_id = by.id if by is not None else None
     # A board change like any other (its last): every open view checks again, finds nothing
     # and ends, in every process. Network members and consultants lose it the same way.
-    with board_change(session, citizen_id=citizen_id, kind="board", actor_id=by.id) as change:
+    with board_change(session, citizen_id=citizen_id, kind="board", actor_id=actor_id) as change:
         owned = _owned_rows(session, citizen_id)
         by_name = {t.name: t for t in _tables()}
         for name in reversed(list(owned)):
@@ -120,7 +122,8 @@ def erase_citizen(*, session: Session, citizen: User, by: User) -> None:
         session.execute(delete(AuditEntry).where(AuditEntry.citizen_id == citizen_id))  # type: ignore[arg-type]
         session.delete(citizen)
         change.publish(Event(channel=person_channel(citizen_id), version=0, kind=ACCESS))
-    audit.record(session=session, actor=by, citizen_id=None, action="erase", target="citizen erased")
+    target = "citizen erased" if by is not None else "citizen erased: retention period over"
+    audit.record(session=session, actor=by, citizen_id=None, action="erase", target=target)
 
 
 def _forget_sign_in(session: Session, citizen: User) -> None:
