@@ -14,7 +14,8 @@ from app.core.web import Web, safe_next, see_other
 from app.deps import SESSION_COOKIE, CitizenSelf, CurrentUser, SessionDep, SettingsDep, WebDep
 from app.identity.sessions import end_all_sessions
 from app.models import ConsentScope, User
-from app.privacy import erasure
+from app.models.base import utcnow
+from app.privacy import erasure, readable
 from app.privacy import service as privacy
 
 router = APIRouter(tags=["privacy"])
@@ -136,7 +137,14 @@ def export_json(session: SessionDep, citizen: CitizenSelf) -> Response:
 
 @router.get("/citizens/{citizen_id}/export")
 def export_page(web: WebDep, session: SessionDep, citizen: CitizenSelf) -> Response:
-    return web.page("export.html", data=privacy.export_citizen(session=session, citizen=citizen))
+    """All my data to read or print, in the viewer's language (the JSON file is the full,
+    machine-readable copy)."""
+    return web.page(
+        "export.html",
+        copy=readable.readable_copy(session=session, citizen=citizen, now=utcnow()),
+        names=readable.NAMES,
+        wording=consent.WORDING,
+    )
 
 
 @router.post("/sessions/end-all")
