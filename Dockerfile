@@ -1,6 +1,8 @@
 # Tavle in a container: migrations run at start-up, then uvicorn. Point TAVLE_DATABASE_URL at
 # PostgreSQL for anything beyond a single machine. TAVLE_SECRET_KEY must be given (production);
 # TAVLE_FORWARDED_ALLOW_IPS names the load balancer(s) trusted to send X-Forwarded-For.
+# The first administrator: docker run --rm -e TAVLE_DATABASE_URL=... tavle python -m app create-admin EMAIL
+# Retention (daily, say): the same with `python -m app retention` (`--dry-run` lists who would go).
 FROM node:20-bookworm-slim AS static
 WORKDIR /build
 COPY package.json package-lock.json ./

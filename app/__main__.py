@@ -1,10 +1,21 @@
-"""`python -m app serve`: what `make run` starts. Prints where to go and how to sign in."""
+"""`python -m app serve`: what `make run` starts. Prints where to go and how to sign in.
 
+`python -m app create-admin EMAIL [--name NAME]`: the first administrator of a new installation,
+with a one-time password printed once (changed at the first sign-in).
+
+`python -m app retention [--dry-run]`: erases the citizens whose case was closed longer ago than
+TAVLE_RETENTION_MONTHS; with --dry-run it only lists them."""
+
+import argparse
 import sys
 
 import uvicorn
+from sqlmodel import Session
 
-from app.core.config import get_settings
+from app.admin import accounts
+from app.core.config import Settings, get_settings
+from app.core.db import make_engine
+from app.core.migrate import migrate
 from app.core.secret import SecretKeyMissing, secret_key
 from app.demo import (
     ADMIN_EMAIL,
@@ -15,6 +26,11 @@ from app.demo import (
     MANAGER_EMAIL,
     NETWORK_CODE,
 )
+from app.privacy import erasure
+
+
+def _url(settings: Settings) -> str:
+    return settings.public_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
 
 
 def serve() -> None:
@@ -23,7 +39,7 @@ def serve() -> None:
         secret_key(settings)
     except SecretKeyMissing as missing:
         sys.exit(f"Tavle will not start: {missing}")
-    url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    url = _url(settings)
     print(f"\n  Tavle is starting on {url}\n", flush=True)
     if settings.should_seed_demo:
         print("  Demo sign-in (the same on every machine):", flush=True)
@@ -47,8 +63,67 @@ def serve() -> None:
     )
 
 
-if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else "serve"
-    if command != "serve":
-        sys.exit(f"unknown command {command!r}; try: python -m app serve")
+def create_admin(email: str, name: str) -> int:
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        if settings.migrate_on_start:
+            migrate(engine)
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                user, password = accounts.create_first_admin(session=session, email=email, name=name)
+            except accounts.AccountError as error:
+                reasons = "; ".join(f"{field}: {message}" for field, message in error.errors.items())
+                print(f"No administrator was made ({reasons})", file=sys.stderr)
+                return 1
+    finally:
+        engine.dispose()
+    print(f"Administrator {user.name} <{user.email}> is ready.")
+    print(f"  Sign in at {_url(settings)}/login/staff with this one-time password:")
+    print(f"    {password}")
+    print("  Tavle asks for a new password at once; this one is shown only now.")
+    return 0
+
+
+def retention(*, dry_run: bool) -> int:
+    """Erases (or, with `dry_run`, lists) the citizens whose case closed longer ago than the
+    retention period. Prints ids and dates only: the names stay in the database."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        if settings.migrate_on_start:
+            migrate(engine)
+        with Session(engine, expire_on_commit=False) as session:
+            found = erasure.apply_retention(
+                session=session, months=settings.retention_months, dry_run=dry_run
+            )
+    finally:
+        engine.dispose()
+    verb = "would erase" if dry_run else "erased"
+    for item in found:
+        print(f"  {verb} citizen {item.citizen_id} (case closed {item.case_closed_at.date().isoformat()})")
+    months = settings.retention_months
+    print(f"{len(found)} citizen(s) {verb}: case closed {months} month(s) ago or more.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app", description="Tavle")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="serve the app (what `make run` does)")
+    admin = commands.add_parser("create-admin", help="make an administrator with a one-time password")
+    admin.add_argument("email")
+    admin.add_argument("--name", default="Administrator", help="the name shown in Tavle")
+    keep = commands.add_parser("retention", help="erase the citizens whose case closed long enough ago")
+    keep.add_argument("--dry-run", action="store_true", help="only list who would be erased")
+    args = parser.parse_args(argv)
+    if args.command == "create-admin":
+        return create_admin(args.email, args.name)
+    if args.command == "retention":
+        return retention(dry_run=args.dry_run)
     serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

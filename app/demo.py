@@ -5,9 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy import text as sql
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app import clock
+from app.access import consent
 from app.board.changes import direct_writes
 from app.core.security import digest, hash_secret, normalise_code
 from app.models import (
@@ -61,9 +64,25 @@ DEMO_CITIZENS = (
 )
 
 
+# Any fixed number: several workers starting at once (uvicorn --workers) seed one at a time.
+SEED_LOCK = 7_411_703
+
+
 def seed_demo(engine: Engine) -> bool:
-    """Creates the demo once; returns False when it was already there."""
+    """Creates the demo once; returns False when it was already there. Safe with several
+    processes starting at once: on PostgreSQL they take turns under an advisory lock (held
+    until the seeding transaction ends), so the second finds the demo made; on SQLite a
+    second writer that lost the race finds the demo's addresses taken and leaves it alone."""
+    try:
+        return _seed(engine)
+    except IntegrityError:
+        return False
+
+
+def _seed(engine: Engine) -> bool:
     with Session(engine) as session, direct_writes(session):
+        if engine.dialect.name == "postgresql":
+            session.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": SEED_LOCK})
         if session.exec(select(User).where(User.email == CONSULTANT_EMAIL)).first():
             return False
         consultant = User(
@@ -93,6 +112,8 @@ def seed_demo(engine: Engine) -> bool:
             session.add(citizen)
             session.flush()
             assert citizen.id is not None and consultant.id is not None
+            # As if each had said yes to both questions at their first sign-in.
+            consent.record_for_demo(session=session, citizen_id=citizen.id)
             session.add(CaseloadLink(consultant_id=consultant.id, citizen_id=citizen.id))
             session.add(Board(citizen_id=citizen.id))
             build(session, citizen.id, consultant.id)
@@ -168,6 +189,7 @@ def _colleagues_caseload(session: Session) -> None:
         session.add(citizen)
         session.flush()
         assert citizen.id is not None and colleague is not None
+        consent.record_for_demo(session=session, citizen_id=citizen.id)
         session.add(CaseloadLink(consultant_id=colleague, citizen_id=citizen.id))
         session.add(Board(citizen_id=citizen.id))
         # Searching until the latest month, which has the status the table gives.

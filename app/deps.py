@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.core import csrf
 from app.core.config import Settings
 from app.core.i18n import LANG_COOKIE, Translator, negotiate, normalise, translator
-from app.core.refusals import CsrfRejected, NotVisible, SignInRequired
+from app.core.refusals import CsrfRejected, NotVisible, PasswordChangeRequired, SignInRequired
 from app.core.security import SESSION_COOKIE, same
 from app.core.web import SignedInWeb, Web
 from app.identity import sessions as auth
@@ -63,9 +63,15 @@ def get_optional_user(request: Request, session: SessionDep) -> User | None:
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
-def get_current_user(user: OptionalUser) -> User:
+# What a person with a first password someone else chose may still do: change it, or leave.
+BEFORE_OWN_PASSWORD = frozenset({"/account/password", "/logout"})
+
+
+def get_current_user(request: Request, user: OptionalUser) -> User:
     if user is None:
         raise SignInRequired()
+    if user.password_must_change and request.url.path not in BEFORE_OWN_PASSWORD:
+        raise PasswordChangeRequired()
     return user
 
 
@@ -130,6 +136,8 @@ WebDep = Annotated[Web, Depends(get_web)]
 def get_signed_in_web(web: WebDep) -> SignedInWeb:
     if web.user is None:
         raise SignInRequired()
+    if web.user.password_must_change and web.request.url.path not in BEFORE_OWN_PASSWORD:
+        raise PasswordChangeRequired()
     return SignedInWeb(web.request, web.translator, web.user, web.csrf_token)
 
 

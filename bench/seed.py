@@ -31,6 +31,8 @@ from app.models import (
     Board,
     CaseloadLink,
     Challenge,
+    ConsentRecord,
+    ConsentScope,
     Goal,
     LifeArea,
     Role,
@@ -113,7 +115,8 @@ def add_citizens(engine: Engine, count: int, *, sessions: bool) -> Seeded:
     user_id = _next_id(engine, User)
     card_id = _next_id(engine, Agreement)
     rows: dict[type[SQLModel], list[dict[str, Any]]] = {
-        m: [] for m in (User, Board, CaseloadLink, Challenge, Goal, Strength, Agreement, AuthSession)
+        m: []
+        for m in (User, ConsentRecord, Board, CaseloadLink, Challenge, Goal, Strength, Agreement, AuthSession)
     }
     boards: list[SeededBoard] = []
     consultant_id = 0
@@ -139,6 +142,15 @@ def add_citizens(engine: Engine, count: int, *, sessions: bool) -> Seeded:
         user_id += 1
         rows[User].append(_row(User(id=citizen_id, name=f"Borger {citizen_id}", role=Role.citizen)))
         rows[Board].append(_row(Board(citizen_id=citizen_id, version=0, updated_at=now)))
+        # Each citizen shares the plan with the consultant and chosen cards with the network.
+        for scope in ConsentScope:
+            rows[ConsentRecord].append(
+                _row(
+                    ConsentRecord(
+                        citizen_id=citizen_id, scope=scope, given=True, text_version="bench", at=now
+                    )
+                )
+            )
         rows[CaseloadLink].append(_row(CaseloadLink(consultant_id=consultant_id, citizen_id=citizen_id)))
         rows[Challenge].append(
             _row(

@@ -13,6 +13,8 @@ from app.models import (
     AgreementStatus,
     CaseloadLink,
     Challenge,
+    ConsentRecord,
+    ConsentScope,
     Goal,
     Intervention,
     LifeArea,
@@ -53,7 +55,10 @@ def citizen(
     name: str = "Bo Borger",
     code: str | None = None,
     locale: str | None = None,
+    consent: bool = True,
 ) -> User:
+    """A citizen who has joined; `consent`: they said yes to both questions at their first
+    sign-in (False: they have not answered yet)."""
     n = next(_counter)
     user = User(
         name=name,
@@ -66,6 +71,10 @@ def citizen(
     session.commit()
     session.refresh(user)
     assert user.id is not None
+    if consent:
+        for scope in ConsentScope:
+            session.add(ConsentRecord(citizen_id=user.id, scope=scope, given=True, text_version="test"))
+        session.commit()
     if consultant is not None:
         assert consultant.id is not None
         session.add(CaseloadLink(consultant_id=consultant.id, citizen_id=user.id))

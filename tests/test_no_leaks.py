@@ -82,6 +82,8 @@ def _foreign_value(param: str, world: World) -> str:
         return "1"
     if param in ("token", "code", "path", "file_path", "name"):
         return "not-yours"
+    if param == "scope":
+        return "consultant"
     raise AssertionError(f"teach tests/test_no_leaks.py what a foreign value for {{{param}}} is")
 
 

@@ -45,6 +45,20 @@ def record(
     session.commit()
 
 
+def add(
+    *,
+    session: Session,
+    actor: User | None,
+    citizen_id: int | None,
+    action: str,
+    target: str,
+    subject_name: str = "",
+) -> None:
+    """An entry written with the change it tells of, in the same transaction (a unit of work
+    commits it): "consent", "access" (who may see the plan changed) or "erasure"."""
+    session.add(AuditEntry(**_row(actor, citizen_id, action, target), subject_name=subject_name[:120]))
+
+
 def record_access(*, session: Session, actor: User, citizen_id: int) -> None:
     """Someone other than the citizen was let in to the citizen's data by this request. Reads of
     the same page by the same person within a minute are one entry."""

@@ -1,34 +1,59 @@
 """The one answer to "may this user see this citizen?", asked by every page and again by every
-live stream before each event it sends."""
+live stream before each event it sends.
+
+What anyone but the citizen sees rests on the citizen's consent (`app.access.consent`): the
+consultant sees the plan only with consent (a), a network member the shared cards only with
+consent (b). A closed staff account sees nothing."""
 
 from sqlmodel import Session, select
 
-from app.access import audit
+from app.access import audit, consent
 from app.core.refusals import NotVisible
-from app.models import CaseloadLink, NetworkLink, Role, User
+from app.models import CaseloadLink, ConsentScope, NetworkLink, Role, User
 
-__all__ = ["NotVisible", "can_open_board", "can_see_citizen", "visible_board", "visible_citizen"]
+__all__ = [
+    "NotVisible",
+    "can_open_board",
+    "can_see_citizen",
+    "consultants_of",
+    "in_caseload",
+    "visible_board",
+    "visible_citizen",
+    "visible_in_caseload",
+]
 
 
 def can_see_citizen(*, session: Session, user: User, citizen_id: int) -> bool:
-    """The citizen's plan: the citizen and their consultants."""
+    """The citizen's plan: the citizen, and their consultants while the citizen consents (a)."""
     if user.role == Role.citizen:
         return user.id == citizen_id
     if user.role == Role.consultant:
-        return _linked(session, user, citizen_id)
+        return in_caseload(session=session, user=user, citizen_id=citizen_id) and consent.is_given(
+            session=session, citizen_id=citizen_id, scope=ConsentScope.consultant
+        )
     return False
 
 
 def can_open_board(*, session: Session, user: User, citizen_id: int) -> bool:
-    """The board: as the plan, and also a member of the citizen's network (read-only, the cards
-    shared with the network only)."""
+    """The board: as the plan, and also a member of the citizen's network while the citizen
+    consents (b) (read-only, the cards shared with the network only)."""
     if user.role == Role.network:
-        return _linked(session, user, citizen_id)
+        return _linked(session, user, citizen_id) and consent.is_given(
+            session=session, citizen_id=citizen_id, scope=ConsentScope.network
+        )
     return can_see_citizen(session=session, user=user, citizen_id=citizen_id)
+
+
+def in_caseload(*, session: Session, user: User, citizen_id: int) -> bool:
+    """The citizen is in this (open) consultant's caseload, whatever the citizen consents to:
+    enough for the name, the consent state and the invitation, never for the plan."""
+    return user.role == Role.consultant and user.active and _linked(session, user, citizen_id)
 
 
 def _linked(session: Session, user: User, citizen_id: int) -> bool:
     """In the consultant's caseload, or in the citizen's network."""
+    if not user.active:
+        return False
     if user.role == Role.consultant:
         query = select(CaseloadLink.citizen_id).where(
             CaseloadLink.consultant_id == user.id, CaseloadLink.citizen_id == citizen_id
@@ -61,6 +86,14 @@ def visible_board(*, session: Session, user: User, citizen_id: int) -> User:
     return _let_in(session, user, citizen_id)
 
 
+def visible_in_caseload(*, session: Session, user: User, citizen_id: int) -> User:
+    """The citizen in this consultant's caseload, consent or not (their name, their invitation),
+    audited like any other access; otherwise NotVisible."""
+    if not in_caseload(session=session, user=user, citizen_id=citizen_id):
+        raise NotVisible(citizen_id)
+    return _let_in(session, user, citizen_id)
+
+
 def _let_in(session: Session, user: User, citizen_id: int) -> User:
     citizen = citizen_row(session=session, citizen_id=citizen_id)
     if citizen is None:
@@ -76,6 +109,18 @@ def caseload(*, session: Session, consultant: User) -> list[User]:
             select(User)
             .join(CaseloadLink, CaseloadLink.citizen_id == User.id)  # type: ignore[arg-type]
             .where(CaseloadLink.consultant_id == consultant.id)
+            .order_by(User.name)
+        ).all()
+    )
+
+
+def consultants_of(*, session: Session, citizen_id: int) -> list[User]:
+    """The citizen's consultants (closed accounts included: the page says they are closed)."""
+    return list(
+        session.exec(
+            select(User)
+            .join(CaseloadLink, CaseloadLink.consultant_id == User.id)  # type: ignore[arg-type]
+            .where(CaseloadLink.citizen_id == citizen_id)
             .order_by(User.name)
         ).all()
     )

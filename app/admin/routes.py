@@ -1,4 +1,5 @@
-"""Administration of accounts. An admin sees names and roles, never anyone's plan."""
+"""Administration of accounts. An admin sees names and roles, never anyone's plan: who works
+with whom, closing and opening staff accounts, moving a caseload, and erasure."""
 
 from typing import Annotated, Any
 
@@ -10,6 +11,7 @@ from app.admin import accounts
 from app.core.web import Web, see_other
 from app.deps import AdminUser, SessionDep, WebDep, require_role
 from app.models import Role, User
+from app.privacy import erasure
 from app.privacy import service as privacy
 
 # Every page here is for admins only; the routes that act on their own name ask for AdminUser too.
@@ -26,8 +28,15 @@ def _page(web: Web, session: SessionDep, status_code: int = 200, **context: Any)
         users=users,
         consultants=[u for u in users if u.role == Role.consultant],
         citizens=[u for u in users if u.role == Role.citizen],
+        consultants_of=accounts.consultants_by_citizen(session=session),
+        staff_roles=[r.value for r in accounts.STAFF_ROLES],
+        erasure_queue=erasure.queue(session=session),
         **context,
     )
+
+
+def _errors(web: Web, error: accounts.AccountError) -> dict[str, str]:
+    return {key: web.gettext(message) for key, message in error.errors.items()}
 
 
 @router.get("/admin")
@@ -50,26 +59,113 @@ def create_staff(
             data=accounts.StaffInput(name=name, email=email, role=role, password=password),
         )
     except accounts.AccountError as error:
-        translated = {key: web.gettext(message) for key, message in error.errors.items()}
         return _page(
-            web, session, 400, errors=translated, values={"name": name, "email": email, "role": role}
+            web, session, 400, errors=_errors(web, error), values={"name": name, "email": email, "role": role}
         )
     return see_other("/admin")
+
+
+@router.post("/admin/staff/{user_id}/close")
+def close_account(user_id: int, web: WebDep, session: SessionDep, admin: AdminUser) -> Response:
+    return _set_active(web, session, admin, user_id, active=False)
+
+
+@router.post("/admin/staff/{user_id}/open")
+def open_account(user_id: int, web: WebDep, session: SessionDep, admin: AdminUser) -> Response:
+    return _set_active(web, session, admin, user_id, active=True)
+
+
+def _set_active(web: Web, session: SessionDep, admin: User, user_id: int, *, active: bool) -> Response:
+    target = session.get(User, user_id)
+    if target is None or target.role not in accounts.STAFF_ROLES:
+        # Only staff accounts are closed here: any other id names no such page.
+        raise NotVisible(user_id)
+    try:
+        accounts.set_active(session=session, user_id=user_id, active=active, by=admin)
+    except accounts.AccountError as error:
+        return _page(web, session, 400, account_errors=_errors(web, error))
+    return see_other(f"/admin?done={'opened' if active else 'closed'}#person-{user_id}")
 
 
 @router.post("/admin/caseload")
 def assign_citizen(
     web: WebDep,
     session: SessionDep,
+    admin: AdminUser,
     consultant_id: Annotated[str, Form()] = "",
     citizen_id: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        accounts.assign(session=session, consultant_id=_int(consultant_id), citizen_id=_int(citizen_id))
+        accounts.assign(
+            session=session, consultant_id=_int(consultant_id), citizen_id=_int(citizen_id), by=admin
+        )
     except accounts.AccountError as error:
-        translated = {key: web.gettext(message) for key, message in error.errors.items()}
-        return _page(web, session, 400, assign_errors=translated)
+        return _page(web, session, 400, assign_errors=_errors(web, error))
     return see_other("/admin")
+
+
+@router.post("/admin/caseload/remove")
+def remove_from_caseload(
+    web: WebDep,
+    session: SessionDep,
+    admin: AdminUser,
+    consultant_id: Annotated[str, Form()] = "",
+    citizen_id: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        accounts.unassign(
+            session=session, consultant_id=_int(consultant_id), citizen_id=_int(citizen_id), by=admin
+        )
+    except accounts.AccountError as error:
+        return _page(web, session, 400, account_errors=_errors(web, error))
+    return see_other(f"/admin?done=removed#person-{_int(citizen_id)}")
+
+
+@router.post("/admin/caseload/transfer")
+def transfer_caseload(
+    web: WebDep,
+    session: SessionDep,
+    admin: AdminUser,
+    from_id: Annotated[str, Form()] = "",
+    to_id: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        moved = accounts.transfer(session=session, from_id=_int(from_id), to_id=_int(to_id), by=admin)
+    except accounts.AccountError as error:
+        return _page(
+            web,
+            session,
+            400,
+            transfer_errors=_errors(web, error),
+            transfer_values={"from": _int(from_id), "to": _int(to_id)},
+        )
+    return see_other(f"/admin?moved={moved}#transfer")
+
+
+@router.post("/admin/erasure/{request_id}/refuse")
+def refuse_erasure(
+    request_id: int,
+    web: WebDep,
+    session: SessionDep,
+    admin: AdminUser,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """The request is refused with a reason the citizen reads on their privacy page."""
+    waiting = erasure.waiting_request(session=session, request_id=request_id)
+    if waiting is None:
+        raise NotVisible(request_id)
+    try:
+        erasure.refuse(session=session, waiting=waiting, by=admin, reason=reason)
+    except erasure.ErasureError as error:
+        messages = {key: web.gettext(message) for key, message in error.errors.items()}
+        return _page(
+            web,
+            session,
+            400,
+            refuse_errors={request_id: messages["reason"]},
+            refuse_values={request_id: reason[:2000]},
+        )
+    return see_other("/admin?done=refused#erasure-queue")
 
 
 @router.get("/admin/citizens/{citizen_id}/erase")
@@ -106,4 +202,4 @@ def _citizen(session: SessionDep, citizen_id: int) -> User:
 
 
 def _int(value: str) -> int:
-    return int(value) if value.strip().isdigit() else 0
+    return int(value) if value.strip().isdigit() and len(value.strip()) < 19 else 0

@@ -13,6 +13,8 @@ from markupsafe import Markup
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from app.access.consent import ConsentState
+from app.access.consent import state as consent_state
 from app.catalogue.interventions import BY_KEY, InterventionType
 from app.core.charts import Point, line_chart
 from app.core.i18n import Translator
@@ -173,6 +175,8 @@ class BoardData:
     interventions: list[InterventionView] = field(default_factory=list)
     # When the board last changed (None: never).
     changed_at: datetime | None = None
+    # What the citizen shares (shown to the consultant; told to the citizen when not shared).
+    consent: ConsentState = field(default_factory=ConsentState)
 
     @property
     def goal_titles(self) -> dict[int, str]:
@@ -236,6 +240,7 @@ def load_board(*, session: Session, citizen: User, parts: frozenset[str] = PARTS
         agreements=cards,
         people=_people(session, cid, cards),
         interventions=interventions,
+        consent=consent_state(session=session, citizen_id=cid),
     )
 
 

@@ -24,11 +24,12 @@ from sqlmodel import Session
 
 from app.access.rules import can_open_board, visible_board
 from app.board.read import BoardData, load_board, parts_for
-from app.board.routes import announce, render_update
+from app.board.routes import BOARD_TEMPLATE, announce, render_update
 from app.board.view import DATA_REGIONS, BoardView, last_look, regions_for
 from app.core.config import Settings
 from app.core.i18n import Translator
 from app.core.refusals import SignInRequired
+from app.core.rendering import render
 from app.core.security import SESSION_COOKIE
 from app.deps import translator_for
 from app.identity import sessions
@@ -127,7 +128,12 @@ class BoardFeed:
         """The sign-in's own end, known without a query: any other change of access comes as
         an event, and every event is checked in full."""
         if self.ends_at is None or self.ends_at <= utcnow():
-            raise Ended()
+            raise self._ended()
+
+    def _ended(self) -> Ended:
+        """The end of the stream: the board leaves the viewer's screen, nothing of it is sent."""
+        html = render(BOARD_TEMPLATE, {"ended": True}, self.translator, block="ended")
+        return Ended(frame(html, event="board"))
 
     def _read(self, regions: frozenset[str]) -> BoardData:
         """Signed in and allowed, by the same rules as the page, then the parts of the board
@@ -135,12 +141,12 @@ class BoardFeed:
         with Session(self.engine, expire_on_commit=False) as session:
             user = sessions.user_for_token(session=session, settings=self.settings, token=self.token)
             if user is None or user.id != self.user.id:
-                raise Ended()
+                raise self._ended()
             if not can_open_board(session=session, user=user, citizen_id=self.citizen_id):
-                raise Ended()
+                raise self._ended()
             citizen = session.get(User, self.citizen_id)
             if citizen is None:
-                raise Ended()
+                raise self._ended()
             self.user = user
             self.ends_at = sessions.ends_at(session=session, settings=self.settings, token=self.token)
             return load_board(session=session, citizen=citizen, parts=parts_for(regions))

@@ -18,7 +18,7 @@ from app.models.base import utcnow
 COLUMNS = (AgreementStatus.todo, AgreementStatus.doing, AgreementStatus.done)
 
 # The parts of the board page that can be sent on their own; what each kind of change touches.
-REGIONS = ("presence", "challenges", "goals", "strengths", "interventions", "columns")
+REGIONS = ("presence", "consent", "challenges", "goals", "strengths", "interventions", "columns")
 DATA_REGIONS = frozenset(REGIONS) - {"presence"}
 KIND_REGIONS: dict[str, frozenset[str]] = {
     "agreement": frozenset({"columns"}),

@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from app.access.rules import visible_citizen
+from app.access.rules import visible_citizen, visible_in_caseload
 from app.caseload import service
 from app.catalogue import N_
 from app.core.i18n import Translator
 from app.core.rendering import render
 from app.core.web import see_other
-from app.deps import ConsultantUser, SessionDep, WebDep
+from app.deps import ConsultantUser, SessionDep, SettingsDep, WebDep
 from app.models import User
 
 router = APIRouter(tags=["caseload"])
@@ -42,8 +42,10 @@ def choices(sort: str, show: str, q: str) -> tuple[str, str, str]:
     )
 
 
-def caseload_context(*, session: Any, user: User, sort: str, show: str, q: str) -> dict[str, Any]:
-    everyone = service.rows(session=session, consultant=user)
+def caseload_context(
+    *, session: Any, user: User, sort: str, show: str, q: str, retention_months: int = 12
+) -> dict[str, Any]:
+    everyone = service.rows(session=session, consultant=user, retention_months=retention_months)
     return {
         "rows": service.choose(everyone, sort=sort, show=show, query=q),
         "total": len(everyone),
@@ -62,13 +64,21 @@ def render_rows(context: dict[str, Any], translator: Translator) -> str:
 
 @router.get("/caseload")
 def caseload_page(
-    web: WebDep, session: SessionDep, user: ConsultantUser, sort: str = "name", show: str = "all", q: str = ""
+    web: WebDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: ConsultantUser,
+    sort: str = "name",
+    show: str = "all",
+    q: str = "",
 ) -> Response:
     sort, show, q = choices(sort, show, q)
     return web.page(
         "caseload.html",
         block="rows",
-        **caseload_context(session=session, user=user, sort=sort, show=show, q=q),
+        **caseload_context(
+            session=session, user=user, sort=sort, show=show, q=q, retention_months=settings.retention_months
+        ),
     )
 
 
@@ -93,3 +103,18 @@ def plan_meeting(
             **context,
         )
     return see_other("/caseload")
+
+
+@router.post("/citizens/{citizen_id}/case/close")
+def close_case(citizen_id: int, session: SessionDep, user: ConsultantUser) -> Response:
+    """The citizen has left the programme: erased when the retention period has passed."""
+    citizen = visible_in_caseload(session=session, user=user, citizen_id=citizen_id)
+    service.set_case_closed(session=session, citizen=citizen, actor=user, closed=True)
+    return see_other(f"/caseload#caseload-citizen-{citizen_id}")
+
+
+@router.post("/citizens/{citizen_id}/case/open")
+def open_case(citizen_id: int, session: SessionDep, user: ConsultantUser) -> Response:
+    citizen = visible_in_caseload(session=session, user=user, citizen_id=citizen_id)
+    service.set_case_closed(session=session, citizen=citizen, actor=user, closed=False)
+    return see_other(f"/caseload#caseload-citizen-{citizen_id}")

@@ -2,6 +2,7 @@
 overdue, flags, and the latest meaningfulness per intervention. Sorted and filtered in Python:
 a caseload is about 15 citizens, read in a handful of queries."""
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -9,9 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.access.rules import caseload
+from app.access import audit
+from app.access.changes import access_changed
+from app.access.consent import ConsentState, states
+from app.access.rules import caseload, consultants_of
 from app.core.i18n import Translator
 from app.interventions import alerts
+from app.live.unit_of_work import unit_of_work
 from app.models import Agreement, AgreementStatus, Meeting, User
 from app.models.base import utcnow
 from app.plan.overview import InterventionView, intervention_views, is_active, require_consultant
@@ -40,6 +45,10 @@ class FlaggedIntervention:
 @dataclass
 class CaseloadRow:
     citizen: User
+    # What the citizen consents to: without (a) the row is the name and nothing else.
+    consent: ConsentState = field(default_factory=ConsentState)
+    # When a closed case is erased (the retention period after it was closed).
+    erase_on: datetime | None = None
     last_meeting: datetime | None = None
     next_meeting: datetime | None = None
     due: int = 0
@@ -56,13 +65,24 @@ class CaseloadRow:
         return min(latest) if latest else None
 
 
-def rows(*, session: Session, consultant: User, today: date | None = None) -> list[CaseloadRow]:
+def rows(
+    *, session: Session, consultant: User, today: date | None = None, retention_months: int = 12
+) -> list[CaseloadRow]:
     today = today or clock.today()
     citizens = caseload(session=session, consultant=consultant)
-    ids = [c.id for c in citizens if c.id is not None]
-    result = {c.id: CaseloadRow(citizen=c) for c in citizens}
+    consents = states(session=session, citizen_ids=[c.id for c in citizens if c.id is not None])
+    result = {
+        c.id: CaseloadRow(
+            citizen=c,
+            consent=consents.get(c.id or 0, ConsentState()),
+            erase_on=add_months(c.case_closed_at, retention_months) if c.case_closed_at else None,
+        )
+        for c in citizens
+    }
+    # Only the plans the citizens share with their consultant are read at all.
+    ids = [c.id for c in citizens if c.id is not None and result[c.id].consent.plan_shared]
     if not ids:
-        return []
+        return [result[c.id] for c in citizens]
     now = utcnow()
     for meeting in session.exec(select(Meeting).where(col(Meeting.citizen_id).in_(ids))).all():
         row = result[meeting.citizen_id]
@@ -99,6 +119,9 @@ def rows(*, session: Session, consultant: User, today: date | None = None) -> li
 def choose(rows_: list[CaseloadRow], *, sort: str, show: str, query: str = "") -> list[CaseloadRow]:
     """Filter, then sort; unknown choices fall back to all citizens by name."""
     chosen = rows_
+    if show != "all":
+        # A plan not shared has nothing to filter by.
+        chosen = [r for r in chosen if r.consent.plan_shared]
     if show == "flagged":
         chosen = [r for r in chosen if r.flag_count]
     elif show == "overdue":
@@ -132,3 +155,31 @@ def plan_meeting(*, session: Session, citizen: User, actor: User, at: str, t: Tr
     session.add(Meeting(citizen_id=citizen.id, at=when.astimezone(UTC), created_by_id=actor.id))
     session.commit()
     return None
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months later (earlier when negative); the last
+    day of the month when it is shorter (31 March plus one month is 30 April)."""
+    index = moment.year * 12 + moment.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, last))
+
+
+def set_case_closed(*, session: Session, citizen: User, actor: User, closed: bool) -> None:
+    """The consultant marks that the citizen has left the programme (or takes it back). A closed
+    case is erased when the retention period has passed (`python -m app retention`); the citizen
+    sees it in their trail and on their privacy page."""
+    require_consultant(actor)
+    assert citizen.id is not None
+    record = session.get(User, citizen.id)
+    if record is None or (record.case_closed_at is not None) == closed:
+        return
+    consultants = [c.id for c in consultants_of(session=session, citizen_id=citizen.id) if c.id is not None]
+    with unit_of_work(session) as work:
+        record.case_closed_at = utcnow() if closed else None
+        session.add(record)
+        target = "case:closed" if closed else "case:opened"
+        audit.add(session=session, actor=actor, citizen_id=citizen.id, action="case", target=target)
+        # Every consultant's caseload row says so.
+        access_changed(work, caseloads=consultants)

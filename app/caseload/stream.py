@@ -17,6 +17,7 @@ from app.caseload.routes import caseload_context, choices, render_rows
 from app.core.config import Settings
 from app.core.i18n import Translator
 from app.core.refusals import NotVisible, SignInRequired
+from app.core.rendering import render
 from app.core.security import SESSION_COOKIE
 from app.deps import translator_for
 from app.identity import sessions
@@ -85,14 +86,25 @@ class CaseloadFeed:
 
     async def idle(self) -> None:
         if self.ends_at is None or self.ends_at <= utcnow():
-            raise Ended()
+            raise self._ended()
+
+    def _ended(self) -> Ended:
+        html = render("caseload.html", {"ended": True}, self.translator, block="ended")
+        return Ended(frame(html, event="caseload"))
 
     def _render(self) -> str:
         with Session(self.engine, expire_on_commit=False) as session:
             user = sessions.user_for_token(session=session, settings=self.settings, token=self.token)
             if user is None or user.id != self.user.id or user.role != Role.consultant:
-                raise Ended()
+                raise self._ended()
             self.ends_at = sessions.ends_at(session=session, settings=self.settings, token=self.token)
-            context = caseload_context(session=session, user=user, sort=self.sort, show=self.show, q=self.q)
+            context = caseload_context(
+                session=session,
+                user=user,
+                sort=self.sort,
+                show=self.show,
+                q=self.q,
+                retention_months=self.settings.retention_months,
+            )
         context.update(user=user, csrf_token=self.csrf_token)
         return render_rows(context, self.translator)

@@ -84,6 +84,12 @@ class Settings(BaseSettings):
         default="auto",
         description="Live-update hub: 'memory', 'postgres', or 'auto' (postgres on PostgreSQL).",
     )
+    retention_months: int = Field(
+        default=12,
+        ge=1,
+        description="A citizen whose case was closed (left the programme) is erased this many months "
+        "later, by `python -m app retention`.",
+    )
     oidc_issuer: str = Field(
         default="",
         description="OpenID Connect issuer URL (discovery at <issuer>/.well-known/openid-configuration); "

@@ -11,7 +11,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.catalogue import N_
 from app.core.i18n import LANG_COOKIE, Translator, negotiate, normalise, translator
-from app.core.refusals import CsrfRejected, NotVisible, SignInRequired
+from app.core.refusals import (
+    AccountClosed,
+    CsrfRejected,
+    NotVisible,
+    PasswordChangeRequired,
+    SignInRequired,
+)
 from app.core.rendering import render
 from app.core.web import wants_fragment
 
@@ -22,6 +28,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequired, _sign_in)
     app.add_exception_handler(NotVisible, _not_found)
     app.add_exception_handler(CsrfRejected, _csrf)
+    app.add_exception_handler(AccountClosed, _closed)
+    app.add_exception_handler(PasswordChangeRequired, _change_password)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _crash)
@@ -32,6 +40,15 @@ def _sign_in(request: Request, _exc: Exception) -> Response:
     if wants_fragment(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
+
+
+PASSWORD_PAGE = "/account/password"
+
+
+def _change_password(request: Request, _exc: Exception) -> Response:
+    if wants_fragment(request):
+        return Response(status_code=204, headers={"HX-Redirect": PASSWORD_PAGE})
+    return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
 
 NOT_FOUND = (
@@ -61,8 +78,17 @@ def _answer(status: int, words: tuple[str, str]) -> Callable[[Request, Exception
     return handle
 
 
+CLOSED = (
+    N_("This account is closed"),
+    N_(
+        "An administrator has closed this account, so you cannot sign in. "
+        "Ask an administrator at the job centre if you need it again."
+    ),
+)
+
 _not_found = _answer(404, NOT_FOUND)
 _csrf = _answer(403, EXPIRED)
+_closed = _answer(403, CLOSED)
 
 
 def _invalid(request: Request, exc: Exception) -> Response:

@@ -12,3 +12,12 @@ class CsrfRejected(Exception):
 class NotVisible(Exception):
     """Raised when a user asks for something they may not see. Answered as 404, never 403, so
     that someone probing ids cannot even learn which ones exist."""
+
+
+class AccountClosed(Exception):
+    """The right password (or passkey, or code) for an account an administrator has closed:
+    no session starts, and the person is told why."""
+
+
+class PasswordChangeRequired(Exception):
+    """Signed in with a first password someone else chose: nothing else until it is changed."""

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from app.core.refusals import AccountClosed
 from app.core.web import Web, safe_next, see_other
 from app.deps import SESSION_COOKIE, SessionDep, SettingsDep, WebDep
 from app.identity import sessions as auth
@@ -124,6 +125,8 @@ def staff_sign_in(
                 errors["form"] = web.gettext("The email or the password is not right. Try again.")
     if user is None:
         return _staff_page(web, settings, email=email, next=next, errors=errors, status=400)
+    if not user.active:
+        raise AccountClosed()
     if totp.is_enabled(session=session, user_id=user.id):
         return totp.begin_second_step(session=session, settings=settings, user=user, next=safe_next(next))
     return signed_in(web, session, settings, user, next)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from app.core.qr import qr_svg
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, SettingsDep, WebDep, require_role
-from app.identity import passkeys, totp
+from app.identity import passkeys, passwords, totp
 from app.identity import throttle as signin_throttle
 from app.identity.signing_in import locked_message, signed_in
 from app.models import Role, User
@@ -23,7 +23,11 @@ def _page(
     web: Web, session: SessionDep, user: User, *, errors: dict[str, str], status: int = 200
 ) -> Response:
     assert user.id is not None
-    context: dict[str, Any] = {"errors": errors, "uses_passkeys": user.role in passkeys.PASSKEY_ROLES}
+    context: dict[str, Any] = {
+        "errors": errors,
+        "uses_passkeys": user.role in passkeys.PASSKEY_ROLES,
+        "password_changed": web.request.query_params.get("password") == "changed",
+    }
     if user.role in passkeys.PASSKEY_ROLES:
         context["passkeys"] = passkeys.passkeys_of(session=session, user_id=user.id)
         context["added"] = web.request.query_params.get("added") == "1"
@@ -68,6 +72,41 @@ def totp_disable(
         message = web.gettext("That code is not right. Type the 6 digits your app shows now.")
         return _page(web, session, user, errors={"disable_code": message}, status=400)
     return see_other("/account/security")
+
+
+# --- My password (staff) ------------------------------------------------------------------
+
+
+def _password_page(web: Web, user: User, *, errors: dict[str, str], status: int = 200) -> Response:
+    return web.page(
+        "account_password.html",
+        status_code=status,
+        errors={field: web.gettext(message) for field, message in errors.items()},
+        must_change=user.password_must_change,
+    )
+
+
+@router.get("/account/password")
+def password_form(web: WebDep, user: StaffUser) -> Response:
+    return _password_page(web, user, errors={})
+
+
+@router.post("/account/password")
+def change_password(
+    web: WebDep,
+    session: SessionDep,
+    user: StaffUser,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    new_password_again: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        passwords.change_password(
+            session=session, user=user, current=current_password, new=new_password, again=new_password_again
+        )
+    except passwords.PasswordError as invalid:
+        return _password_page(web, user, errors=invalid.errors, status=400)
+    return see_other("/account/security?password=changed")
 
 
 # --- The second sign-in step ---------------------------------------------------------------

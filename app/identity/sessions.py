@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from app.access.changes import access_changed
 from app.core.config import Settings
+from app.core.refusals import AccountClosed
 from app.core.security import digest, new_token, normalise_code, verify_secret
 from app.identity import attempts, limits
 from app.live.unit_of_work import unit_of_work
@@ -99,6 +100,8 @@ def start_session(
     commit, so signing in as someone else never leaves the first person signed in."""
     token = new_token()
     assert user.id is not None
+    if not user.active:
+        raise AccountClosed()
     with unit_of_work(session) as work:
         if replacing:
             old = session.get(AuthSession, digest(replacing))
@@ -128,6 +131,9 @@ def user_for_token(*, session: Session, settings: Settings, token: str) -> User 
     if row is None:
         return None
     record, user = row
+    if not user.active:
+        # A closed account: its sessions ended when it was closed; none is honoured after.
+        return None
     now = utcnow()
     if not _lasts(settings, record.expires_at, record.last_seen_at, now):
         session.delete(record)

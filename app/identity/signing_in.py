@@ -2,9 +2,12 @@
 sign-in is paused. Shared by the sign-in routes of every kind (code and PIN, password, passkey,
 authenticator code, OpenID Connect, invitation)."""
 
+from urllib.parse import quote
+
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
+from app.access import consent
 from app.core.config import Settings
 from app.core.i18n import set_language_cookie
 from app.core.middleware import new_presession_id, presession_cookie
@@ -21,7 +24,7 @@ def signed_in(web: Web, session: Session, settings: Settings, user: User, next: 
     signed = auth.start_session(
         session=session, settings=settings, user=user, replacing=web.request.cookies.get(SESSION_COOKIE)
     )
-    response = see_other(safe_next(next))
+    response = see_other(first_stop(session, user, safe_next(next)))
     response.raw_headers.append(
         (b"set-cookie", presession_cookie(new_presession_id(), secure=settings.cookies_secure).encode())
     )
@@ -37,6 +40,16 @@ def signed_in(web: Web, session: Session, settings: Settings, user: User, next: 
     if user.locale:
         set_language_cookie(response, user.locale, settings)
     return response
+
+
+def first_stop(session: Session, user: User, next: str) -> str:
+    """Where a person goes first: a citizen who has not yet answered the two consent questions
+    answers them before anything else (nothing is shared until they say yes), then goes on."""
+    if user.role != Role.citizen or user.id is None:
+        return next
+    if consent.state(session=session, citizen_id=user.id).answered:
+        return next
+    return f"/citizens/{user.id}/consent?next={quote(next, safe='/')}"
 
 
 def locked_message(web: Web, locked: auth.LoginLocked) -> str:

@@ -22,7 +22,12 @@ HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 
 
 class Ended(Exception):
-    """The viewer may no longer see this (or their sign-in ended): the stream closes."""
+    """The viewer may no longer see this (or their sign-in ended): the stream closes, after
+    `farewell` (an event that empties the view, so nothing seen before stays on the screen)."""
+
+    def __init__(self, farewell: str = "") -> None:
+        super().__init__("the stream ended")
+        self.farewell = farewell
 
 
 class Feed(Protocol):
@@ -94,5 +99,7 @@ async def _events(
                 text = await feed.changed(events, behind=behind)
                 if text:
                     yield text
-        except Ended:
+        except Ended as ended:
+            if ended.farewell:
+                yield ended.farewell
             return

@@ -8,7 +8,8 @@ from app.models.board import Board, BoardUndo
 from app.models.board_seen import BoardSeen
 from app.models.caseload import CaseloadLink
 from app.models.challenge import Challenge, ChallengeStatus, LifeArea
-from app.models.consent import ConsentRecord
+from app.models.consent import ConsentRecord, ConsentScope
+from app.models.erasure import ErasureRequest, ErasureStatus
 from app.models.goal import Goal, GoalChallengeLink, ScaleKind, ScaleReading
 from app.models.intervention import (
     Intervention,
@@ -42,6 +43,9 @@ __all__ = [
     "Challenge",
     "ChallengeStatus",
     "ConsentRecord",
+    "ConsentScope",
+    "ErasureRequest",
+    "ErasureStatus",
     "Goal",
     "GoalChallengeLink",
     "Intervention",

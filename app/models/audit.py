@@ -18,6 +18,9 @@ class AuditEntry(SQLModel, table=True):
     actor_name: str = Field(default="", max_length=120)
     actor_role: str = Field(sa_column=Column(String(20), nullable=False))
     citizen_id: int | None = Field(default=None, index=True)
-    action: str = Field(max_length=10)  # "read", "change", "erase", "export"
-    target: str = Field(default="", max_length=300)  # e.g. "GET /citizens/{citizen_id}/board"
+    action: str = Field(max_length=10)  # "read", "change", "erase", "consent", "access", "erasure"
+    # A request ("GET /citizens/{citizen_id}/board"), or what changed ("consent:consultant:given").
+    target: str = Field(default="", max_length=300)
+    # Whom a change of access was about (the consultant removed, say), named as they were then.
+    subject_name: str = Field(default="", max_length=120)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -36,6 +36,16 @@ class User(UserBase, table=True):
     invitation_digest: str | None = Field(default=None, max_length=64, unique=True, index=True)
     pin_hash: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # A staff account an administrator closed: no session, no sign-in, no access, until reopened.
+    deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # A first password someone else chose (`python -m app create-admin`): changed before anything.
+    password_must_change: bool = Field(default=False)
+    # A citizen who left the programme: erased when the retention period has passed since.
+    case_closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
 
 class UserPublic(UserBase):

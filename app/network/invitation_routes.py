@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.access.rules import visible_citizen
+from app.access.rules import visible_in_caseload
 from app.core.i18n import SUPPORTED, normalise, translator
 from app.core.qr import qr_svg
 from app.core.web import Web, see_other
@@ -54,7 +54,7 @@ def invitation_page(
     user: ConsultantUser,
     shown: str | None = None,
 ) -> Response:
-    citizen = visible_citizen(session=session, user=user, citizen_id=citizen_id)
+    citizen = visible_in_caseload(session=session, user=user, citizen_id=citizen_id)
     context = shown_context(web, session, settings, shown)
     if context["shown"] is not None and context["shown"].invited_user_id != citizen.id:
         context = {"shown": None}
@@ -71,7 +71,7 @@ def invitation_page(
 
 @router.post("/citizens/{citizen_id}/invitation")
 def new_invitation(citizen_id: int, session: SessionDep, user: ConsultantUser) -> Response:
-    citizen = visible_citizen(session=session, user=user, citizen_id=citizen_id)
+    citizen = visible_in_caseload(session=session, user=user, citizen_id=citizen_id)
     assert citizen.id is not None
     issued = invitations.issue(
         session=session,

@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
+from app.access.consent import is_given, states
 from app.access.rules import NotVisible
 from app.core.web import Web, see_other
 from app.deps import CitizenSelf, SessionDep, SettingsDep, WebDep, require_role
-from app.models import Role, User
+from app.models import ConsentScope, Role, User
 from app.network import invitations
 from app.network import service as network
 from app.network.invitation_routes import shown_context
@@ -34,6 +35,7 @@ def _page(
         status_code=status,
         citizen=citizen,
         members=network.network_members(session=session, citizen_id=citizen.id),
+        network_shared=is_given(session=session, citizen_id=citizen.id, scope=ConsentScope.network),
         errors={field: web.gettext(message) for field, message in (errors or {}).items()},
         values=values or {"name": "", "relation": ""},
         **shown_context(web, session, settings, shown),
@@ -84,4 +86,7 @@ def remove_member(member_id: int, session: SessionDep, citizen: CitizenSelf) -> 
 
 @router.get("/network")
 def member_home(web: WebDep, session: SessionDep, user: MemberUser) -> Response:
-    return web.page("network_home.html", citizens=network.citizens_of(session=session, member=user))
+    citizens = network.citizens_of(session=session, member=user)
+    consents = states(session=session, citizen_ids=[c.id for c, _relation in citizens if c.id is not None])
+    shared = {cid: state.network_shared for cid, state in consents.items()}
+    return web.page("network_home.html", citizens=citizens, shared=shared)

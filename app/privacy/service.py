@@ -5,6 +5,7 @@ erased without anyone remembering to: a row belongs to the citizen when it has t
 a `citizen_id` column, or points (by foreign key) to a row that belongs to them."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -13,14 +14,31 @@ from sqlmodel import Session, SQLModel, col
 
 from app import clock
 from app.access import audit
+from app.access.rules import consultants_of
 from app.board.changes import board_change
 from app.live.hub import ACCESS, Event, person_channel
 from app.models import AuditEntry, LoginThrottle, User
+from app.network.service import Member, network_members
 
 USER_TABLE = "app_user"
 # Secrets and security bookkeeping are not "data about the citizen" and never leave the server.
 SECRET_COLUMN_PARTS = ("hash", "digest", "token", "secret", "public_key", "challenge")
 NOT_EXPORTED = {"auth_session", "login_throttle"}
+
+
+@dataclass(frozen=True)
+class WhoHasAccess:
+    """The people who could see the citizen's plan, or part of it, if the citizen consents."""
+
+    consultants: list[User]
+    members: list[Member]
+
+
+def who_has_access(*, session: Session, citizen_id: int) -> WhoHasAccess:
+    return WhoHasAccess(
+        consultants=consultants_of(session=session, citizen_id=citizen_id),
+        members=network_members(session=session, citizen_id=citizen_id),
+    )
 
 
 def _tables() -> list[Table]:
@@ -84,14 +102,16 @@ def export_citizen(*, session: Session, citizen: User) -> dict[str, Any]:
     }
 
 
-def erase_citizen(*, session: Session, citizen: User, by: User) -> None:
+def erase_citizen(*, session: Session, citizen: User, by: User | None) -> None:
     """Deletes every row about the citizen in every table, then the citizen. What stays is one
-    audit entry that says an erasure happened and who did it, without the person's data."""
+    audit entry that says an erasure happened and who did it (`by`; None: the retention rule),
+    without the person's data."""
     citizen_id = citizen.id
     assert citizen_id is not None
+    actor_id = by.id if by is not None else None
     # A board change like any other (its last): every open view checks again, finds nothing
     # and ends, in every process. Network members and consultants lose it the same way.
-    with board_change(session, citizen_id=citizen_id, kind="board", actor_id=by.id) as change:
+    with board_change(session, citizen_id=citizen_id, kind="board", actor_id=actor_id) as change:
         owned = _owned_rows(session, citizen_id)
         by_name = {t.name: t for t in _tables()}
         for name in reversed(list(owned)):
@@ -103,7 +123,8 @@ def erase_citizen(*, session: Session, citizen: User, by: User) -> None:
         session.execute(delete(AuditEntry).where(col(AuditEntry.citizen_id) == citizen_id))
         session.delete(citizen)
         change.publish(Event(channel=person_channel(citizen_id), version=0, kind=ACCESS))
-    audit.record(session=session, actor=by, citizen_id=None, action="erase", target="citizen erased")
+    target = "citizen erased" if by is not None else "citizen erased: retention period over"
+    audit.record(session=session, actor=by, citizen_id=None, action="erase", target=target)
 
 
 def _forget_sign_in(session: Session, citizen: User) -> None:

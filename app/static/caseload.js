@@ -17,7 +17,11 @@ document.addEventListener("htmx:sseBeforeMessage", (event) => {
   if (!rows || !rows.contains(event.target)) return;
   const active = document.activeElement;
   kept = {
-    open: [...rows.querySelectorAll("details[open]")].map((d) => d.closest("[id]").id),
+    // Each open <details> by its row and its place in the row (a row has more than one).
+    open: [...rows.querySelectorAll("details[open]")].map((d) => {
+      const row = d.closest("[id]");
+      return [row.id, [...row.querySelectorAll("details")].indexOf(d)];
+    }),
     values: [...rows.querySelectorAll("input[id]:not([type=hidden])")]
       .filter((input) => input.value !== input.defaultValue)
       .map((input) => [input.id, input.value]),
@@ -27,8 +31,8 @@ document.addEventListener("htmx:sseBeforeMessage", (event) => {
 document.addEventListener("htmx:sseMessage", (event) => {
   const rows = document.getElementById("caseload-rows");
   if (!kept || !rows || !rows.contains(event.target)) return;
-  for (const id of kept.open) {
-    const details = document.getElementById(id)?.querySelector("details");
+  for (const [id, place] of kept.open) {
+    const details = document.getElementById(id)?.querySelectorAll("details")[place];
     if (details) details.open = true;
   }
   for (const [id, value] of kept.values) {

@@ -122,6 +122,87 @@ def test_a_card_no_longer_shared_leaves_the_members_view_at_once(board: Board) -
     assert all("Tale med lægen" not in e.data for e in stream.events)
 
 
+def test_withdrawing_consent_a_closes_the_consultants_open_board(board: Board) -> None:
+    """(a) "share my plan with my consultant": withdrawn with Mette's board open, her stream
+    empties her screen and ends within a second, and a fresh look is refused."""
+    stream = board.stream(board.mette)
+    own = board.stream(board.anna)
+    caseload = board.mette.open_stream("/caseload/events")
+    assert caseload.status == 200
+    answer = board.anna.post(board.url("/consent/consultant"), {"given": "no"})
+    assert answer.status_code == 303
+    _closes_and_stays_silent(board, stream)
+    assert 'id="board" class="board board-ended"' in stream.events[-1].data
+    assert board.mette.get(board.url("/board")).status_code == 404
+    # Her caseload row says so at once; Anna's own board goes on.
+    row = caseload.wait_for("Har ikke delt sin plan.", seconds=CLOSES_WITHIN)
+    assert "Skrevet efter" not in row.data and "Gå en tur med Louise" not in row.data
+    board.new_card("Anna bruger Tavle selv")
+    own.wait_for("Anna bruger Tavle selv")
+    # Nothing was deleted: given again, the plan is there again.
+    assert board.anna.post(board.url("/consent/consultant"), {"given": "yes"}).status_code == 303
+    again = board.mette.get(board.url("/board"))
+    assert again.status_code == 200 and "Tale med lægen om søvn" in again.text
+    caseload.close()
+
+
+def test_withdrawing_consent_b_closes_the_members_open_board(board: Board) -> None:
+    """(b) "share the cards I choose with my network": withdrawn with Louise's board open."""
+    stream = board.stream(board.louise)
+    consultant = board.stream(board.mette)
+    answer = board.anna.post(board.url("/consent/network"), {"given": "no"})
+    assert answer.status_code == 303
+    _closes_and_stays_silent(board, stream)
+    assert board.louise.get(board.url("/board")).status_code == 404
+    # The consultant's view stays open and says the network sees nothing now.
+    consultant.wait_for("Deler ikke noget med sit netværk.", seconds=CLOSES_WITHIN)
+    assert consultant.ended_at is None
+    assert board.anna.post(board.url("/consent/network"), {"given": "yes"}).status_code == 303
+    assert "Gå en tur med Louise" in board.louise.get(board.url("/board")).text
+
+
+def _admin(db: Session, server: LiveServer) -> Visitor:
+    factories.staff(db, Role.admin, email="admin@example.dk", name="Adam Holm")
+    admin = Visitor(server)
+    admin.sign_in_staff("admin@example.dk")
+    return admin
+
+
+def test_closing_a_consultants_account_closes_their_open_views_and_refuses_sign_in(
+    board: Board, db: Session, live_server: LiveServer
+) -> None:
+    admin = _admin(db, live_server)
+    stream = board.stream(board.mette)
+    caseload = board.mette.open_stream("/caseload/events")
+    assert caseload.status == 200
+    answer = admin.post(f"/admin/staff/{board.mette_user.id}/close")
+    assert answer.status_code == 303, answer.text
+    _closes_and_stays_silent(board, stream)
+    assert caseload.wait_until_ended(CLOSES_WITHIN + 1.0) <= CLOSES_WITHIN
+    assert 'id="caseload-live" hx-swap-oob="outerHTML"' in caseload.events[-1].data
+    again = Visitor(live_server)
+    again.get("/login/staff")
+    refused = again.post("/login/staff", {"email": "mette@example.dk", "password": factories.PASSWORD})
+    assert refused.status_code == 403
+    again.close()
+    admin.close()
+
+
+def test_removing_the_consultant_from_the_citizen_closes_their_open_board(
+    board: Board, db: Session, live_server: LiveServer
+) -> None:
+    admin = _admin(db, live_server)
+    stream = board.stream(board.mette)
+    answer = admin.post(
+        "/admin/caseload/remove",
+        {"consultant_id": str(board.mette_user.id), "citizen_id": str(board.anna_user.id)},
+    )
+    assert answer.status_code == 303, answer.text
+    _closes_and_stays_silent(board, stream)
+    assert board.mette.get(board.url("/board")).status_code == 404
+    admin.close()
+
+
 def test_erasure_closes_every_view_of_the_board(board: Board, db: Session, live_server: LiveServer) -> None:
     factories.staff(db, Role.admin, email="admin@example.dk")
     admin = Visitor(live_server)
@@ -176,6 +257,12 @@ def test_access_ended_through_one_process_closes_a_stream_held_by_the_other(
         answer = anna_elsewhere.post(board.url(f"/network/{board.louise_user.id}/remove"))
         assert answer.status_code == 303
         _closes_and_stays_silent(board, member_stream)
+        # Consent (a) withdrawn through the second process: the first one's stream ends.
+        answer = anna_elsewhere.post(board.url("/consent/consultant"), {"given": "no"})
+        assert answer.status_code == 303
+        _closes_and_stays_silent(board, consultant_stream)
+        assert anna_elsewhere.post(board.url("/consent/consultant"), {"given": "yes"}).status_code == 303
+        consultant_stream = board.stream(board.mette)
         mette_elsewhere.get("/caseload")
         assert mette_elsewhere.post("/logout").status_code == 303
         _closes_and_stays_silent(board, consultant_stream)

@@ -20,7 +20,6 @@ from app.main import create_app
 from app.models import (
     AgendaTopic,
     AgreementStatus,
-    ConsentRecord,
     GoalChallengeLink,
     InvitationKind,
     MeaningfulnessRating,
@@ -79,7 +78,6 @@ def _id(item: object) -> str:
 def _rich_citizen(db: Session, consultant: User, language: str) -> tuple[User, dict[str, str]]:
     """A citizen whose plan has something in every part, so that no page is swept empty."""
     me = factories.citizen(db, consultant, name="Lise Lund", code="LISE-A11Y", locale=language)
-    db.add(ConsentRecord(citizen_id=me.id or 0, text_version="1"))
     challenge = factories.challenge(db, me, title="Komme op om morgenen")
     factories.challenge(db, me, title="Sove bedre om natten")
     goal = factories.goal(db, me, title="Arbejde 10 timer om ugen")

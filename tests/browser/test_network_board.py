@@ -95,7 +95,8 @@ def test_a_member_sees_shared_cards_appear_live_and_never_a_private_one(
     expect(laptop.locator(f"#agreement-{shared_id}")).not_to_contain_text("Shared with the network")
     expect(sister.locator(f"#agreement-{shared_id}")).to_have_count(0)
 
-    # Then shares it again: back it comes.
+    # Then shares it again: back it comes (once the phone's own button says so, not before).
+    expect(phone.locator(f"#share-{shared_id}")).to_have_attribute("value", "yes")
     phone.locator(f"#share-{shared_id}").click()
     expect(laptop.locator(f"#agreement-{shared_id}")).to_contain_text("Shared with the network")
     expect(sister.locator(f"#agreement-{shared_id}")).to_contain_text("Gå tur med Louise søndag")

@@ -94,3 +94,28 @@ def test_the_printed_plan_fits_a4_pages(db: Session, new_context: Callable[..., 
 
 def _media_boxes(pdf: bytes) -> list[str]:
     return [m.decode() for m in re.findall(rb"/MediaBox\s*\[\s*([\d.\s]+)\]", pdf)]
+
+
+def test_all_my_data_prints_on_a4_in_plain_words(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    citizen = factories.citizen(db, name="Lise Lund", code="LISE-1")
+    factories.challenge(db, citizen, title="Sove bedre om natten")
+    for n in range(15):
+        factories.agreement(
+            db, citizen, what=f"Aftale nummer {n + 1}: ringe til jobcentret og spørge om kurset"
+        )
+    page = _printed(new_context, f"/citizens/{citizen.id}/export")
+
+    _nothing_to_click(page)
+    expect(page.get_by_role("heading", name="Alle mine data", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Aftaler, og hvordan de er ændret")).to_be_visible()
+    expect(page.get_by_text("Sove bedre om natten", exact=True)).to_be_visible()
+    expect(page.get_by_text("Hent som fil (JSON)")).to_be_hidden()
+    assert _style(page, "body", "backgroundColor") == WHITE
+    assert _style(page, ".export .card", "breakInside") == "avoid"
+    # Nothing sticks out sideways on paper.
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    pdf = page.pdf(prefer_css_page_size=True)
+    sizes = [tuple(round(float(n)) for n in box.split()[2:]) for box in _media_boxes(pdf)]
+    assert len(sizes) >= 2 and set(sizes) == {(595, 842)}, sizes

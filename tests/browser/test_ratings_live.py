@@ -71,7 +71,7 @@ def test_a_half_planned_meeting_survives_a_live_update(
     sign_in_staff(laptop, "ole@example.dk")
     expect(laptop.locator("#caseload-live")).to_have_attribute("data-live", "open")
     row = laptop.locator(f"#caseload-citizen-{citizen.id}")
-    row.locator("summary").click()
+    row.locator(".caseload-meeting > summary").click()
     when = row.locator(f"#meeting-at-{citizen.id}")
     when.fill("2031-03-04T10:30")
 
@@ -85,7 +85,8 @@ def test_a_half_planned_meeting_survives_a_live_update(
     phone.wait_for_url("**notice=rated")
 
     expect(row.locator(".caseload-rating")).to_have_text("Meaningful: 7 of 10")
-    expect(row.locator("details")).to_have_attribute("open", "")
+    expect(row.locator("details.caseload-meeting")).to_have_attribute("open", "")
+    expect(row.locator("details.caseload-case")).not_to_have_attribute("open", "")
     expect(row.locator(f"#meeting-at-{citizen.id}")).to_have_value("2031-03-04T10:30")
 
 

@@ -108,6 +108,12 @@ def test_citizen_chooses_a_pin_then_signs_in_later_with_code_and_pin(client: Cli
 
     chosen = client.post_form(link, {"pin": NEW_PIN, "pin_again": NEW_PIN})
     assert chosen.status_code == 303
+    # First the two consent questions, before anything is shared.
+    assert chosen.headers["location"] == f"/citizens/{citizen_id}/consent?next=/"
+    answered = client.post_form(
+        f"/citizens/{citizen_id}/consent", {"consultant": "yes", "network": "yes", "next": "/"}
+    )
+    assert answered.status_code == 303
     assert client.get("/", follow_redirects=False).headers["location"] == f"/citizens/{citizen_id}"
     assert client.get(f"/citizens/{citizen_id}").status_code == 200
 

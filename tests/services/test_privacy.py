@@ -7,6 +7,7 @@ from app import clock
 from app.access import audit, consent
 from app.models import (
     AuditEntry,
+    ConsentScope,
     MeaningfulnessRating,
     Role,
     ScaleKind,
@@ -28,7 +29,7 @@ def _full_plan(db: Session, person: User, tag: str) -> None:
     assert item.id is not None
     db.add(MeaningfulnessRating(intervention_id=item.id, value=7, reason=f"Hvorfor {tag}"))
     db.commit()
-    consent.give(session=db, citizen_id=person.id)
+    consent.choose(session=db, citizen=person, choices={ConsentScope.network: False})
 
 
 def _all_text(data: object) -> str:

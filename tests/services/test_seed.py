@@ -1,5 +1,13 @@
 """The demo seeds once, with realistic plans, and its sign-in details work."""
 
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
@@ -17,6 +25,7 @@ from app.demo import (
 )
 from app.models import Agreement, Challenge, MeaningfulnessRating, Role, User
 from tests.conftest import Client
+from tests.live import ROOT, SECRET_KEY, free_port
 
 
 def test_seed_is_idempotent_and_realistic(engine: Engine, db: Session) -> None:
@@ -74,3 +83,69 @@ def db_user(engine: Engine, name: str) -> int:
         user = session.exec(select(User).where(User.name == name)).one()
         assert user.id is not None
         return user.id
+
+
+def test_the_demo_citizens_have_said_yes_to_both_consents(engine: Engine, db: Session) -> None:
+    from app.access import consent
+
+    seed_demo(engine)
+    citizens = db.exec(select(User).where(User.role == Role.citizen)).all()
+    states = consent.states(session=db, citizen_ids=[c.id for c in citizens if c.id is not None])
+    assert len(states) == len(citizens) > 3
+    assert all(s.plan_shared and s.network_shared for s in states.values())
+
+
+def test_several_processes_seeding_at_once_make_one_demo(engine: Engine, db: Session) -> None:
+    """As several uvicorn workers do when they start together: one seeds, the others find it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _n: seed_demo(engine), range(3)))
+    assert sorted(results) == [False, False, True]
+    assert len(db.exec(select(User).where(User.email == CONSULTANT_EMAIL)).all()) == 1
+    assert db.exec(select(func.count()).select_from(User).where(User.role == Role.citizen)).one() == (
+        3 + len(COLLEAGUES_CITIZENS)
+    )
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_three_workers_on_postgresql_seed_the_demo_once_and_keep_serving(
+    database_url: str, db: Session, tmp_path: Path
+) -> None:
+    """`TAVLE_SEED_DEMO=true` with `uvicorn --workers 3` on PostgreSQL: every worker migrates
+    and seeds as it starts; one seeds, none crashes, and the server stays up."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "TAVLE_DATABASE_URL": database_url,
+        "TAVLE_ENVIRONMENT": "test",
+        "TAVLE_SEED_DEMO": "true",
+        "TAVLE_MIGRATE_ON_START": "true",
+        "TAVLE_SECRET_KEY": SECRET_KEY,
+    }
+    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--workers", "3"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--timeout-graceful-shutdown", "2"]
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        answered = 0
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and answered < 20:
+            assert server.poll() is None, log.read_text()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+                    answered += response.status == 200
+            except OSError:
+                pass
+            time.sleep(0.2)
+        assert answered == 20, log.read_text()
+        assert server.poll() is None
+        text = log.read_text()
+        assert "UniqueViolation" not in text and "Traceback" not in text, text
+        assert text.count("Application startup complete") == 3, text
+        db.expire_all()
+        assert len(db.exec(select(User).where(User.email == CONSULTANT_EMAIL)).all()) == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
