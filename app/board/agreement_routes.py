@@ -45,7 +45,7 @@ def _view(session: Session, citizen: User, user: User, regions: Iterable[str] | 
     assert user.id is not None and citizen.id is not None
     parts = PARTS if regions is None else parts_for(regions)
     return BoardView(
-        data=load_board(session=session, citizen=citizen, parts=parts),
+        data=load_board(session=session, citizen_id=citizen.id, parts=parts),
         viewer=user,
         seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen.id),
     )

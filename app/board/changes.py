@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlmodel import Session, col
 
+from app.core.request_scope import originating_view
 from app.live.hub import Event, board_channel
 from app.live.unit_of_work import UnitOfWork, unit_of_work
 from app.models import (
@@ -117,6 +118,7 @@ def board_change(
                 action=change.action,
                 item_id=change.item_id,
                 actor_id=actor_id,
+                view=originating_view(),
             )
         )
 

@@ -27,6 +27,7 @@ from app.models import (
     Goal,
     Intervention,
     MeaningfulnessRating,
+    Role,
     ScaleKind,
     ScaleReading,
     Strength,
@@ -184,15 +185,18 @@ class BoardData:
 
 
 # What a board is read in; a live update reads only the parts the regions it redraws show.
-PARTS = frozenset({"challenges", "goals", "strengths", "agreements", "interventions"})
+PARTS = frozenset(
+    {"challenges", "goals", "goal_titles", "strengths", "agreements", "interventions", "consent"}
+)
 REGION_PARTS: dict[str, frozenset[str]] = {
     "challenges": frozenset({"challenges"}),
     "goals": frozenset({"goals"}),
     "strengths": frozenset({"strengths"}),
     "interventions": frozenset({"interventions"}),
-    # Cards name their goal, and the form for a new card offers the goals.
-    "columns": frozenset({"agreements", "goals"}),
-    "new_agreement": frozenset({"goals"}),
+    "consent": frozenset({"consent"}),
+    # Cards name their goal, and the form for a new card offers the goals: titles are enough.
+    "columns": frozenset({"agreements", "goal_titles"}),
+    "new_agreement": frozenset({"goal_titles"}),
     "undo": frozenset(),
     "presence": frozenset(),
 }
@@ -205,11 +209,14 @@ def parts_for(regions: Iterable[str]) -> frozenset[str]:
     return frozenset(wanted)
 
 
-def load_board(*, session: Session, citizen: User, parts: frozenset[str] = PARTS) -> BoardData:
+class BoardGone(LookupError):
+    """The citizen whose board was asked for is not there (erased meanwhile)."""
+
+
+def load_board(*, session: Session, citizen_id: int, parts: frozenset[str] = PARTS) -> BoardData:
     """The board at its current version; only `parts` of it are read (the rest stay empty).
-    The people it names (who made a card, the consultants) are always read."""
-    assert citizen.id is not None
-    cid = citizen.id
+    The people it names (the citizen, who made a card, the consultants) are always read."""
+    cid = citizen_id
     version, changed_at = board_stamp(session=session, citizen_id=cid)
     challenges = (
         session.exec(
@@ -230,30 +237,41 @@ def load_board(*, session: Session, citizen: User, parts: frozenset[str] = PARTS
     interventions = (
         intervention_views(session=session, citizen_ids=[cid])[cid] if "interventions" in parts else []
     )
+    goals: list[GoalView] = []
+    if "goals" in parts:
+        goals = _goals(session, cid, readings=True)
+    elif "goal_titles" in parts:
+        goals = _goals(session, cid, readings=False)
+    people = _people(session, cid, cards)
+    citizen = people.get(cid)
+    if citizen is None or citizen.role != Role.citizen:
+        raise BoardGone(cid)
     return BoardData(
         citizen=citizen,
         version=version,
         changed_at=changed_at,
         challenges=list(challenges),
-        goals=_goals(session, cid) if "goals" in parts else [],
+        goals=goals,
         strengths=list(strengths),
         agreements=cards,
-        people=_people(session, cid, cards),
+        people=people,
         interventions=interventions,
-        consent=consent_state(session=session, citizen_id=cid),
+        consent=consent_state(session=session, citizen_id=cid) if "consent" in parts else ConsentState(),
     )
 
 
-def _goals(session: Session, cid: int) -> list[GoalView]:
+def _goals(session: Session, cid: int, *, readings: bool) -> list[GoalView]:
     goals = session.exec(select(Goal).where(Goal.citizen_id == cid).order_by(col(Goal.id))).all()
-    readings = session.exec(
+    if not readings:
+        return [GoalView(goal=g) for g in goals]
+    found = session.exec(
         select(ScaleReading)
         .join(Goal, Goal.id == ScaleReading.goal_id)  # type: ignore[arg-type]
         .where(Goal.citizen_id == cid, ScaleReading.kind == ScaleKind.today)
         .order_by(col(ScaleReading.recorded_at), col(ScaleReading.id))
     ).all()
     by_goal: dict[int, list[ScaleReading]] = defaultdict(list)
-    for reading in readings:
+    for reading in found:
         by_goal[reading.goal_id].append(reading)
     return [GoalView(goal=g, readings=by_goal[g.id or 0]) for g in goals]
 

@@ -51,7 +51,7 @@ def board_page(citizen_id: int, web: SignedInWebDep, session: SessionDep, undo: 
     user = web.user
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
-    data = load_board(session=session, citizen=citizen)
+    data = load_board(session=session, citizen_id=citizen_id)
     previous = mark_seen(
         session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
     )
