@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from markupsafe import Markup
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from app.access.consent import ConsentState
@@ -68,20 +68,39 @@ class Card:
 
 CARD_COLUMNS = [getattr(Agreement, name) for name in Card.__slots__]
 
+# The statements every live update runs are built, and their cache keys made, once: building a
+# statement anew costs SQLAlchemy about as much as running it.
+_CARDS = (
+    select(*CARD_COLUMNS)
+    .where(Agreement.citizen_id == bindparam("citizen_id"), col(Agreement.deleted_at).is_(None))
+    .order_by(col(Agreement.position), col(Agreement.id))
+)
+_STAMP = select(Board.version, Board.updated_at).where(Board.citizen_id == bindparam("citizen_id"))
+_GOALS = select(Goal).where(Goal.citizen_id == bindparam("citizen_id")).order_by(col(Goal.id))
+_TODAY_READINGS = (
+    select(ScaleReading)
+    .join(Goal, Goal.id == ScaleReading.goal_id)  # type: ignore[arg-type]
+    .where(Goal.citizen_id == bindparam("citizen_id"), ScaleReading.kind == ScaleKind.today)
+    .order_by(col(ScaleReading.recorded_at), col(ScaleReading.id))
+)
+_PEOPLE = select(User).where(
+    or_(
+        col(User.id).in_(bindparam("ids", expanding=True)),
+        col(User.id).in_(
+            select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == bindparam("citizen_id"))
+        ),
+    )
+)
+
 
 def read_cards(session: Session, citizen_id: int) -> list[Card]:
     """The citizen's cards in board order (deleted ones, kept for undo, left out)."""
-    rows = session.exec(
-        select(*CARD_COLUMNS)
-        .where(Agreement.citizen_id == citizen_id, col(Agreement.deleted_at).is_(None))
-        .order_by(col(Agreement.position), col(Agreement.id))
-    )
-    return [Card(*row) for row in rows]
+    return [Card(*row) for row in session.exec(_CARDS, params={"citizen_id": citizen_id})]
 
 
 def board_stamp(*, session: Session, citizen_id: int) -> tuple[int, datetime | None]:
     """The board's version and when it last changed (0 and None: never)."""
-    row = session.exec(select(Board.version, Board.updated_at).where(Board.citizen_id == citizen_id)).first()
+    row = session.exec(_STAMP, params={"citizen_id": citizen_id}).first()
     return (row[0], row[1]) if row else (0, None)
 
 
@@ -261,15 +280,10 @@ def load_board(*, session: Session, citizen_id: int, parts: frozenset[str] = PAR
 
 
 def _goals(session: Session, cid: int, *, readings: bool) -> list[GoalView]:
-    goals = session.exec(select(Goal).where(Goal.citizen_id == cid).order_by(col(Goal.id))).all()
+    goals = session.exec(_GOALS, params={"citizen_id": cid}).all()
     if not readings:
         return [GoalView(goal=g) for g in goals]
-    found = session.exec(
-        select(ScaleReading)
-        .join(Goal, Goal.id == ScaleReading.goal_id)  # type: ignore[arg-type]
-        .where(Goal.citizen_id == cid, ScaleReading.kind == ScaleKind.today)
-        .order_by(col(ScaleReading.recorded_at), col(ScaleReading.id))
-    ).all()
+    found = session.exec(_TODAY_READINGS, params={"citizen_id": cid}).all()
     by_goal: dict[int, list[ScaleReading]] = defaultdict(list)
     for reading in found:
         by_goal[reading.goal_id].append(reading)
@@ -281,6 +295,5 @@ def _people(session: Session, citizen_id: int, cards: list[Card]) -> dict[int, U
     ids = {citizen_id}
     for card in cards:
         ids.update(i for i in (card.created_by_id, card.updated_by_id, card.who_user_id) if i)
-    consultants = select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
-    users = session.exec(select(User).where(or_(col(User.id).in_(ids), col(User.id).in_(consultants)))).all()
+    users = session.exec(_PEOPLE, params={"ids": sorted(ids), "citizen_id": citizen_id}).all()
     return {user.id: user for user in users if user.id is not None}

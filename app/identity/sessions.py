@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.access.changes import access_changed
@@ -120,6 +121,14 @@ def start_session(
     return SignedIn(user=user, token=token)
 
 
+# Every request and every live event asks: the statement is built (and its cache key made) once.
+_SIGNED_IN = (
+    select(AuthSession, User)
+    .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+    .where(AuthSession.token_digest == bindparam("token_digest"))
+)
+
+
 @dataclass(frozen=True)
 class Current:
     """Who a session token belongs to now, and when that sign-in ends if nothing more is done."""
@@ -130,12 +139,7 @@ class Current:
 
 def current(*, session: Session, settings: Settings, token: str) -> Current | None:
     """The user a session token belongs to, while the session lasts: one query."""
-    key = digest(token)
-    row = session.exec(
-        select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
-        .where(AuthSession.token_digest == key)
-    ).first()
+    row = session.exec(_SIGNED_IN, params={"token_digest": digest(token)}).first()
     if row is None:
         return None
     record, user = row
