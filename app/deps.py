@@ -36,14 +36,18 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    """Made on the loop (no I/O), used by the routes in the thread pool, and closed on a
-    thread of its own: a finished request never waits behind the running ones while it still
-    holds a connection, which under load would leave them all waiting for one."""
+    """Made on the loop (no I/O), used by the routes in the thread pool. A session whose work
+    was committed holds no connection, and closing it is bookkeeping, done here; one still in
+    a transaction gives its connection back (a rollback) on a thread of its own, so a finished
+    request never waits behind the running ones while it holds a connection."""
     session = Session(request.app.state.engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        await anyio.to_thread.run_sync(session.close, limiter=CLOSING)
+        if session.in_transaction():
+            await anyio.to_thread.run_sync(session.close, limiter=CLOSING)
+        else:
+            session.close()
 
 
 CLOSING = anyio.CapacityLimiter(4)
