@@ -28,6 +28,7 @@ from app.board.routes import BOARD_TEMPLATE, announce, render_update
 from app.board.view import DATA_REGIONS, BoardView, last_look, regions_for
 from app.core.config import Settings
 from app.core.i18n import Translator
+from app.core.numbers import whole
 from app.core.refusals import SignInRequired
 from app.core.rendering import render
 from app.core.security import SESSION_COOKIE
@@ -69,7 +70,7 @@ def board_events(citizen_id: int, request: Request, since: str = "") -> EventStr
         translator=translator_for(request, user),
         seen_at=seen_at,
         csrf_token=request.state.csrf_token,
-        known=int(known) if known.isdigit() else None,
+        known=whole(known),
         ends_at=ends,
     )
     viewer = Viewer(user_id=user.id, name=user.name, role=str(user.role))
