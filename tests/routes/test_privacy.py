@@ -136,8 +136,8 @@ def test_the_readable_copy_is_plain_words_in_the_citizens_language(client: Clien
         "7 ud af 10",
         "2. mar. 2026: 4 ud af 10",
         "3. mar. 2026: 5 ud af 10",
-        # The citizen's own agreement is theirs: "me", not "the citizen".
-        "<dt>Hvem gør det</dt><dd>Mig</dd>",
+        # The citizen's own agreement is theirs: "you", not "the citizen".
+        "<dt>Hvem gør det</dt><dd>Dig</dd>",
         "Mette Hansen (konsulent)",
         "så på din plan",
         "Du sagde nej: Dit netværk må ikke se noget.",
