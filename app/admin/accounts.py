@@ -117,6 +117,9 @@ def _told(session: Session, by: User, citizen_id: int, what: str, about: User) -
 def assign(*, session: Session, consultant_id: int, citizen_id: int, by: User | None = None) -> None:
     consultant = _consultant(session, consultant_id)
     _citizen(session, citizen_id)
+    if not consultant.active:
+        # A closed account sees nothing; the citizen would be left with no one to talk to.
+        raise AccountError({"consultant": N_("That consultant's account is closed. Choose an open one.")})
     if session.get(CaseloadLink, (consultant_id, citizen_id)) is None:
         with unit_of_work(session) as work:
             session.add(CaseloadLink(consultant_id=consultant_id, citizen_id=citizen_id))

@@ -22,7 +22,7 @@ from app.board.agreements import (
     UndoGone,
 )
 from app.board.read import PARTS, Card, load_board, parts_for
-from app.board.routes import BOARD_TEMPLATE, board_context, update_response
+from app.board.routes import BOARD_TEMPLATE, UNDO_GONE, board_context, update_response
 from app.board.view import BoardView, last_look, may_change
 from app.core.numbers import whole
 from app.core.web import Web, see_other, wants_fragment
@@ -267,10 +267,16 @@ def undo(citizen_id: int, undo_id: int, web: WebDep, session: SessionDep, user: 
     try:
         agreement = service.undo(session=session, citizen=citizen, actor=user, undo_id=undo_id)
     except UndoGone:
-        message = web.gettext(
-            "It can no longer be undone: too much time has passed, or the card has changed."
+        # An undo button left on a screen is not a mistake of the person who taps it: they are
+        # told why nothing happened, and the button goes.
+        if not wants_fragment(web.request):
+            return see_other(f"/citizens/{citizen.id}/board?notice=undo_gone#board-live")
+        return update_response(
+            web,
+            view=_view(session, citizen, user, {"columns", "undo"}),
+            regions={"columns", "undo"},
+            announcement=web.gettext(UNDO_GONE),
         )
-        return _refused(web, session, citizen, user, message, status_code=409)
     return _changed(web, session, citizen, user, agreement, web.gettext("Undone."), {"columns", "undo"})
 
 
@@ -358,6 +364,8 @@ def _agreement_page(
     if missing:
         for person in session.exec(select(User).where(col(User.id).in_(missing))).all():
             names[person.id or 0] = person.name
+    # What the viewer did themselves is said to them as "you".
+    names[view.viewer.id or 0] = web.gettext("you")
     changed_by = names.get(agreement.updated_by_id or 0, web.gettext("someone"))
     return web.page(
         "board_agreement.html",

@@ -46,6 +46,13 @@ ACTOR_NAMES: dict[str, str] = {
     Actor.employer: N_("Employer"),
     Actor.other: N_("Someone else"),
 }
+# The citizen reads their own board in the second person ("Who: You"), in the form's list too.
+CITIZEN_ACTOR_NAMES: dict[str, str] = {
+    **ACTOR_NAMES,
+    Actor.citizen: N_("You"),
+    Actor.consultant: N_("Your consultant"),
+    Actor.network: N_("Someone in your network"),
+}
 # Named people: whoever is not the citizen or the consultant needs a name.
 NAMED_ACTORS = (Actor.network,)
 # The undo button shows for a while on the page; the server honours it a little longer.

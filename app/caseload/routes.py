@@ -111,13 +111,13 @@ def plan_meeting(
 @router.post("/citizens/{citizen_id}/case/close")
 def close_case(citizen_id: int, session: SessionDep, user: ConsultantUser) -> Response:
     """The citizen has left the programme: erased when the retention period has passed."""
-    citizen = visible_in_caseload(session=session, user=user, citizen_id=citizen_id)
+    citizen = visible_in_caseload(session=session, user=user, citizen_id=citizen_id, audited=False)
     service.set_case_closed(session=session, citizen=citizen, actor=user, closed=True)
     return see_other(f"/caseload#caseload-citizen-{citizen_id}")
 
 
 @router.post("/citizens/{citizen_id}/case/open")
 def open_case(citizen_id: int, session: SessionDep, user: ConsultantUser) -> Response:
-    citizen = visible_in_caseload(session=session, user=user, citizen_id=citizen_id)
+    citizen = visible_in_caseload(session=session, user=user, citizen_id=citizen_id, audited=False)
     service.set_case_closed(session=session, citizen=citizen, actor=user, closed=False)
     return see_other(f"/caseload#caseload-citizen-{citizen_id}")

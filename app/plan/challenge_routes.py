@@ -215,8 +215,9 @@ def _change(
                 _list_url(citizen_id, notice=notice if changed.status != before else "") + anchor
             )
         if action in ("accept", "decline"):
-            challenges.decide_suggestion(**common, accept=action == "accept")
-            return see_other(_list_url(citizen_id, notice=f"{action}ed") + anchor)
+            accept = action == "accept"
+            challenges.decide_suggestion(**common, accept=accept)
+            return see_other(_list_url(citizen_id, notice="accepted" if accept else "declined") + anchor)
         challenges.toggle_agenda(**common)
         if value == "agenda":
             return see_other(f"/citizens/{citizen_id}/agenda?notice=agenda")
