@@ -103,7 +103,10 @@ def retention(*, dry_run: bool) -> int:
     for item in found:
         print(f"  {verb} citizen {item.citizen_id} (case closed {item.case_closed_at.date().isoformat()})")
     months = settings.retention_months
-    print(f"{len(found)} citizen(s) {verb}: case closed {months} month(s) ago or more.")
+    count = f"{len(found)} citizen{'' if len(found) == 1 else 's'}"
+    period = f"{months} month{'' if months == 1 else 's'}"
+    done = "would be erased" if dry_run else "erased"
+    print(f"{count} {done}: case closed {period} ago or more.")
     return 0
 
 

@@ -113,7 +113,7 @@ def _seed(engine: Engine) -> bool:
             session.flush()
             assert citizen.id is not None and consultant.id is not None
             # As if each had said yes to both questions at their first sign-in.
-            consent.record_for_demo(session=session, citizen_id=citizen.id)
+            consent.record_for_demo(session=session, citizen=citizen)
             session.add(CaseloadLink(consultant_id=consultant.id, citizen_id=citizen.id))
             session.add(Board(citizen_id=citizen.id))
             build(session, citizen.id, consultant.id)
@@ -189,7 +189,7 @@ def _colleagues_caseload(session: Session) -> None:
         session.add(citizen)
         session.flush()
         assert citizen.id is not None and colleague is not None
-        consent.record_for_demo(session=session, citizen_id=citizen.id)
+        consent.record_for_demo(session=session, citizen=citizen)
         session.add(CaseloadLink(consultant_id=colleague, citizen_id=citizen.id))
         session.add(Board(citizen_id=citizen.id))
         # Searching until the latest month, which has the status the table gives.

@@ -138,7 +138,9 @@ def agreement(
     what: str = "Ringe til tandlægen",
     status: AgreementStatus = AgreementStatus.todo,
     due_on: date | None = None,
+    shared: bool = False,
 ) -> Agreement:
+    """`shared`: the citizen shares it with their network."""
     assert owner.id is not None
     item = Agreement(
         citizen_id=owner.id,
@@ -146,6 +148,7 @@ def agreement(
         who=Actor.citizen,
         status=status,
         due_on=due_on,
+        shared=shared,
         created_by_id=owner.id,
     )
     with board_change(session, citizen_id=owner.id):

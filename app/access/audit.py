@@ -17,16 +17,20 @@ from app.models import AuditEntry, User
 from app.models.base import utcnow
 
 SAME_LOOK = timedelta(minutes=1)
+LIVE_SUFFIX = "/events"
 
 
 def describe_request() -> tuple[str, str]:
-    """(action, target) for the request being served, e.g. ("read", "GET /citizens/{citizen_id}")."""
+    """(action, target) for the request being served, e.g. ("read", "GET /citizens/{citizen_id}");
+    a live stream is named as its page ("/citizens/{citizen_id}/board/events" as ".../board")."""
     scope = current_scope.get()
     if scope is None:
         return "read", ""
     method = scope.get("method", "GET")
     route = scope.get("route")
     path = getattr(route, "path", None) or scope.get("path", "")
+    # A page's live stream is the same look as the page that opens it: one entry, not two.
+    path = path.removesuffix(LIVE_SUFFIX)
     action = "read" if method in ("GET", "HEAD") else "change"
     return action, f"{method} {path}"[:300]
 

@@ -170,19 +170,24 @@ def choose(*, session: Session, citizen: User, choices: dict[ConsentScope, bool]
             session.add(
                 ConsentRecord(citizen_id=citizen.id, scope=scope, given=given, text_version=TEXT_VERSION)
             )
-            audit.add(
-                session=session,
-                actor=citizen,
-                citizen_id=citizen.id,
-                action="consent",
-                target=f"consent:{scope.value}:{'yes' if given else 'no'}",
-            )
+            _told(session, citizen, scope, given)
         # The board's views (the consultant's, the network's) and the caseload rows.
         access_changed(work, boards=[citizen.id], caseloads=consultants)
     return changed
 
 
-def record_for_demo(*, session: Session, citizen_id: int) -> None:
-    """Seeding: yes to both, as if the citizen had answered at their first sign-in."""
+def _told(session: Session, citizen: User, scope: ConsentScope, given: bool) -> None:
+    """The entry in the citizen's own trail (app/privacy/templates/partials/audit_entry.html
+    says it in words)."""
+    assert citizen.id is not None
+    target = f"consent:{scope.value}:{'yes' if given else 'no'}"
+    audit.add(session=session, actor=citizen, citizen_id=citizen.id, action="consent", target=target)
+
+
+def record_for_demo(*, session: Session, citizen: User) -> None:
+    """Seeding: yes to both, as if the citizen had answered at their first sign-in, and in their
+    trail as such."""
+    assert citizen.id is not None
     for scope in SCOPES:
-        session.add(ConsentRecord(citizen_id=citizen_id, scope=scope, given=True, text_version=TEXT_VERSION))
+        session.add(ConsentRecord(citizen_id=citizen.id, scope=scope, given=True, text_version=TEXT_VERSION))
+        _told(session, citizen, scope, True)

@@ -89,11 +89,18 @@ def visible_board(*, session: Session, user: User, citizen_id: int) -> User:
     return _let_in(session, user, citizen_id)
 
 
-def visible_in_caseload(*, session: Session, user: User, citizen_id: int) -> User:
+def visible_in_caseload(*, session: Session, user: User, citizen_id: int, audited: bool = True) -> User:
     """The citizen in this consultant's caseload, consent or not (their name, their invitation),
-    audited like any other access; otherwise NotVisible."""
+    audited like any other access; otherwise NotVisible. `audited=False`: the service that
+    follows writes what happened in words of its own (a closed case), so the citizen does not
+    read it twice, once as "changed something in your plan"."""
     if not in_caseload(session=session, user=user, citizen_id=citizen_id):
         raise NotVisible(citizen_id)
+    if not audited:
+        citizen = citizen_row(session=session, citizen_id=citizen_id)
+        if citizen is None:
+            raise NotVisible(citizen_id)
+        return citizen
     return _let_in(session, user, citizen_id)
 
 

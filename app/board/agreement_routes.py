@@ -22,8 +22,9 @@ from app.board.agreements import (
     UndoGone,
 )
 from app.board.read import PARTS, Card, load_board, parts_for
-from app.board.routes import BOARD_TEMPLATE, board_context, update_response
+from app.board.routes import BOARD_TEMPLATE, UNDO_GONE, board_context, update_response
 from app.board.view import BoardView, last_look, may_change
+from app.core.numbers import whole
 from app.core.web import Web, see_other, wants_fragment
 from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import Agreement, BoardUndo, User
@@ -49,6 +50,12 @@ def _view(session: Session, citizen: User, user: User, regions: Iterable[str] | 
         viewer=user,
         seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen.id),
     )
+
+
+def _revision(raw: str) -> int:
+    """The version of the wording the form was opened on; -1 (no version) when it is no number."""
+    number = whole(raw)
+    return -1 if number is None else number
 
 
 def _board_url(citizen: User, anchor: str = "", undo_id: int | None = None) -> str:
@@ -138,7 +145,8 @@ def accept(
             citizen=citizen,
             actor=user,
             agreement_id=agreement_id,
-            revision=int(revision) if revision.isdigit() else None,
+            # Sent, but no number: no wording anyone read, so it cannot be accepted.
+            revision=_revision(revision) if revision.strip() else None,
         )
     except EditConflict:
         message = web.gettext("The wording changed while you read it. Read it again before you accept.")
@@ -196,8 +204,12 @@ def move(
     """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag);
     `from_status` and `from_position`: where the person saw the card."""
     citizen = _citizen(session, user, citizen_id)
-    seen = (from_status, int(from_position)) if from_status and from_position.isdigit() else None
+    seen_place = whole(from_position)
+    seen = (from_status, seen_place) if from_status and seen_place is not None else None
     try:
+        if from_status and seen is None:
+            # Where the person saw the card, in words no number: not a move anyone can check.
+            raise ImpossibleMove(agreement_id)
         moved = service.move(
             session=session,
             citizen=citizen,
@@ -255,10 +267,16 @@ def undo(citizen_id: int, undo_id: int, web: WebDep, session: SessionDep, user: 
     try:
         agreement = service.undo(session=session, citizen=citizen, actor=user, undo_id=undo_id)
     except UndoGone:
-        message = web.gettext(
-            "It can no longer be undone: too much time has passed, or the card has changed."
+        # An undo button left on a screen is not a mistake of the person who taps it: they are
+        # told why nothing happened, and the button goes.
+        if not wants_fragment(web.request):
+            return see_other(f"/citizens/{citizen.id}/board?notice=undo_gone#board-live")
+        return update_response(
+            web,
+            view=_view(session, citizen, user, {"columns", "undo"}),
+            regions={"columns", "undo"},
+            announcement=web.gettext(UNDO_GONE),
         )
-        return _refused(web, session, citizen, user, message, status_code=409)
     return _changed(web, session, citizen, user, agreement, web.gettext("Undone."), {"columns", "undo"})
 
 
@@ -308,7 +326,7 @@ def edit(
     wording = service.validate(
         session=session, citizen=citizen, form=form, t=web.translator, current=agreement
     )
-    started_from = int(revision) if revision.isdigit() else -1
+    started_from = _revision(revision)
     try:
         if started_from != agreement.revision:
             # Checked before the field errors: the person must first see what changed.
@@ -346,6 +364,8 @@ def _agreement_page(
     if missing:
         for person in session.exec(select(User).where(col(User.id).in_(missing))).all():
             names[person.id or 0] = person.name
+    # What the viewer did themselves is said to them as "you".
+    names[view.viewer.id or 0] = web.gettext("you")
     changed_by = names.get(agreement.updated_by_id or 0, web.gettext("someone"))
     return web.page(
         "board_agreement.html",

@@ -11,12 +11,19 @@ from markupsafe import escape
 
 from app.access.rules import visible_board
 from app.board import agreements as agreement_service
-from app.board.agreements import ACTOR_NAMES, STATUS_NAMES, UNDO_SECONDS, AgreementForm
+from app.board.agreements import (
+    ACTOR_NAMES,
+    CITIZEN_ACTOR_NAMES,
+    STATUS_NAMES,
+    UNDO_SECONDS,
+    AgreementForm,
+)
 from app.board.read import load_board
 from app.board.view import REGIONS, BoardView, mark_seen
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
 from app.core.i18n import Translator
+from app.core.numbers import whole
 from app.core.rendering import render
 from app.core.web import Web
 from app.deps import SessionDep, SignedInWebDep
@@ -35,7 +42,9 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
     return {
         "view": view,
         "status_names": STATUS_NAMES,
-        "actor_names": ACTOR_NAMES,
+        # Who does what, in words meant for this reader; anyone but the citizen reads the
+        # citizen's own name (the templates put it in for "citizen").
+        "actor_names": CITIZEN_ACTOR_NAMES if view.is_citizen else ACTOR_NAMES,
         "life_area_names": LIFE_AREA_NAMES,
         "undo_seconds": UNDO_SECONDS,
         "viewers": [],
@@ -46,8 +55,15 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
     }
 
 
+UNDO_GONE = N_("It can no longer be undone: too much time has passed, or the card has changed.")
+# What the board says after a change sent without JavaScript (a 303 back here).
+NOTICES = {"undo_gone": UNDO_GONE}
+
+
 @router.get("/citizens/{citizen_id}/board")
-def board_page(citizen_id: int, web: SignedInWebDep, session: SessionDep, undo: str = "") -> Response:
+def board_page(
+    citizen_id: int, web: SignedInWebDep, session: SessionDep, undo: str = "", notice: str = ""
+) -> Response:
     user = web.user
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
@@ -56,12 +72,14 @@ def board_page(citizen_id: int, web: SignedInWebDep, session: SessionDep, undo: 
         session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
     )
     view = BoardView(data=data, viewer=user, seen_at=previous)
+    undo_id = whole(undo)
     record = (
-        agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
-        if undo.isdigit()
+        agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=undo_id)
+        if undo_id is not None
         else None
     )
-    return web.page(BOARD_TEMPLATE, **board_context(view, undo=record))
+    announcement = web.gettext(NOTICES[notice]) if notice in NOTICES else ""
+    return web.page(BOARD_TEMPLATE, **board_context(view, undo=record, announcement=announcement))
 
 
 def render_update(

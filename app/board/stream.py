@@ -28,6 +28,7 @@ from app.board.routes import BOARD_TEMPLATE, announce, render_update
 from app.board.view import DATA_REGIONS, BoardView, last_look, regions_for
 from app.core.config import Settings
 from app.core.i18n import Translator
+from app.core.numbers import whole
 from app.core.refusals import SignInRequired
 from app.core.rendering import render
 from app.core.request_scope import valid_view_name
@@ -71,7 +72,7 @@ def board_events(citizen_id: int, request: Request, since: str = "", view: str =
         translator=translator_for(request, user),
         seen_at=seen_at,
         csrf_token=request.state.csrf_token,
-        known=int(known) if known.isascii() and known.isdigit() else None,
+        known=whole(known),
         ends_at=signed_in.ends_at,
         view=valid_view_name(view),
     )

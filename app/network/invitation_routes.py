@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.access.rules import visible_in_caseload
+from app.access.rules import can_see_citizen, visible_in_caseload
 from app.core.i18n import SUPPORTED, normalise, translator
 from app.core.qr import qr_svg
 from app.core.web import Web, see_other
@@ -65,6 +65,8 @@ def invitation_page(
         latest=invitations.latest(session=session, invited_user_id=citizen.id),
         status=invitations.status_of(invitations.latest(session=session, invited_user_id=citizen.id)),
         has_pin=citizen.pin_hash is not None,
+        # Without consent (a) there is no plan to go back to: the caseload instead.
+        plan_shared=can_see_citizen(session=session, user=user, citizen_id=citizen.id),
         **context,
     )
 

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from app.access.rules import visible_citizen
 from app.catalogue.challenges import by_area
+from app.core.numbers import whole
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import Challenge, User
@@ -49,7 +50,7 @@ def challenge_list(
         pending=suggestions.pending_for(session=session, citizen=citizen, targets=found.active),
         top=TOP_CHALLENGES,
         notice=notice if notice in NOTICES else "",
-        moved=int(moved) if moved.isdigit() else 0,
+        moved=whole(moved) or 0,
         direction=dir if dir in ("up", "down") else "",
         **plan_context(citizen, user, "challenges"),
     )
@@ -214,8 +215,9 @@ def _change(
                 _list_url(citizen_id, notice=notice if changed.status != before else "") + anchor
             )
         if action in ("accept", "decline"):
-            challenges.decide_suggestion(**common, accept=action == "accept")
-            return see_other(_list_url(citizen_id, notice=f"{action}ed") + anchor)
+            accept = action == "accept"
+            challenges.decide_suggestion(**common, accept=accept)
+            return see_other(_list_url(citizen_id, notice="accepted" if accept else "declined") + anchor)
         challenges.toggle_agenda(**common)
         if value == "agenda":
             return see_other(f"/citizens/{citizen_id}/agenda?notice=agenda")

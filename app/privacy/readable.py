@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.access import audit, consent
-from app.board.agreements import ACTOR_NAMES, STATUS_NAMES
+from app.board.agreements import CITIZEN_ACTOR_NAMES, STATUS_NAMES
 from app.board.read import InterventionView, intervention_views
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
@@ -59,7 +59,7 @@ NAMES: dict[str, Mapping[Any, str]] = {
     "challenge_headings": CHALLENGE_HEADINGS,
     "life_area_names": LIFE_AREA_NAMES,
     "status_names": STATUS_NAMES,
-    "actor_names": ACTOR_NAMES,
+    "actor_names": CITIZEN_ACTOR_NAMES,
     "outcome_names": OUTCOME_NAMES,
     "wish_names": WISH_NAMES,
 }

@@ -141,7 +141,12 @@
     var undo = document.querySelector(".board-undo-form:not([data-timed])");
     if (undo) {
       undo.dataset.timed = "1";
-      setTimeout(function () { undo.hidden = true; }, Number(undo.dataset.undoSeconds || 30) * 1000);
+      setTimeout(function () {
+        function hide() { undo.hidden = true; }
+        // Never from under a keyboard: the bar goes when focus has left it.
+        if (undo.contains(document.activeElement)) undo.addEventListener("focusout", hide, { once: true });
+        else hide();
+      }, Number(undo.dataset.undoSeconds || 30) * 1000);
     }
   }
   setUp();

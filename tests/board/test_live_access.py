@@ -242,6 +242,48 @@ def second_server(database_url: str) -> Iterator[LiveServer]:
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_each_consent_and_a_closed_account_close_streams_held_by_the_other_process(
+    board: Board, db: Session, second_server: LiveServer
+) -> None:
+    """Two processes on one PostgreSQL database: the streams are held by the first; consent (b)
+    and (a) are withdrawn, and the consultant's account closed, through the second. Each stream
+    ends within a second, and giving consent again lets the viewer back in."""
+    member_stream = board.stream(board.louise)
+    consultant_stream = board.stream(board.mette)
+    caseload = board.mette.open_stream("/caseload/events")
+    assert caseload.status == 200
+    anna_elsewhere = Visitor(second_server)
+    factories.staff(db, Role.admin, email="admin@example.dk", name="Adam Holm")
+    admin_elsewhere = Visitor(second_server)
+    try:
+        anna_elsewhere.sign_in_citizen("ANNA")
+        assert anna_elsewhere.post(board.url("/consent/network"), {"given": "no"}).status_code == 303
+        _closes_and_stays_silent(board, member_stream)
+        # The consultant's view on the first process stays open and says so.
+        consultant_stream.wait_for("Deler ikke noget med sit netværk.", seconds=CLOSES_WITHIN)
+        assert consultant_stream.ended_at is None
+        assert anna_elsewhere.post(board.url("/consent/network"), {"given": "yes"}).status_code == 303
+        assert "Gå en tur med Louise" in board.louise.get(board.url("/board")).text
+
+        assert anna_elsewhere.post(board.url("/consent/consultant"), {"given": "no"}).status_code == 303
+        _closes_and_stays_silent(board, consultant_stream)
+        caseload.wait_for("Har ikke delt sin plan.", seconds=CLOSES_WITHIN)
+        assert board.mette.get(board.url("/board")).status_code == 404
+        assert anna_elsewhere.post(board.url("/consent/consultant"), {"given": "yes"}).status_code == 303
+
+        consultant_stream = board.stream(board.mette)
+        admin_elsewhere.sign_in_staff("admin@example.dk")
+        closed = admin_elsewhere.post(f"/admin/staff/{board.mette_user.id}/close")
+        assert closed.status_code == 303, closed.text
+        _closes_and_stays_silent(board, consultant_stream)
+        assert caseload.wait_until_ended(CLOSES_WITHIN + 1.0) <= CLOSES_WITHIN
+    finally:
+        anna_elsewhere.close()
+        admin_elsewhere.close()
+        caseload.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_access_ended_through_one_process_closes_a_stream_held_by_the_other(
     board: Board, second_server: LiveServer
 ) -> None:

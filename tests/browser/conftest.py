@@ -55,12 +55,14 @@ def new_context(browser: Browser, live_server: LiveServer) -> Iterator[Callable[
         context.close()
 
 
-def sign_in_citizen(page: Page, code: str, pin: str = factories.PIN) -> None:
+def sign_in_citizen(page: Page, code: str, pin: str = factories.PIN, lands: str = "**/citizens/*") -> None:
+    """Code and PIN (citizens and network members); `lands`: where the sign-in leads (the
+    consent questions at a citizen's first sign-in, /network for a member)."""
     page.goto("/login")
     page.locator("#code").fill(code)
     page.locator("#pin").fill(pin)
     page.locator("form[action='/login/citizen'] button[type=submit]").click()
-    page.wait_for_url("**/citizens/*")
+    page.wait_for_url(lands)
 
 
 def sign_in_staff(page: Page, email: str, password: str = factories.PASSWORD) -> None:

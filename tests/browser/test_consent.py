@@ -25,11 +25,7 @@ def test_the_first_sign_in_asks_both_questions_in_plain_words_with_read_aloud(
     context = new_context("phone", locale="da-DK")
     context.add_init_script(RECORD_SPEECH)
     page = context.new_page()
-    page.goto("/login")
-    page.locator("#code").fill("LISE-NY")
-    page.locator("#pin").fill(factories.PIN)
-    page.locator("form[action='/login/citizen'] button[type=submit]").click()
-    page.wait_for_url(f"**/citizens/{citizen.id}/consent**")
+    sign_in_citizen(page, "LISE-NY", lands=f"**/citizens/{citizen.id}/consent**")
     expect(page.get_by_role("heading", level=1)).to_have_text("Før du går i gang")
     question = page.get_by_role("group", name="1. Må din konsulent se din plan i Tavle?")
     expect(question).to_be_visible()
@@ -51,6 +47,33 @@ def test_the_first_sign_in_asks_both_questions_in_plain_words_with_read_aloud(
     expect(page.locator("#consent-consultant-state")).to_contain_text("Ja.")
     expect(page.locator("#consent-network-state")).to_contain_text("Dit netværk kan ikke se noget.")
     expect(page.locator("#history")).to_contain_text("Du sagde nej: Dit netværk må ikke se noget.")
+
+
+def test_an_english_citizen_is_asked_in_english_and_hears_it_in_english(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    citizen = factories.citizen(db, name="Sara Ahmed", code="SARA-NY", locale="en", consent=False)
+    context = new_context("phone", locale="en-GB")
+    context.add_init_script(RECORD_SPEECH)
+    page = context.new_page()
+    sign_in_citizen(page, "SARA-NY", lands=f"**/citizens/{citizen.id}/consent**")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Before you start")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    question = page.get_by_role("group", name="2. May your network see the cards you choose to share?")
+    question.get_by_role("button", name="Read aloud: No: my network sees nothing.").click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[-1]["text"] == "No: my network sees nothing." and spoken[-1]["lang"].startswith("en")
+    # Nothing is shared before the answer: leaving the page for the start page asks again.
+    page.goto("/")
+    page.wait_for_url(f"**/citizens/{citizen.id}/consent**")
+    page.get_by_role("radio", name="Yes: my consultant at the job centre may see my plan in Tavle").check()
+    page.get_by_role("radio", name="Yes: the people I invite to my network may see").check()
+    page.get_by_role("button", name="Save my answers").click()
+    page.wait_for_url(f"**/citizens/{citizen.id}")
+    page.goto(f"/citizens/{citizen.id}/privacy")
+    expect(page.locator("#consent-consultant-state")).to_contain_text("Yes. Your consultant can see")
+    expect(page.locator("#consent-network-state")).to_contain_text("Yes. Your network can see the cards")
+    expect(page.locator("#history")).to_contain_text("You said yes: your consultant may see your plan.")
 
 
 def _board(page: Page, citizen_id: int | None) -> None:
@@ -106,17 +129,9 @@ def test_withdrawing_b_empties_the_members_open_board_within_a_second(
 ) -> None:
     citizen = factories.citizen(db, name="Lise Lund", code="LISE-B")
     factories.network_member(db, citizen, name="Louise Søster", code="LOUISE-B")
-    card = factories.agreement(db, citizen, what="Gå tur med Louise søndag")
-    card.shared = True
-    db.add(card)
-    db.commit()
-    factories.changed_board(db, citizen)
+    factories.agreement(db, citizen, what="Gå tur med Louise søndag", shared=True)
     sister = new_context("phone", locale="da-DK").new_page()
-    sister.goto("/login")
-    sister.locator("#code").fill("LOUISE-B")
-    sister.locator("#pin").fill(factories.PIN)
-    sister.locator("form[action='/login/citizen'] button[type=submit]").click()
-    sister.wait_for_url("**/network")
+    sign_in_citizen(sister, "LOUISE-B", lands="**/network")
     _board(sister, citizen.id)
     expect(sister.locator("#board-columns")).to_contain_text("Gå tur med Louise søndag")
     phone = new_context("phone", locale="da-DK").new_page()

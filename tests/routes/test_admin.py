@@ -3,6 +3,7 @@
 from sqlmodel import Session, col, select
 
 from app.models import AuditEntry, AuthSession, CaseloadLink, Role, User
+from app.models.base import utcnow
 from tests import factories
 from tests.conftest import Client
 
@@ -57,6 +58,18 @@ def test_assign_a_citizen_to_a_consultant(client: Client, db: Session) -> None:
     assert response.status_code == 303
     assert db.exec(select(CaseloadLink)).one().citizen_id == citizen.id
     assert client.post_form("/admin/caseload", {"consultant_id": "x", "citizen_id": ""}).status_code == 400
+    # A closed account is not given citizens: it could not see them, and they would have no one.
+    closed = factories.consultant(db, name="Lukket Konsulent")
+    closed.deactivated_at = utcnow()
+    db.add(closed)
+    db.commit()
+    choices = client.get("/admin").text.split('id="assign-consultant"')[1].split("</select>")[0]
+    assert f'<option value="{closed.id}">' not in choices
+    refused = client.post_form(
+        "/admin/caseload", {"consultant_id": str(closed.id), "citizen_id": str(citizen.id)}
+    )
+    assert refused.status_code == 400 and "Den konsulents konto er lukket." in refused.text
+    assert len(db.exec(select(CaseloadLink)).all()) == 1
 
 
 def test_erase_needs_the_exact_name_then_removes_the_citizen(client: Client, db: Session) -> None:

@@ -140,8 +140,13 @@ def test_changing_agreed_wording_makes_a_new_version_with_history(client: Client
     old = db.exec(select(AgreementRevision).where(AgreementRevision.agreement_id == card.id)).one()
     assert old.what == "Ringe til lægen" and old.revision == 1
     history = client.get(f"/citizens/{me.id}/agreements/{card.id}").text
-    assert "Udgave 1 – erstattet af Mette Hansen" in history
+    # Mette reads her own change as hers; the citizen reads it by her name.
+    assert "Udgave 1 – erstattet af dig" in history
     assert "Ringe til lægen</p>" in history
+    client.cookies.clear()
+    client.sign_in_citizen("LISE")
+    history = client.get(f"/citizens/{me.id}/agreements/{card.id}").text
+    assert "Udgave 1 – erstattet af Mette Hansen" in history
 
 
 def test_two_people_editing_the_same_card_the_second_keeps_their_text(client: Client, db: Session) -> None:
@@ -183,8 +188,13 @@ def test_move_without_javascript_then_undo(client: Client, db: Session) -> None:
     assert client.post_form(undo_url.group(1)).status_code == 303
     assert (_card(db, "Første").status, _card(db, "Første").position) == (AgreementStatus.todo, 0)
     assert _card(db, "Anden").position == 1
+    # A stale undo is no error of the person's: back to the board, told why (issue 21, item 10).
     again = client.post_form(undo_url.group(1))
-    assert again.status_code == 409 and "kan ikke fortrydes" in again.text
+    assert again.status_code == 303
+    assert again.headers["location"] == f"/citizens/{me.id}/board?notice=undo_gone#board-live"
+    told = client.get(again.headers["location"])
+    assert told.status_code == 200 and "Det kan ikke fortrydes længere" in told.text
+    assert "Fortryd</button>" not in told.text
     assert second.id is not None
 
 
@@ -245,7 +255,7 @@ def test_only_the_person_who_did_it_can_undo_it(client: Client, db: Session) -> 
     client.cookies.clear()
     client.sign_in_staff("k@example.dk")
     response = client.post_form(f"/citizens/{me.id}/board/undo/{undo_id.group(1)}")
-    assert response.status_code == 409
+    assert response.headers["location"].endswith("?notice=undo_gone#board-live")
     assert _card(db, "Slet mig").deleted_at is not None
 
 

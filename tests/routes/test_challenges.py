@@ -175,3 +175,23 @@ def test_another_caseload_and_another_citizen_get_404(client: Client, db: Sessio
     )
     db.refresh(theirs)
     assert theirs.title == "Ikke din"
+
+
+def test_each_answer_to_a_suggestion_is_confirmed_without_javascript(client: Client, db: Session) -> None:
+    """Issue 21, item 3: "no thanks" led to ?notice=declineed, which no notice matched."""
+    _staff, me = _pair(db)
+    client.sign_in_staff("k@example.dk")
+    for title in ("Buskort", "Kørekort"):
+        client.post_form(f"/citizens/{me.id}/challenges", {"life_area": "transport", "title": title})
+    first, second = _challenges(db, me)
+    client.cookies.clear()
+    client.sign_in_citizen("LISE")
+    for challenge, notice, said in (
+        (first, "accepted", "Du sagde ja. Den er nu i din plan."),
+        (second, "declined", "Nej tak — den er ikke i din plan."),
+    ):
+        answer = "accept" if notice == "accepted" else "decline"
+        response = client.post_form(f"/citizens/{me.id}/challenges/{challenge.id}/{answer}")
+        assert response.status_code == 303
+        assert f"notice={notice}" in response.headers["location"]
+        assert said in client.get(response.headers["location"]).text

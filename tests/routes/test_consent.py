@@ -81,10 +81,19 @@ def test_without_consent_a_the_consultant_sees_the_name_and_nothing_else(client:
         assert secret not in caseload
     # Not even a look is recorded: nothing was seen.
     assert db.exec(select(AuditEntry).where(AuditEntry.action == "read")).all() == []
-    # The citizen uses Tavle on their own.
+    # The invitation is for the citizen in the caseload, consent or not; the citizen reads it
+    # as a look at the invitation, not at the plan, and it leads back to the caseload.
+    invitation = client.get(f"/citizens/{anna.id}/invitation").text
+    assert "Anna Jensen" in invitation and 'href="/caseload">Tilbage til mine borgere' in invitation
+    assert f'href="/citizens/{anna.id}"' not in invitation
+    # The citizen uses Tavle on their own, and is told what the consultant sees.
     client.post_form("/logout")
     client.sign_in_citizen("ANNA")
     assert "Sove bedre om natten" in client.get(f"/citizens/{anna.id}").text
+    board = client.get(f"/citizens/{anna.id}/board").text
+    assert "Din konsulent ser kun dit navn: Du deler ikke din plan med konsulenten." in board
+    privacy = client.get(f"/citizens/{anna.id}/privacy").text
+    assert "så på din invitation til Tavle" in privacy and "så på din plan" not in privacy
 
 
 def test_withdrawing_a_deletes_nothing_and_giving_it_again_restores_the_plan(

@@ -1,10 +1,13 @@
 """Danish by default, English one tap away, remembered in a cookie and on the user."""
 
+import re
+from datetime import UTC, date, datetime
+
 from sqlmodel import Session
 
-from app.models import User
+from app.models import Meeting, Role, User
 from tests import factories
-from tests.conftest import Client
+from tests.conftest import Client, FrozenClock
 
 
 def test_danish_is_the_default(client: Client) -> None:
@@ -68,3 +71,51 @@ def test_english_dates_and_times_are_day_first_on_a_24_hour_clock() -> None:
     assert english.date(moment.date(), "short") == "10/12/2026"
     assert english.number(1234.5) == "1,234.5"
     assert translator("da").datetime(moment, "short") == "10.12.2026 10.00"
+
+
+# How American formats look: "12/10/26", "10:00 AM", "Dec 10, 2026".
+US_FORMATS = re.compile(
+    r"\b\d{1,2}/\d{1,2}/\d{2}\b"
+    r"|\b\d{1,2}:\d{2}\s?[AP]M\b"
+    r"|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4}"
+)
+
+
+def test_every_english_page_writes_dates_day_first_on_a_24_hour_clock(
+    client: Client, db: Session, frozen_clock: FrozenClock
+) -> None:
+    """Issue 21, item 1: the next meeting, the board's offline notice, the access log, the
+    readable export and the CSV, in English, all day first; never the American way."""
+    frozen_clock.set(datetime(2026, 12, 7, 10, 30, tzinfo=UTC))  # 11:30 in Copenhagen
+    staff = factories.consultant(db, email="mette@example.dk")
+    staff.locale = "en"
+    me = factories.citizen(db, staff, code="LISE", locale="en")
+    factories.agreement(db, me, what="Ringe til lægen", due_on=date(2026, 12, 12))
+    db.add_all([staff, Meeting(citizen_id=me.id or 0, at=datetime(2026, 12, 10, 9, 0, tzinfo=UTC))])
+    db.commit()
+    manager = factories.staff(db, Role.manager, "lene@example.dk")
+    manager.locale = "en"
+    db.add(manager)
+    db.commit()
+
+    client.sign_in_staff("mette@example.dk")
+    caseload = client.get("/caseload").text
+    assert "10 Dec 2026, 10:00" in caseload
+    pages = {"/caseload": caseload}
+    for path in ("", "/board", "/meeting"):
+        pages[f"/citizens/{me.id}{path}"] = client.get(f"/citizens/{me.id}{path}").text
+    client.cookies.clear()
+    client.sign_in_citizen("LISE")
+    for path in ("", "/board", "/privacy", "/export", "/goals", "/interventions"):
+        pages[f"/citizens/{me.id}{path} (citizen)"] = client.get(f"/citizens/{me.id}{path}").text
+    board = pages[f"/citizens/{me.id}/board (citizen)"]
+    assert "Offline — last updated 7 Dec 2026, 11:30" in board
+    assert "12 Dec 2026" in board
+    # The access log: Mette looked at the plan at 11:30.
+    assert "7 Dec 2026, 11:30" in pages[f"/citizens/{me.id}/privacy (citizen)"]
+    assert "10 Dec 2026, 10:00" in pages[f"/citizens/{me.id}/export (citizen)"]
+    client.cookies.clear()
+    client.sign_in_staff("lene@example.dk")
+    pages["/outcomes.csv"] = client.get("/outcomes.csv").text
+    american = {path: US_FORMATS.findall(text) for path, text in pages.items() if US_FORMATS.search(text)}
+    assert not american, american

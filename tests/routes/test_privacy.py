@@ -90,14 +90,10 @@ def _lived_plan(client: Client, db: Session) -> tuple[object, object]:
     me = factories.citizen(db, staff, name="Lise Lund", code="LISE")
     factories.challenge(db, me, title="Sove bedre om natten")
     goal = factories.goal(db, me, title="Arbejde 10 timer om ugen")
-    db.add(
-        ScaleReading(
-            goal_id=goal.id or 0,
-            kind=ScaleKind.today,
-            value=4,
-            recorded_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
-        )
-    )
+    # Half an hour before midnight in UTC is half past midnight, the next day, in Copenhagen.
+    for value, hour, minute in ((4, 9, 0), (5, 23, 30)):
+        at = datetime(2026, 3, 2, hour, minute, tzinfo=UTC)
+        db.add(ScaleReading(goal_id=goal.id or 0, kind=ScaleKind.today, value=value, recorded_at=at))
     card = factories.agreement(db, me, what="Ringe til lægen")
     item = factories.intervention(db, me, kind="mentor")
     db.add(MeaningfulnessRating(intervention_id=item.id or 0, value=7, reason="Hun lytter til mig"))
@@ -139,6 +135,9 @@ def test_the_readable_copy_is_plain_words_in_the_citizens_language(client: Clien
         "Hun lytter til mig",
         "7 ud af 10",
         "2. mar. 2026: 4 ud af 10",
+        "3. mar. 2026: 5 ud af 10",
+        # The citizen's own agreement is theirs: "you", not "the citizen".
+        "<dt>Hvem gør det</dt><dd>Dig</dd>",
         "Mette Hansen (konsulent)",
         "så på din plan",
         "Du sagde nej: Dit netværk må ikke se noget.",
@@ -154,6 +153,8 @@ def test_the_readable_copy_is_plain_words_in_the_citizens_language(client: Clien
         "consent:",
         "todo",
         "2026-03-02",
+        "2. mar. 2026: 5 ud af 10",
+        "Borgeren",
     ):
         assert raw not in text, raw
     # And the JSON file still holds everything, machine-readable.

@@ -60,13 +60,14 @@ def test_the_retention_commands(database_url: str, db: Session) -> None:
     assert dry.returncode == 0, dry.stderr
     assert f"would erase citizen {gone_id} (case closed 2020-01-01)" in dry.stdout
     assert "Lukket Lise" not in dry.stdout
-    assert "1 citizen(s) would erase" in dry.stdout
+    assert "1 citizen would be erased: case closed 12 months ago or more." in dry.stdout
     db.expunge_all()
     assert db.get(User, gone_id) is not None
 
     real = run_command(database_url, "retention")
     assert real.returncode == 0, real.stderr
     assert f"erased citizen {gone_id}" in real.stdout
+    assert "1 citizen erased" in real.stdout
     db.expunge_all()
     assert db.get(User, gone_id) is None and db.get(User, kept_id) is not None
-    assert "0 citizen(s) would erase" in run_command(database_url, "retention", "--dry-run").stdout
+    assert "0 citizens would be erased" in run_command(database_url, "retention", "--dry-run").stdout

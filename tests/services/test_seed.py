@@ -23,7 +23,7 @@ from app.demo import (
     NETWORK_CODE,
     seed_demo,
 )
-from app.models import Agreement, Challenge, MeaningfulnessRating, Role, User
+from app.models import Agreement, AuditEntry, Challenge, MeaningfulnessRating, Role, User
 from tests.conftest import Client
 from tests.live import ROOT, SECRET_KEY, free_port
 
@@ -93,6 +93,12 @@ def test_the_demo_citizens_have_said_yes_to_both_consents(engine: Engine, db: Se
     states = consent.states(session=db, citizen_ids=[c.id for c in citizens if c.id is not None])
     assert len(states) == len(citizens) > 3
     assert all(s.plan_shared and s.network_shared for s in states.values())
+    # And each citizen reads it in their own trail, as if they had answered themselves.
+    entries = db.exec(select(AuditEntry).where(AuditEntry.action == "consent")).all()
+    said = {(e.citizen_id, e.actor_id, e.target) for e in entries}
+    assert said == {
+        (c.id, c.id, f"consent:{scope}:yes") for c in citizens for scope in ("consultant", "network")
+    }
 
 
 def test_several_processes_seeding_at_once_make_one_demo(engine: Engine, db: Session) -> None:
