@@ -2,7 +2,9 @@
 the current user and their language, and the per-request renderer.
 
 A request has one database session (FastAPI caches a dependency per request), made and closed
-in the thread pool like the plain `def` routes that use it."""
+in the thread pool like the plain `def` routes that use it. Dependencies that only look at what
+is already known are `async def`: FastAPI runs a plain `def` dependency in the thread pool, and
+each trip there and back costs more than such a dependency's own work."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -25,7 +27,7 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 __all__ = ["LANG_COOKIE", "SESSION_COOKIE", "CsrfRejected", "NotVisible", "SignInRequired"]
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -34,14 +36,18 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    """Made on the loop (no I/O), used by the routes in the thread pool, and closed on a
-    thread of its own: a finished request never waits behind the running ones while it still
-    holds a connection, which under load would leave them all waiting for one."""
+    """Made on the loop (no I/O), used by the routes in the thread pool. A session whose work
+    was committed holds no connection, and closing it is bookkeeping, done here; one still in
+    a transaction gives its connection back (a rollback) on a thread of its own, so a finished
+    request never waits behind the running ones while it holds a connection."""
     session = Session(request.app.state.engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        await anyio.to_thread.run_sync(session.close, limiter=CLOSING)
+        if session.in_transaction():
+            await anyio.to_thread.run_sync(session.close, limiter=CLOSING)
+        else:
+            session.close()
 
 
 CLOSING = anyio.CapacityLimiter(4)
@@ -67,7 +73,7 @@ OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 BEFORE_OWN_PASSWORD = frozenset({"/account/password", "/logout"})
 
 
-def get_current_user(request: Request, user: OptionalUser) -> User:
+async def get_current_user(request: Request, user: OptionalUser) -> User:
     if user is None:
         raise SignInRequired()
     if user.password_must_change and request.url.path not in BEFORE_OWN_PASSWORD:
@@ -79,7 +85,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
 def require_role(*roles: Role) -> Any:
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             # Not "forbidden": a page for another role simply does not exist for this user.
             raise NotVisible(None)
@@ -93,7 +99,7 @@ CitizenUser = Annotated[User, require_role(Role.citizen)]
 AdminUser = Annotated[User, require_role(Role.admin)]
 
 
-def get_citizen_self(citizen_id: int, user: CurrentUser) -> User:
+async def get_citizen_self(citizen_id: int, user: CurrentUser) -> User:
     """For the citizen's own pages (privacy, consent, export): nobody else, not even the consultant."""
     if user.role != Role.citizen or user.id != citizen_id:
         raise NotVisible(citizen_id)
@@ -114,14 +120,14 @@ def translator_for(request: Request, user: User | None) -> Translator:
     return translator(chosen)
 
 
-def get_translator(request: Request, user: OptionalUser) -> Translator:
+async def get_translator(request: Request, user: OptionalUser) -> Translator:
     return translator_for(request, user)
 
 
 TranslatorDep = Annotated[Translator, Depends(get_translator)]
 
 
-def get_web(request: Request, user: OptionalUser) -> Web:
+async def get_web(request: Request, user: OptionalUser) -> Web:
     return Web(
         request=request,
         translator=translator_for(request, user),
@@ -133,7 +139,7 @@ def get_web(request: Request, user: OptionalUser) -> Web:
 WebDep = Annotated[Web, Depends(get_web)]
 
 
-def get_signed_in_web(web: WebDep) -> SignedInWeb:
+async def get_signed_in_web(web: WebDep) -> SignedInWeb:
     if web.user is None:
         raise SignInRequired()
     if web.user.password_must_change and web.request.url.path not in BEFORE_OWN_PASSWORD:

@@ -12,7 +12,7 @@ from app.board import agreement_routes, meeting_routes, stream
 from app.board import routes as board
 from app.caseload import routes as caseload
 from app.caseload import stream as caseload_stream
-from app.core import errors
+from app.core import collector, errors
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.i18n import warm_up
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         warm_up()
         compile_templates()
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        collector.settle()
         async with running_hub(app, settings, engine):
             yield
         engine.dispose()

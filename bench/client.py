@@ -219,6 +219,8 @@ class EventStream:
     status: int = 0
     events: int = 0
     closed: bool = False
+    # When the server ended the stream (perf_counter), 0 while it is open.
+    ended_at: float = 0.0
     error: str = ""
     opened: asyncio.Future[int] | None = None
     _transport: asyncio.Transport | None = None
@@ -241,6 +243,7 @@ class _StreamProtocol(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         stream = self.stream
         stream.closed = True
+        stream.ended_at = stream.ended_at or time.perf_counter()
         if exc is not None:
             stream.error = str(exc)
         if stream.opened is not None and not stream.opened.done():
@@ -265,6 +268,10 @@ class _StreamProtocol(asyncio.Protocol):
                 self._close()
                 return
         stream._text += stream._body.feed(data)
+        if stream._body.done:
+            # The server ended the stream (its last chunk): the page would stop listening.
+            stream.ended_at = arrived
+            self._close()
         while True:
             end = stream._text.find(b"\n\n")
             if end < 0:

@@ -35,6 +35,7 @@ from app.models import (
     ConsentScope,
     Goal,
     LifeArea,
+    NetworkLink,
     Role,
     Strength,
     User,
@@ -57,8 +58,18 @@ CARDS = (
 class SeededBoard:
     citizen_id: int
     card_id: int
-    citizen_token: str
-    consultant_token: str
+    # Signed-in sessions by who holds them: "citizen" (the phone), "consultant" (the laptop),
+    # "screen" (the meeting screen, the consultant's second browser), "member" (the network).
+    tokens: dict[str, str]
+    member_id: int = 0
+
+    @property
+    def citizen_token(self) -> str:
+        return self.tokens["citizen"]
+
+    @property
+    def consultant_token(self) -> str:
+        return self.tokens["consultant"]
 
 
 @dataclass
@@ -107,22 +118,50 @@ def _next_id(engine: Engine, model: type[SQLModel]) -> int:
         return int(connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
 
 
-def add_citizens(engine: Engine, count: int, *, sessions: bool) -> Seeded:
+def add_citizens(
+    engine: Engine,
+    count: int,
+    *,
+    sessions: bool,
+    caseload: int = CASELOAD,
+    screen: bool = False,
+    member: bool = False,
+) -> Seeded:
     """`count` citizens, each with a board (a challenge, a goal, a strength, four cards) and a
-    consultant who has `CASELOAD` of them; with `sessions`, everyone is signed in."""
+    consultant who has `caseload` of them; with `sessions`, everyone is signed in. `screen`: the
+    consultant is signed in a second time, on the meeting screen; `member`: each citizen has a
+    network member (a sister) who is signed in, and the board's first card is shared."""
     now = utcnow()
     expires = now + timedelta(days=1)
     user_id = _next_id(engine, User)
     card_id = _next_id(engine, Agreement)
     rows: dict[type[SQLModel], list[dict[str, Any]]] = {
         m: []
-        for m in (User, ConsentRecord, Board, CaseloadLink, Challenge, Goal, Strength, Agreement, AuthSession)
+        for m in (
+            User,
+            ConsentRecord,
+            Board,
+            CaseloadLink,
+            NetworkLink,
+            Challenge,
+            Goal,
+            Strength,
+            Agreement,
+            AuthSession,
+        )
     }
     boards: list[SeededBoard] = []
     consultant_id = 0
-    consultant_token = ""
+    staff: dict[str, str] = {}
+
+    def signed_in(user: int) -> str:
+        token = new_token()
+        if sessions:
+            rows[AuthSession].append(_session(user, token, expires))
+        return token
+
     for n in range(count):
-        if n % CASELOAD == 0:
+        if n % caseload == 0:
             consultant_id = user_id
             user_id += 1
             rows[User].append(
@@ -135,9 +174,9 @@ def add_citizens(engine: Engine, count: int, *, sessions: bool) -> Seeded:
                     )
                 )
             )
-            consultant_token = new_token()
-            if sessions:
-                rows[AuthSession].append(_session(consultant_id, consultant_token, expires))
+            staff = {"consultant": signed_in(consultant_id)}
+            if screen:
+                staff["screen"] = signed_in(consultant_id)
         citizen_id = user_id
         user_id += 1
         rows[User].append(_row(User(id=citizen_id, name=f"Borger {citizen_id}", role=Role.citizen)))
@@ -178,14 +217,22 @@ def add_citizens(engine: Engine, count: int, *, sessions: bool) -> Seeded:
                         accepted_by_citizen=True,
                         accepted_by_consultant=True,
                         created_by_id=consultant_id,
+                        shared=member and card_id == first_card,
                     )
                 )
             )
             card_id += 1
-        citizen_token = new_token()
-        if sessions:
-            rows[AuthSession].append(_session(citizen_id, citizen_token, expires))
-        boards.append(SeededBoard(citizen_id, first_card, citizen_token, consultant_token))
+        tokens = {"citizen": signed_in(citizen_id), **staff}
+        member_id = 0
+        if member:
+            member_id = user_id
+            user_id += 1
+            rows[User].append(_row(User(id=member_id, name=f"Søster {member_id}", role=Role.network)))
+            rows[NetworkLink].append(
+                _row(NetworkLink(citizen_id=citizen_id, member_id=member_id, relation="søster"))
+            )
+            tokens["member"] = signed_in(member_id)
+        boards.append(SeededBoard(citizen_id, first_card, tokens, member_id))
     with engine.begin() as connection:
         for model, values in rows.items():
             table = model.__table__  # type: ignore[attr-defined]

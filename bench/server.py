@@ -37,10 +37,13 @@ def free_port() -> int:
 class Server:
     """One uvicorn process. The same flags for Tavle and for the bare comparison app."""
 
-    def __init__(self, app: str, *, env: dict[str, str] | None = None, factory: bool = True) -> None:
+    def __init__(
+        self, app: str, *, env: dict[str, str] | None = None, factory: bool = True, workers: int = 1
+    ) -> None:
         self.app = app
         self.env = env or {}
         self.factory = factory
+        self.workers = workers
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log = ROOT / "bench" / f".server-{self.port}.log"
@@ -56,6 +59,7 @@ class Server:
     def start(self, timeout: float = 60.0) -> Server:
         command = [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1", "--port", str(self.port)]
         command += ["--factory"] if self.factory else []
+        command += ["--workers", str(self.workers)] if self.workers > 1 else []
         # Access logging off and warnings only: the benchmark measures the app, not its log lines.
         command += ["--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "3"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
@@ -74,30 +78,42 @@ class Server:
         self.stop()
         raise RuntimeError(f"server did not answer within {timeout:.0f} s")
 
-    def rss_kb(self) -> int:
-        """Resident memory (VmRSS) of the server process, in kB."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
-
-    def cpu_seconds(self) -> float:
-        """The time the process's threads have run on a core, as the scheduler counts it
-        (`/proc/<pid>/task/<tid>/schedstat`, in nanoseconds). Not the utime and stime of
-        `/proc/<pid>/stat`: those are sampled at the clock tick, and a server whose thousands of
-        idle streams wake for moments in step with the tick is charged for whole ticks. Measured
-        here on 2026-12-02 with 2,000 idle streams: 65–92 % of a core by the tick, 6–9 % by the
-        scheduler (perf's sampling agreed with the scheduler). A thread that ends between two
-        readings keeps what it had run at the first."""
+    def pids(self) -> list[int]:
+        """The server process and, with several workers, the worker processes it started."""
+        found = [self.pid]
         for task in Path(f"/proc/{self.pid}/task").iterdir():
             try:
-                ran = int((task / "schedstat").read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                continue  # the thread ended meanwhile
-            if ran < self._ran.get(task.name, 0):
-                # A new thread under an ended one's id.
-                self._ended += self._ran[task.name]
-            self._ran[task.name] = ran
+                found += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        return found
+
+    def rss_kb(self) -> int:
+        """Resident memory (VmRSS) of the server's processes, in kB."""
+        total = 0
+        for pid in self.pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total
+
+    def cpu_seconds(self) -> float:
+        """The time the server's threads have run on a core, as the scheduler counts it
+        (`/proc/<pid>/task/<tid>/schedstat`, in nanoseconds). Not the utime and stime of
+        `/proc/<pid>/stat`: those are sampled at the clock tick, and a server whose thousands of
+        idle streams wake for moments in step with the tick is charged for whole ticks. A
+        thread that ends between two readings keeps what it had run at the first."""
+        for pid in self.pids():
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                try:
+                    ran = int((task / "schedstat").read_text().split()[0])
+                except (OSError, ValueError, IndexError):
+                    continue  # the thread ended meanwhile
+                key = f"{pid}/{task.name}"
+                if ran < self._ran.get(key, 0):
+                    # A new thread under an ended one's id.
+                    self._ended += self._ran[key]
+                self._ran[key] = ran
         return (self._ended + sum(self._ran.values())) / 1e9
 
     def stop(self) -> None:
@@ -118,7 +134,7 @@ class Server:
         self.stop()
 
 
-def tavle(database_url: str) -> Server:
+def tavle(database_url: str, *, workers: int = 1) -> Server:
     return Server(
         "app.main:create_app",
         env={
@@ -128,6 +144,7 @@ def tavle(database_url: str) -> Server:
             "TAVLE_PUBSUB": "auto",
             "TAVLE_SECRET_KEY": SECRET_KEY,
         },
+        workers=workers,
     )
 
 

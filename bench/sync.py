@@ -1,6 +1,6 @@
-"""Live-sync latency: boards with two viewers each (the citizen and their consultant), cards
-moved at a steady rate through the board's own endpoint, and for each move the time from
-sending the request until the other viewer's event stream carries the board's new version."""
+"""Live-sync latency: boards with their viewers' event streams open, cards moved at a steady rate
+by the viewers in turn, and for each move the time from sending the request until each other
+viewer's event stream carries the board's new version."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import gc
 import itertools
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from bench.client import EventStream, HttpError, Pool, open_stream
+from bench.client import EventStream, HttpError, Pool, open_stream, request_bytes
 from bench.requests import Actor, board_events_path, board_page, card_move, viewer_headers
 from bench.seed import SeededBoard
 from bench.stats import latency_summary
@@ -22,21 +23,45 @@ LOST_AFTER = 5.0
 OPENING_CONCURRENCY = 50
 
 
+class Target(Protocol):
+    """What the load generator asks of a server: Tavle, or the bare floor it is compared with."""
+
+    def page(self, board: SeededBoard, actor: Actor) -> bytes | None: ...
+
+    def stream(self, board: SeededBoard, actor: Actor, since: int) -> tuple[str, dict[str, str]]: ...
+
+    def write(self, board: SeededBoard, actor: Actor, to: str) -> bytes: ...
+
+
+class Tavle:
+    def page(self, board: SeededBoard, actor: Actor) -> bytes | None:
+        return board_page(board, actor)
+
+    def stream(self, board: SeededBoard, actor: Actor, since: int) -> tuple[str, dict[str, str]]:
+        return board_events_path(board, actor, since), viewer_headers(board, actor)
+
+    def write(self, board: SeededBoard, actor: Actor, to: str) -> bytes:
+        return card_move(board, actor, to=to)
+
+
 @dataclass(eq=False)
 class LiveBoard:
     seeded: SeededBoard
+    # Who has the board open (one stream each), and who of them moves cards, in turn.
+    viewers: tuple[Actor, ...]
+    writers: tuple[Actor, ...]
     version: int = 0
     doing: bool = False
     writes: int = 0
     in_flight: bool = False
     broken: bool = False
-    citizen: EventStream | None = None
-    consultant: EventStream | None = None
+    streams: dict[Actor, EventStream] = field(default_factory=dict)
 
 
 @dataclass
 class Window:
-    """The writes of one measured stretch: when each was sent, and when its event arrived."""
+    """The writes of one measured stretch: when each was sent, and when its event arrived at each
+    other viewer."""
 
     latencies: list[float] = field(default_factory=list)
     sent: int = 0
@@ -52,11 +77,19 @@ class Window:
 
 
 class SyncBench:
-    def __init__(self, boards: list[SeededBoard], *, write_port: int, stream_port: int) -> None:
-        self.boards = [LiveBoard(b) for b in boards]
-        self.write_port = write_port
-        self.stream_port = stream_port
-        self.pool = Pool(write_port)
+    def __init__(
+        self,
+        boards: Sequence[SeededBoard],
+        *,
+        port: int,
+        viewers: tuple[Actor, ...] = ("citizen", "consultant"),
+        writers: tuple[Actor, ...] | None = None,
+        target: Target | None = None,
+    ) -> None:
+        self.boards = [LiveBoard(b, viewers, writers or viewers) for b in boards]
+        self.port = port
+        self.target = target or Tavle()
+        self.pool = Pool(port)
         # Per stream: board version -> (when the write was sent, the window it belongs to).
         self.pending: dict[EventStream, dict[int, tuple[float, Window]]] = {}
         self.seen: dict[EventStream, int] = {}
@@ -73,54 +106,48 @@ class SyncBench:
             window.latencies.append(arrived - sent)
 
     async def load_pages(self) -> None:
-        """Both viewers of every board load the board page first, as a browser does before its
-        page opens the stream (so what the page draws is drawn, as for a real viewer)."""
+        """Every viewer loads the board page first, as a browser does before its page opens the
+        stream (so what the page draws is drawn, as for a real viewer)."""
         gate = asyncio.Semaphore(OPENING_CONCURRENCY)
-        pages = Pool(self.stream_port)
+        pages = Pool(self.port)
 
         async def one(board: LiveBoard, actor: Actor) -> None:
+            request = self.target.page(board.seeded, actor)
+            if request is None:
+                return
             async with gate:
-                answer = await pages.send(board_page(board.seeded, actor), timeout=30)
+                answer = await pages.send(request, timeout=60)
                 if answer.status != 200:
                     raise HttpError(f"board page {board.seeded.citizen_id} answered {answer.status}")
 
         try:
-            await asyncio.gather(*(one(b, actor) for b in self.boards for actor in ("citizen", "consultant")))
+            await asyncio.gather(*(one(b, actor) for b in self.boards for actor in b.viewers))
         finally:
             pages.close()
 
     async def open_streams(self) -> None:
-        """Both viewers of every board open the board's event stream, as the page does."""
+        """Every viewer opens the board's event stream, as the page does."""
         gate = asyncio.Semaphore(OPENING_CONCURRENCY)
 
-        async def one(board: LiveBoard, actor: Actor) -> EventStream:
+        async def one(board: LiveBoard, actor: Actor) -> None:
             async with gate:
                 stream = EventStream(board=board.seeded.citizen_id, label=actor, on_event=self._on_event)
-                path = board_events_path(board.seeded, actor, board.version)
-                await open_stream(self.stream_port, path, viewer_headers(board.seeded, actor), stream)
+                path, headers = self.target.stream(board.seeded, actor, board.version)
+                await open_stream(self.port, path, headers, stream, timeout=60)
                 self.pending[stream] = {}
-                return stream
+                board.streams[actor] = stream
 
-        tasks = []
-        for board in self.boards:
-            tasks.append(one(board, "citizen"))
-            tasks.append(one(board, "consultant"))
-        streams = await asyncio.gather(*tasks)
-        for board, (citizen, consultant) in zip(
-            self.boards, zip(streams[0::2], streams[1::2], strict=True), strict=True
-        ):
-            board.citizen, board.consultant = citizen, consultant
+        await asyncio.gather(*(one(b, actor) for b in self.boards for actor in b.viewers))
 
     def close_streams(self) -> None:
         for board in self.boards:
-            for stream in (board.citizen, board.consultant):
-                if stream is not None:
-                    stream.close()
-            board.citizen = board.consultant = None
+            for stream in board.streams.values():
+                stream.close()
+            board.streams.clear()
 
     @property
     def streams(self) -> list[EventStream]:
-        return [s for b in self.boards for s in (b.citizen, b.consultant) if s is not None]
+        return [s for b in self.boards for s in b.streams.values()]
 
     @property
     def closed_streams(self) -> int:
@@ -135,17 +162,17 @@ class SyncBench:
         return None
 
     async def _write(self, board: LiveBoard, window: Window) -> None:
-        """Moves the board's first card between "to do" and "doing", as the citizen and the
-        consultant take turns; the other one's stream is the one timed."""
-        assert board.citizen is not None and board.consultant is not None
+        """Moves the board's first card between "to do" and "doing", its writers taking turns;
+        every other viewer's stream is timed."""
         board.in_flight = True
-        by_citizen = board.writes % 2 == 0
-        actor: Actor = "citizen" if by_citizen else "consultant"
-        other = board.consultant if by_citizen else board.citizen
-        board.version = max(board.version, self.seen.get(board.citizen, 0), self.seen.get(other, 0)) + 1
-        data = card_move(board.seeded, actor, to="todo" if board.doing else "doing")
+        actor = board.writers[board.writes % len(board.writers)]
+        others = [s for viewer, s in board.streams.items() if viewer != actor]
+        board.version = max([board.version, *(self.seen.get(s, 0) for s in board.streams.values())]) + 1
+        data = self.target.write(board.seeded, actor, "todo" if board.doing else "doing")
         window.sent += 1
-        self.pending[other][board.version] = (time.perf_counter(), window)
+        sent = time.perf_counter()
+        for other in others:
+            self.pending[other][board.version] = (sent, window)
         failure = ""
         try:
             response = await self.pool.send(data, timeout=LOST_AFTER * 2)
@@ -162,14 +189,15 @@ class SyncBench:
             # The version may or may not have moved: leave this board out from now on.
             window.failures[failure] += 1
             board.broken = True
-            self.pending[other].pop(board.version, None)
+            for other in others:
+                self.pending[other].pop(board.version, None)
         board.in_flight = False
 
     async def run(self, rate: float, seconds: float) -> Window:
         """Writes at `rate` per second for `seconds`, then waits for the stragglers. The load
         generator's own garbage collector waits meanwhile: a full collection here walks the
-        objects of 2,000 streams and stops this process for 70–135 ms (measured 2026-12-03),
-        which would be counted as the server's latency."""
+        objects of thousands of streams and stops this process for tens of milliseconds, which
+        would be counted as the server's latency."""
         gc.collect()
         gc.disable()
         try:
@@ -216,16 +244,29 @@ class SyncBench:
         return any(owner is window for waiting in self.pending.values() for _s, owner in waiting.values())
 
 
-def result(window: Window, *, boards: int, streams: int, rate: float, seconds: float) -> dict[str, Any]:
+def result(window: Window, *, streams: int, rate: float, seconds: float) -> dict[str, Any]:
     return {
-        "boards": boards,
         "streams": streams,
         "writes_per_s": rate,
         "seconds": seconds,
         "writes": window.sent,
+        "deliveries": len(window.latencies),
         **latency_summary(window.latencies),
         "lost": window.lost,
         "errors": window.errors,
         "failures": dict(window.failures),
         "held_back": window.held_back,
     }
+
+
+class Bare:
+    """The bare floor's endpoints (bench.bare): no sign-in, no pages."""
+
+    def page(self, board: SeededBoard, actor: Actor) -> bytes | None:  # noqa: ARG002
+        return None
+
+    def stream(self, board: SeededBoard, actor: Actor, since: int) -> tuple[str, dict[str, str]]:  # noqa: ARG002
+        return f"/boards/{board.citizen_id}/events", {}
+
+    def write(self, board: SeededBoard, actor: Actor, to: str) -> bytes:  # noqa: ARG002
+        return request_bytes("POST", f"/boards/{board.citizen_id}/write", {})

@@ -13,6 +13,7 @@ event; a change is published as a change of access, so open views check again at
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.access import audit
@@ -101,14 +102,17 @@ class ConsentState:
         return self.consultant is not None and self.network is not None
 
 
+_LATEST_ANSWER = (
+    select(ConsentRecord.given)
+    .where(ConsentRecord.citizen_id == bindparam("citizen_id"), ConsentRecord.scope == bindparam("scope"))
+    .order_by(col(ConsentRecord.at).desc(), col(ConsentRecord.id).desc())
+    .limit(1)
+)
+
+
 def is_given(*, session: Session, citizen_id: int, scope: ConsentScope) -> bool:
     """The one question `app.access.rules` asks: one indexed lookup."""
-    given = session.exec(
-        select(ConsentRecord.given)
-        .where(ConsentRecord.citizen_id == citizen_id, ConsentRecord.scope == scope)
-        .order_by(col(ConsentRecord.at).desc(), col(ConsentRecord.id).desc())
-        .limit(1)
-    ).first()
+    given = session.exec(_LATEST_ANSWER, params={"citizen_id": citizen_id, "scope": scope}).first()
     return bool(given)
 
 

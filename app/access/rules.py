@@ -7,6 +7,7 @@ consent (b). A closed staff account sees nothing."""
 
 from typing import Protocol
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.access import audit, consent
@@ -61,19 +62,21 @@ def in_caseload(*, session: Session, user: User, citizen_id: int) -> bool:
     return user.role == Role.consultant and user.active and _linked(session, user, citizen_id)
 
 
+# Asked before every page and every live event: built (and keyed) once.
+_IN_CASELOAD = select(CaseloadLink.citizen_id).where(
+    CaseloadLink.consultant_id == bindparam("user_id"), CaseloadLink.citizen_id == bindparam("citizen_id")
+)
+_IN_NETWORK = select(NetworkLink.citizen_id).where(
+    NetworkLink.member_id == bindparam("user_id"), NetworkLink.citizen_id == bindparam("citizen_id")
+)
+
+
 def _linked(session: Session, user: User, citizen_id: int) -> bool:
     """In the consultant's caseload, or in the citizen's network."""
     if not user.active:
         return False
-    if user.role == Role.consultant:
-        query = select(CaseloadLink.citizen_id).where(
-            CaseloadLink.consultant_id == user.id, CaseloadLink.citizen_id == citizen_id
-        )
-    else:
-        query = select(NetworkLink.citizen_id).where(
-            NetworkLink.member_id == user.id, NetworkLink.citizen_id == citizen_id
-        )
-    return session.exec(query).first() is not None
+    query = _IN_CASELOAD if user.role == Role.consultant else _IN_NETWORK
+    return session.exec(query, params={"user_id": user.id, "citizen_id": citizen_id}).first() is not None
 
 
 def citizen_row(*, session: Session, citizen_id: int) -> User | None:

@@ -9,6 +9,7 @@ from app.access import audit
 from app.access.changes import access_changed
 from app.catalogue import N_
 from app.core.security import hash_secret
+from app.core.wording import cleaned, problem
 from app.identity.passwords import one_time_password
 from app.live.unit_of_work import unit_of_work
 from app.models import AuthSession, CaseloadLink, Role, User
@@ -56,8 +57,10 @@ def consultants_by_citizen(*, session: Session) -> dict[int, list[User]]:
 def create_staff(*, session: Session, data: StaffInput, must_change: bool = False) -> User:
     """`must_change`: the password was chosen for them; they choose their own at first sign-in."""
     errors: dict[str, str] = {}
-    name, email = data.name.strip(), data.email.strip().lower()
-    if not name:
+    name, email = cleaned(data.name), data.email.strip().lower()
+    if wrong := problem(name):
+        errors["name"] = wrong
+    elif not name:
         errors["name"] = N_("Write a name.")
     elif len(name) > NAME_MAX:
         errors["name"] = N_("The name is too long.")

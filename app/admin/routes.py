@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from app.access.rules import NotVisible
 from app.admin import accounts
+from app.core.numbers import whole
 from app.core.web import Web, see_other
 from app.deps import AdminUser, SessionDep, WebDep, require_role
 from app.models import Role, User
@@ -202,4 +203,4 @@ def _citizen(session: SessionDep, citizen_id: int) -> User:
 
 
 def _int(value: str) -> int:
-    return int(value) if value.strip().isdigit() and len(value.strip()) < 19 else 0
+    return whole(value) or 0

@@ -24,6 +24,7 @@ from app.board.agreements import (
 from app.board.read import PARTS, Card, load_board, parts_for
 from app.board.routes import BOARD_TEMPLATE, UNDO_GONE, board_context, update_response
 from app.board.view import BoardView, last_look, may_change
+from app.core.numbers import whole
 from app.core.web import Web, see_other, wants_fragment
 from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import Agreement, BoardUndo, User
@@ -45,10 +46,16 @@ def _view(session: Session, citizen: User, user: User, regions: Iterable[str] | 
     assert user.id is not None and citizen.id is not None
     parts = PARTS if regions is None else parts_for(regions)
     return BoardView(
-        data=load_board(session=session, citizen=citizen, parts=parts),
+        data=load_board(session=session, citizen_id=citizen.id, parts=parts),
         viewer=user,
         seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen.id),
     )
+
+
+def _revision(raw: str) -> int:
+    """The version of the wording the form was opened on; -1 (no version) when it is no number."""
+    number = whole(raw)
+    return -1 if number is None else number
 
 
 def _board_url(citizen: User, anchor: str = "", undo_id: int | None = None) -> str:
@@ -138,7 +145,8 @@ def accept(
             citizen=citizen,
             actor=user,
             agreement_id=agreement_id,
-            revision=int(revision) if revision.isdigit() else None,
+            # Sent, but no number: no wording anyone read, so it cannot be accepted.
+            revision=_revision(revision) if revision.strip() else None,
         )
     except EditConflict:
         message = web.gettext("The wording changed while you read it. Read it again before you accept.")
@@ -196,8 +204,12 @@ def move(
     """`to` (a button: a column, "up" or "down"), or `status` and `position` (a drag);
     `from_status` and `from_position`: where the person saw the card."""
     citizen = _citizen(session, user, citizen_id)
-    seen = (from_status, int(from_position)) if from_status and from_position.isdigit() else None
+    seen_place = whole(from_position)
+    seen = (from_status, seen_place) if from_status and seen_place is not None else None
     try:
+        if from_status and seen is None:
+            # Where the person saw the card, in words no number: not a move anyone can check.
+            raise ImpossibleMove(agreement_id)
         moved = service.move(
             session=session,
             citizen=citizen,
@@ -314,7 +326,7 @@ def edit(
     wording = service.validate(
         session=session, citizen=citizen, form=form, t=web.translator, current=agreement
     )
-    started_from = int(revision) if revision.isdigit() else -1
+    started_from = _revision(revision)
     try:
         if started_from != agreement.revision:
             # Checked before the field errors: the person must first see what changed.

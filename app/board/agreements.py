@@ -17,6 +17,8 @@ from app.board.changes import BoardChange, board_change
 from app.board.read import Card, read_cards
 from app.catalogue import N_
 from app.core.i18n import Translator
+from app.core.numbers import whole
+from app.core.wording import cleaned, problem
 from app.models import (
     Actor,
     Agreement,
@@ -140,9 +142,11 @@ def validate(
     """Checks the form; on errors, fills `form.errors` (in the user's language) and returns None."""
     errors = form.errors
     errors.clear()
-    what = form.what.strip()
+    what = cleaned(form.what)
     form.what = what
-    if not what:
+    if wrong := problem(what):
+        errors["what"] = t.gettext(wrong)
+    elif not what:
         errors["what"] = t.gettext("Write what is agreed.")
     elif len(what) > WHAT_MAX:
         errors["what"] = t.gettext("Please keep it under %(n)s characters.", n=WHAT_MAX)
@@ -151,9 +155,11 @@ def validate(
     except ValueError:
         who = Actor.citizen
         errors["who"] = t.gettext("Choose who does it.")
-    who_name = form.who_name.strip()
+    who_name = cleaned(form.who_name)
     form.who_name = who_name
-    if who in NAMED_ACTORS and not who_name:
+    if wrong := problem(who_name):
+        errors["who_name"] = t.gettext(wrong)
+    elif who in NAMED_ACTORS and not who_name:
         errors["who_name"] = t.gettext("Write the person's name.")
     elif len(who_name) > WHO_NAME_MAX:
         errors["who_name"] = t.gettext("Please keep it under %(n)s characters.", n=WHO_NAME_MAX)
@@ -171,7 +177,8 @@ def validate(
                 errors["due_on"] = t.gettext("Choose a date within the next five years.")
     goal_id = None
     if form.goal_id.strip():
-        goal = session.get(Goal, int(form.goal_id)) if form.goal_id.strip().isdigit() else None
+        number = whole(form.goal_id)
+        goal = session.get(Goal, number) if number is not None else None
         if goal is None or goal.citizen_id != citizen.id:
             errors["goal_id"] = t.gettext("Choose one of the goals in the list.")
         else:
@@ -365,8 +372,9 @@ def move_target(card: Card, to: str, status: str, position: str) -> tuple[str, i
         return card.status, max(0, card.position + (-1 if to == "up" else 1))
     if to in STATUS_NAMES:
         return to, END
-    if status in STATUS_NAMES and position.strip().isdigit():
-        return status, min(int(position), END)
+    place = whole(position)
+    if status in STATUS_NAMES and place is not None:
+        return status, min(place, END)
     return None
 
 

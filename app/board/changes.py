@@ -23,6 +23,7 @@ from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlmodel import Session, col
 
 from app.access.rules import still_visible
+from app.core.request_scope import originating_view
 from app.live.hub import Event, board_channel
 from app.live.unit_of_work import UnitOfWork, unit_of_work
 from app.models import (
@@ -123,6 +124,7 @@ def board_change(
                 action=change.action,
                 item_id=change.item_id,
                 actor_id=actor_id,
+                view=originating_view(),
             )
         )
 

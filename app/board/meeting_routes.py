@@ -22,11 +22,11 @@ router = APIRouter(tags=["meeting"])
 def meeting_page(
     citizen_id: int, web: WebDep, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> Response:
-    citizen = visible_citizen(session=session, user=user, citizen_id=citizen_id)
+    visible_citizen(session=session, user=user, citizen_id=citizen_id)
     if not may_change(user):
         raise NotVisible(citizen_id)
     assert user.id is not None
-    data = load_board(session=session, citizen=citizen)
+    data = load_board(session=session, citizen_id=citizen_id)
     previous = mark_seen(
         session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
     )

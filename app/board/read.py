@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from markupsafe import Markup
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from app.access.consent import ConsentState
@@ -27,6 +27,7 @@ from app.models import (
     Goal,
     Intervention,
     MeaningfulnessRating,
+    Role,
     ScaleKind,
     ScaleReading,
     Strength,
@@ -67,20 +68,39 @@ class Card:
 
 CARD_COLUMNS = [getattr(Agreement, name) for name in Card.__slots__]
 
+# The statements every live update runs are built, and their cache keys made, once: building a
+# statement anew costs SQLAlchemy about as much as running it.
+_CARDS = (
+    select(*CARD_COLUMNS)
+    .where(Agreement.citizen_id == bindparam("citizen_id"), col(Agreement.deleted_at).is_(None))
+    .order_by(col(Agreement.position), col(Agreement.id))
+)
+_STAMP = select(Board.version, Board.updated_at).where(Board.citizen_id == bindparam("citizen_id"))
+_GOALS = select(Goal).where(Goal.citizen_id == bindparam("citizen_id")).order_by(col(Goal.id))
+_TODAY_READINGS = (
+    select(ScaleReading)
+    .join(Goal, Goal.id == ScaleReading.goal_id)  # type: ignore[arg-type]
+    .where(Goal.citizen_id == bindparam("citizen_id"), ScaleReading.kind == ScaleKind.today)
+    .order_by(col(ScaleReading.recorded_at), col(ScaleReading.id))
+)
+_PEOPLE = select(User).where(
+    or_(
+        col(User.id).in_(bindparam("ids", expanding=True)),
+        col(User.id).in_(
+            select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == bindparam("citizen_id"))
+        ),
+    )
+)
+
 
 def read_cards(session: Session, citizen_id: int) -> list[Card]:
     """The citizen's cards in board order (deleted ones, kept for undo, left out)."""
-    rows = session.exec(
-        select(*CARD_COLUMNS)
-        .where(Agreement.citizen_id == citizen_id, col(Agreement.deleted_at).is_(None))
-        .order_by(col(Agreement.position), col(Agreement.id))
-    )
-    return [Card(*row) for row in rows]
+    return [Card(*row) for row in session.exec(_CARDS, params={"citizen_id": citizen_id})]
 
 
 def board_stamp(*, session: Session, citizen_id: int) -> tuple[int, datetime | None]:
     """The board's version and when it last changed (0 and None: never)."""
-    row = session.exec(select(Board.version, Board.updated_at).where(Board.citizen_id == citizen_id)).first()
+    row = session.exec(_STAMP, params={"citizen_id": citizen_id}).first()
     return (row[0], row[1]) if row else (0, None)
 
 
@@ -184,15 +204,18 @@ class BoardData:
 
 
 # What a board is read in; a live update reads only the parts the regions it redraws show.
-PARTS = frozenset({"challenges", "goals", "strengths", "agreements", "interventions"})
+PARTS = frozenset(
+    {"challenges", "goals", "goal_titles", "strengths", "agreements", "interventions", "consent"}
+)
 REGION_PARTS: dict[str, frozenset[str]] = {
     "challenges": frozenset({"challenges"}),
     "goals": frozenset({"goals"}),
     "strengths": frozenset({"strengths"}),
     "interventions": frozenset({"interventions"}),
-    # Cards name their goal, and the form for a new card offers the goals.
-    "columns": frozenset({"agreements", "goals"}),
-    "new_agreement": frozenset({"goals"}),
+    "consent": frozenset({"consent"}),
+    # Cards name their goal, and the form for a new card offers the goals: titles are enough.
+    "columns": frozenset({"agreements", "goal_titles"}),
+    "new_agreement": frozenset({"goal_titles"}),
     "undo": frozenset(),
     "presence": frozenset(),
 }
@@ -205,11 +228,14 @@ def parts_for(regions: Iterable[str]) -> frozenset[str]:
     return frozenset(wanted)
 
 
-def load_board(*, session: Session, citizen: User, parts: frozenset[str] = PARTS) -> BoardData:
+class BoardGone(LookupError):
+    """The citizen whose board was asked for is not there (erased meanwhile)."""
+
+
+def load_board(*, session: Session, citizen_id: int, parts: frozenset[str] = PARTS) -> BoardData:
     """The board at its current version; only `parts` of it are read (the rest stay empty).
-    The people it names (who made a card, the consultants) are always read."""
-    assert citizen.id is not None
-    cid = citizen.id
+    The people it names (the citizen, who made a card, the consultants) are always read."""
+    cid = citizen_id
     version, changed_at = board_stamp(session=session, citizen_id=cid)
     challenges = (
         session.exec(
@@ -230,30 +256,36 @@ def load_board(*, session: Session, citizen: User, parts: frozenset[str] = PARTS
     interventions = (
         intervention_views(session=session, citizen_ids=[cid])[cid] if "interventions" in parts else []
     )
+    goals: list[GoalView] = []
+    if "goals" in parts:
+        goals = _goals(session, cid, readings=True)
+    elif "goal_titles" in parts:
+        goals = _goals(session, cid, readings=False)
+    people = _people(session, cid, cards)
+    citizen = people.get(cid)
+    if citizen is None or citizen.role != Role.citizen:
+        raise BoardGone(cid)
     return BoardData(
         citizen=citizen,
         version=version,
         changed_at=changed_at,
         challenges=list(challenges),
-        goals=_goals(session, cid) if "goals" in parts else [],
+        goals=goals,
         strengths=list(strengths),
         agreements=cards,
-        people=_people(session, cid, cards),
+        people=people,
         interventions=interventions,
-        consent=consent_state(session=session, citizen_id=cid),
+        consent=consent_state(session=session, citizen_id=cid) if "consent" in parts else ConsentState(),
     )
 
 
-def _goals(session: Session, cid: int) -> list[GoalView]:
-    goals = session.exec(select(Goal).where(Goal.citizen_id == cid).order_by(col(Goal.id))).all()
-    readings = session.exec(
-        select(ScaleReading)
-        .join(Goal, Goal.id == ScaleReading.goal_id)  # type: ignore[arg-type]
-        .where(Goal.citizen_id == cid, ScaleReading.kind == ScaleKind.today)
-        .order_by(col(ScaleReading.recorded_at), col(ScaleReading.id))
-    ).all()
+def _goals(session: Session, cid: int, *, readings: bool) -> list[GoalView]:
+    goals = session.exec(_GOALS, params={"citizen_id": cid}).all()
+    if not readings:
+        return [GoalView(goal=g) for g in goals]
+    found = session.exec(_TODAY_READINGS, params={"citizen_id": cid}).all()
     by_goal: dict[int, list[ScaleReading]] = defaultdict(list)
-    for reading in readings:
+    for reading in found:
         by_goal[reading.goal_id].append(reading)
     return [GoalView(goal=g, readings=by_goal[g.id or 0]) for g in goals]
 
@@ -263,6 +295,5 @@ def _people(session: Session, citizen_id: int, cards: list[Card]) -> dict[int, U
     ids = {citizen_id}
     for card in cards:
         ids.update(i for i in (card.created_by_id, card.updated_by_id, card.who_user_id) if i)
-    consultants = select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
-    users = session.exec(select(User).where(or_(col(User.id).in_(ids), col(User.id).in_(consultants)))).all()
+    users = session.exec(_PEOPLE, params={"ids": sorted(ids), "citizen_id": citizen_id}).all()
     return {user.id: user for user in users if user.id is not None}

@@ -23,6 +23,7 @@ from app.board.view import REGIONS, BoardView, mark_seen
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
 from app.core.i18n import Translator
+from app.core.numbers import whole
 from app.core.rendering import render
 from app.core.web import Web
 from app.deps import SessionDep, SignedInWebDep
@@ -66,14 +67,15 @@ def board_page(
     user = web.user
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
-    data = load_board(session=session, citizen=citizen)
+    data = load_board(session=session, citizen_id=citizen_id)
     previous = mark_seen(
         session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
     )
     view = BoardView(data=data, viewer=user, seen_at=previous)
+    undo_id = whole(undo)
     record = (
-        agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=int(undo))
-        if undo.isdigit()
+        agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=undo_id)
+        if undo_id is not None
         else None
     )
     announcement = web.gettext(NOTICES[notice]) if notice in NOTICES else ""

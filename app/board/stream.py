@@ -23,13 +23,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.access.rules import can_open_board, visible_board
-from app.board.read import BoardData, load_board, parts_for
+from app.board.read import BoardData, BoardGone, load_board, parts_for
 from app.board.routes import BOARD_TEMPLATE, announce, render_update
 from app.board.view import DATA_REGIONS, BoardView, last_look, regions_for
 from app.core.config import Settings
 from app.core.i18n import Translator
+from app.core.numbers import whole
 from app.core.refusals import SignInRequired
 from app.core.rendering import render
+from app.core.request_scope import valid_view_name
 from app.core.security import SESSION_COOKIE
 from app.deps import translator_for
 from app.identity import sessions
@@ -43,20 +45,21 @@ router = APIRouter(tags=["events"])
 
 
 @router.get("/citizens/{citizen_id}/board/events")
-def board_events(citizen_id: int, request: Request, since: str = "") -> EventStreamResponse:
-    """`since`: the version the page has, when it opens the stream (else Last-Event-ID). The
-    stream keeps no database session while it waits: each event opens its own."""
+def board_events(citizen_id: int, request: Request, since: str = "", view: str = "") -> EventStreamResponse:
+    """`since`: the version the page has, when it opens the stream (else Last-Event-ID); `view`:
+    the name the page gives itself. The stream keeps no database session while it waits: each
+    event opens its own."""
     token = request.cookies.get(SESSION_COOKIE, "")
     settings: Settings = request.app.state.settings
     engine: Engine = request.app.state.engine
     with Session(engine, expire_on_commit=False) as session:
-        user = sessions.user_for_token(session=session, settings=settings, token=token) if token else None
-        if user is None:
+        signed_in = sessions.current(session=session, settings=settings, token=token) if token else None
+        if signed_in is None:
             raise SignInRequired()
+        user = signed_in.user
         visible_board(session=session, user=user, citizen_id=citizen_id)
         assert user.id is not None
         seen_at = last_look(session=session, viewer_id=user.id, citizen_id=citizen_id)
-        ends = sessions.ends_at(session=session, settings=settings, token=token)
     known = (request.headers.get("last-event-id", "").strip() or since.strip()).strip()
     hub: Hub = request.app.state.hub
     feed = BoardFeed(
@@ -69,8 +72,9 @@ def board_events(citizen_id: int, request: Request, since: str = "") -> EventStr
         translator=translator_for(request, user),
         seen_at=seen_at,
         csrf_token=request.state.csrf_token,
-        known=int(known) if known.isdigit() else None,
-        ends_at=ends,
+        known=whole(known),
+        ends_at=signed_in.ends_at,
+        view=valid_view_name(view),
     )
     viewer = Viewer(user_id=user.id, name=user.name, role=str(user.role))
     channels = (board_channel(citizen_id), person_channel(user.id))
@@ -93,6 +97,8 @@ class BoardFeed:
     known: int | None
     # When the sign-in runs out if nothing more happens (each check moves it on).
     ends_at: datetime | None
+    # The name of the page this stream feeds ("": none given).
+    view: str = ""
     sent: int = 0
 
     @property
@@ -100,18 +106,31 @@ class BoardFeed:
         return board_channel(self.citizen_id)
 
     async def start(self) -> str | None:
-        data = await anyio.to_thread.run_sync(self._read, DATA_REGIONS)
+        """Nothing when the page is at the board's version (it was drawn moments ago); what it
+        missed, when the hub remembers it; else the whole board."""
         known = self.known
+        regions = DATA_REGIONS
+        if known is not None:
+            now = await anyio.to_thread.run_sync(self._read, frozenset[str]())
+            self.sent = now.version
+            if known == now.version:
+                return None
+            missed = self.hub.history(self.channel, known) if known < now.version else None
+            if missed and missed[-1].version >= now.version:
+                data = await anyio.to_thread.run_sync(self._read, regions_for(e.kind for e in missed))
+                self.sent = data.version
+                return self._render(data, regions_for(e.kind for e in missed), missed)
+        data = await anyio.to_thread.run_sync(self._read, regions)
         self.sent = data.version
-        if known is not None and known == data.version:
-            return None
-        missed = self.hub.history(self.channel, known) if known is not None and known < data.version else None
-        if missed and missed[-1].version >= data.version:
-            return self._render(data, regions_for(e.kind for e in missed), missed)
-        return self._render(data, DATA_REGIONS, [])
+        return self._render(data, regions, [])
 
     async def changed(self, events: list[Event], *, behind: bool) -> str | None:
-        changes = [e for e in events if e.kind not in (PRESENCE, ACCESS) and e.version > self.sent]
+        """A change made from this very page is left out: the page has it from its own answer."""
+        changes = [
+            e
+            for e in events
+            if e.kind not in (PRESENCE, ACCESS) and e.version > self.sent and not self._made_here(e)
+        ]
         regions = set(DATA_REGIONS if behind or any(e.kind == ACCESS for e in events) else ())
         regions |= regions_for(e.kind for e in changes)
         if any(e.kind == PRESENCE for e in events):
@@ -123,6 +142,9 @@ class BoardFeed:
             return self._render(data, regions, [])
         self.sent = max(self.sent, data.version)
         return self._render(data, regions, [] if behind else changes)
+
+    def _made_here(self, event: Event) -> bool:
+        return bool(self.view) and event.view == self.view
 
     async def idle(self) -> None:
         """The sign-in's own end, known without a query: any other change of access comes as
@@ -139,17 +161,16 @@ class BoardFeed:
         """Signed in and allowed, by the same rules as the page, then the parts of the board
         that `regions` show: one session."""
         with Session(self.engine, expire_on_commit=False) as session:
-            user = sessions.user_for_token(session=session, settings=self.settings, token=self.token)
-            if user is None or user.id != self.user.id:
+            signed_in = sessions.current(session=session, settings=self.settings, token=self.token)
+            if signed_in is None or signed_in.user.id != self.user.id:
                 raise self._ended()
-            if not can_open_board(session=session, user=user, citizen_id=self.citizen_id):
+            if not can_open_board(session=session, user=signed_in.user, citizen_id=self.citizen_id):
                 raise self._ended()
-            citizen = session.get(User, self.citizen_id)
-            if citizen is None:
-                raise self._ended()
-            self.user = user
-            self.ends_at = sessions.ends_at(session=session, settings=self.settings, token=self.token)
-            return load_board(session=session, citizen=citizen, parts=parts_for(regions))
+            self.user, self.ends_at = signed_in.user, signed_in.ends_at
+            try:
+                return load_board(session=session, citizen_id=self.citizen_id, parts=parts_for(regions))
+            except BoardGone:
+                raise self._ended() from None
 
     def _render(self, data: BoardData, regions: set[str] | frozenset[str], events: Sequence[Event]) -> str:
         view = BoardView(data=data, viewer=self.user, seen_at=self.seen_at)

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
+from app import clock
 from app.access.rules import visible_citizen, visible_in_caseload
 from app.caseload import service
 from app.catalogue import N_
@@ -48,6 +49,8 @@ def caseload_context(
     everyone = service.rows(session=session, consultant=user, retention_months=retention_months)
     return {
         "rows": service.choose(everyone, sort=sort, show=show, query=q),
+        # What the date picker offers first: no meeting is planned in the past.
+        "earliest_meeting": f"{clock.today().isoformat()}T00:00",
         "total": len(everyone),
         "sort": sort,
         "show": show,

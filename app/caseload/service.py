@@ -22,6 +22,7 @@ from app.models.base import utcnow
 from app.plan.overview import InterventionView, intervention_views, is_active, require_consultant
 
 DUE_SOON_DAYS = 7
+LATEST_MEETING = timedelta(days=5 * 366)
 SORTS = ("name", "flags", "next_meeting", "overdue", "meaningfulness")
 FILTERS = ("all", "flagged", "overdue", "no_meeting")
 OPEN = (AgreementStatus.todo, AgreementStatus.doing)
@@ -151,6 +152,12 @@ def plan_meeting(*, session: Session, citizen: User, actor: User, at: str, t: Tr
         when = datetime.fromisoformat(at.strip()).replace(tzinfo=clock.ZONE)
     except ValueError:
         return t.gettext("Write the date and time, for example 2026-03-01 10:00.")
+    # A meeting is planned ahead (one earlier today may still be noted); the day turns at
+    # Copenhagen's midnight, like every date in Tavle.
+    if when.date() < clock.today():
+        return t.gettext("The date has passed. Choose today or a later date.")
+    if when.date() > clock.today() + LATEST_MEETING:
+        return t.gettext("Choose a date within the next five years.")
     assert citizen.id is not None
     session.add(Meeting(citizen_id=citizen.id, at=when.astimezone(UTC), created_by_id=actor.id))
     session.commit()

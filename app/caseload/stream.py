@@ -37,12 +37,12 @@ def caseload_events(
     settings: Settings = request.app.state.settings
     engine: Engine = request.app.state.engine
     with Session(engine, expire_on_commit=False) as session:
-        user = sessions.user_for_token(session=session, settings=settings, token=token) if token else None
-        if user is None:
+        signed_in = sessions.current(session=session, settings=settings, token=token) if token else None
+        if signed_in is None:
             raise SignInRequired()
+        user = signed_in.user
         if user.role != Role.consultant:
             raise NotVisible(0)
-        ends = sessions.ends_at(session=session, settings=settings, token=token)
     assert user.id is not None
     sort, show, q = choices(sort, show, q)
     feed = CaseloadFeed(
@@ -55,7 +55,7 @@ def caseload_events(
         sort=sort,
         show=show,
         q=q,
-        ends_at=ends,
+        ends_at=signed_in.ends_at,
     )
     hub: Hub = request.app.state.hub
     channels = (caseload_channel(user.id), person_channel(user.id))
@@ -94,10 +94,10 @@ class CaseloadFeed:
 
     def _render(self) -> str:
         with Session(self.engine, expire_on_commit=False) as session:
-            user = sessions.user_for_token(session=session, settings=self.settings, token=self.token)
-            if user is None or user.id != self.user.id or user.role != Role.consultant:
+            signed_in = sessions.current(session=session, settings=self.settings, token=self.token)
+            if signed_in is None or not _same_consultant(signed_in.user, self.user):
                 raise self._ended()
-            self.ends_at = sessions.ends_at(session=session, settings=self.settings, token=self.token)
+            user, self.ends_at = signed_in.user, signed_in.ends_at
             context = caseload_context(
                 session=session,
                 user=user,
@@ -108,3 +108,7 @@ class CaseloadFeed:
             )
         context.update(user=user, csrf_token=self.csrf_token)
         return render_rows(context, self.translator)
+
+
+def _same_consultant(now: User, opened_by: User) -> bool:
+    return now.id == opened_by.id and now.role == Role.consultant

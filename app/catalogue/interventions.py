@@ -87,6 +87,12 @@ INTERVENTION_TYPES: tuple[InterventionType, ...] = (
         N_("Help to find or keep a place to live."),
     ),
     InterventionType(
+        "social_frikort",
+        "social",
+        N_("Social frikort"),
+        N_("Earn a little money tax-free beside your benefits, without it being taken off them."),
+    ),
+    InterventionType(
         "peer_group",
         "social",
         N_("Peer group"),

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from app import clock
 from app.core.config import ROOT, Settings
+from app.core.numbers import decimal
 
 LOCALES_DIR = ROOT / "locales"
 SUPPORTED = ("da", "en")
@@ -45,10 +46,10 @@ def negotiate(accept_language: str | None) -> str | None:
         tag, _, params = part.strip().partition(";")
         quality = 1.0
         if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
+            weight = decimal(params.strip()[2:])
+            if weight is None:
                 continue
+            quality = weight
         weighted.append((quality, tag.strip().lower()))
     for _quality, tag in sorted(weighted, key=lambda item: -item[0]):
         language = tag.split("-")[0]

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from app.core.numbers import digits
 from app.core.refusals import AccountClosed
 from app.core.web import Web, safe_next, see_other
 from app.deps import SESSION_COOKIE, SessionDep, SettingsDep, WebDep
@@ -45,7 +46,7 @@ def citizen_sign_in(
         errors["code"] = web.gettext("The code is too long. Check that you typed it right.")
     if not pin:
         errors["pin"] = web.gettext("Write your PIN.")
-    elif not pin.isdigit() or len(pin) > PIN_MAX:
+    elif not digits(pin) or len(pin) > PIN_MAX:
         errors["pin"] = web.gettext("Your PIN is numbers only.")
     user = None
     if not errors:

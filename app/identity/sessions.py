@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.access.changes import access_changed
@@ -120,14 +121,25 @@ def start_session(
     return SignedIn(user=user, token=token)
 
 
-def user_for_token(*, session: Session, settings: Settings, token: str) -> User | None:
-    """The user a session token belongs to, while the session lasts."""
-    key = digest(token)
-    row = session.exec(
-        select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
-        .where(AuthSession.token_digest == key)
-    ).first()
+# Every request and every live event asks: the statement is built (and its cache key made) once.
+_SIGNED_IN = (
+    select(AuthSession, User)
+    .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+    .where(AuthSession.token_digest == bindparam("token_digest"))
+)
+
+
+@dataclass(frozen=True)
+class Current:
+    """Who a session token belongs to now, and when that sign-in ends if nothing more is done."""
+
+    user: User
+    ends_at: datetime
+
+
+def current(*, session: Session, settings: Settings, token: str) -> Current | None:
+    """The user a session token belongs to, while the session lasts: one query."""
+    row = session.exec(_SIGNED_IN, params={"token_digest": digest(token)}).first()
     if row is None:
         return None
     record, user = row
@@ -143,15 +155,13 @@ def user_for_token(*, session: Session, settings: Settings, token: str) -> User 
         record.last_seen_at = now
         session.add(record)
         session.commit()
-    return user
+    idle_end = record.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    return Current(user=user, ends_at=min(record.expires_at, idle_end))
 
 
-def ends_at(*, session: Session, settings: Settings, token: str) -> datetime | None:
-    """When this sign-in ends if nothing more is done with it (None: it has ended)."""
-    record = session.get(AuthSession, digest(token))
-    if record is None:
-        return None
-    return min(record.expires_at, record.last_seen_at + timedelta(minutes=settings.session_idle_minutes))
+def user_for_token(*, session: Session, settings: Settings, token: str) -> User | None:
+    signed_in = current(session=session, settings=settings, token=token)
+    return signed_in.user if signed_in else None
 
 
 def _lasts(settings: Settings, expires_at: datetime, last_seen_at: datetime, now: datetime) -> bool:

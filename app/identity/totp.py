@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.core.config import Settings
+from app.core.numbers import digits
 from app.core.web import safe_next, see_other
 from app.identity import pending
 from app.identity import throttle as signin_throttle
@@ -61,7 +62,7 @@ def _accepted_step(record: TotpSecret, code: str) -> int | None:
     """The time step the code belongs to (now, or one step either side for clock drift), or None.
     A step at or before the last one used is refused, so an overheard code cannot be replayed."""
     code = clean_code(code)
-    if len(code) != CODE_LENGTH or not code.isdigit():
+    if len(code) != CODE_LENGTH or not digits(code):
         return None
     totp = pyotp.TOTP(record.secret)
     now = utcnow()

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.catalogue import N_
 from app.catalogue.interventions import INTERVENTION_TYPES
 from app.core.i18n import Translator
+from app.core.numbers import decimal, whole
 from app.models import Intervention, MeaningfulnessRating, Outcome, OutcomeStatus, Role, User
 from app.plan.overview import require_consultant
 
@@ -55,17 +56,13 @@ def record(
     require_consultant(actor)
     errors: dict[str, str] = {}
     month: date | None = None
+    year, _, mon = form.month.strip().partition("-")
     try:
-        year, mon = form.month.strip().split("-")[:2]
-        month = date(int(year), int(mon), 1)
+        month = date(whole(year) or 0, whole(mon[:2]) or 0, 1)
     except ValueError:
         errors["month"] = t.gettext("Choose a month, for example 2026-03.")
-    raw = form.wage_hours.strip().replace(",", ".")
-    hours = -1
-    try:
-        hours = round(float(raw)) if raw else 0
-    except (ValueError, OverflowError):
-        hours = -1
+    typed = decimal(form.wage_hours) if form.wage_hours.strip() else 0.0
+    hours = -1 if typed is None else round(typed)
     if not 0 <= hours <= MAX_HOURS:
         errors["wage_hours"] = t.gettext("Write the number of wage hours in the month, from 0 to 744.")
     if form.status not in OutcomeStatus.__members__:
@@ -179,22 +176,49 @@ def aggregates(*, session: Session) -> Aggregates:
     return Aggregates(citizens=n if big_enough else None, shares=shares, meaning=meaning)
 
 
+# How a spreadsheet in each language reads a CSV file: Danish Excel splits on semicolons and
+# reads a decimal comma (a comma-separated file lands in one column, and 0.600 becomes 600).
+CSV_FORMATS = {"da": (";", ","), "en": (",", ".")}
+# Excel reads a file without a byte order mark as the machine's old code page: "ø" turns to "Ã¸".
+BOM = "\ufeff"
+
+
 def to_csv(data: Aggregates, *, t: Translator) -> str:
-    """The same aggregates as the page, hidden groups written as empty cells with a note."""
+    """The same aggregates as the page, in the viewer's language, for their spreadsheet: a BOM,
+    their separator and decimal mark; hidden groups as empty cells with a note."""
+    delimiter, point = CSV_FORMATS.get(t.locale, CSV_FORMATS["en"])
+
+    def number(value: float | None, places: int) -> str:
+        return "" if value is None else f"{value:.{places}f}".replace(".", point)
+
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=delimiter)
     hidden = t.gettext("hidden: fewer than %(n)s citizens", n=MIN_GROUP)
-    writer.writerow(["section", "group", "citizens", "count", "share", "target", "average", "note"])
+    writer.writerow(
+        [
+            t.gettext(heading)
+            for heading in (
+                N_("Part"),
+                N_("Group"),
+                N_("Citizens"),
+                N_("Count"),
+                N_("Share"),
+                N_("Target"),
+                N_("Average"),
+                N_("Note"),
+            )
+        ]
+    )
     total = "" if data.citizens is None else data.citizens
     for share in data.shares:
         writer.writerow(
             [
-                "outcome",
+                t.gettext("Outcome"),
                 t.gettext(share.label),
                 total,
                 "" if share.count is None else share.count,
-                "" if share.share is None else f"{share.share:.3f}",
-                "" if share.target is None else f"{share.target:.2f}",
+                number(share.share, 3),
+                number(share.target, 2),
                 "",
                 hidden if share.hidden else "",
             ]
@@ -202,14 +226,14 @@ def to_csv(data: Aggregates, *, t: Translator) -> str:
     for item in data.meaning:
         writer.writerow(
             [
-                "meaningfulness",
+                t.gettext("Meaningfulness"),
                 t.gettext(item.name),
                 "" if item.citizens is None else item.citizens,
                 "" if item.ratings is None else item.ratings,
                 "",
                 "",
-                "" if item.average is None else f"{item.average:.1f}",
+                number(item.average, 1),
                 hidden if item.citizens is None else "",
             ]
         )
-    return out.getvalue()
+    return BOM + out.getvalue()

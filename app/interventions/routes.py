@@ -11,6 +11,7 @@ from app.access.rules import visible_citizen
 from app.caseload.service import flags_for
 from app.catalogue import N_
 from app.catalogue.interventions import BY_KEY, INTERVENTION_TYPES
+from app.core.numbers import whole
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, WebDep
 from app.interventions import service
@@ -77,7 +78,7 @@ def add_intervention(
     goal: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     citizen = visible_citizen(session=session, user=user, citizen_id=citizen_id)
-    goal_ids = [int(g) for g in (goal or []) if g.isdigit()]
+    goal_ids = [n for n in (whole(g) for g in goal or []) if n is not None]
     form = InterventionForm(
         kind=kind, provider=provider, starts_on=starts_on, ends_on=ends_on, goal_ids=goal_ids
     )

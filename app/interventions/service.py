@@ -16,6 +16,7 @@ from app.board.changes import board_change
 from app.catalogue import N_
 from app.catalogue.interventions import BY_KEY
 from app.core.i18n import Translator
+from app.core.numbers import whole
 from app.core.wording import check
 from app.live import Event, caseload_channel
 from app.models import (
@@ -157,8 +158,8 @@ def rate(
 ) -> MeaningfulnessRating | None:
     """The citizen's own answer, 0–10, with an optional "why?". Only the citizen may rate."""
     require_citizen(actor, citizen)
-    raw = form.value.strip()
-    value = int(raw) if raw.isdigit() else -1
+    number = whole(form.value)
+    value = -1 if number is None else number
     if not 0 <= value <= 10:
         form.errors["value"] = t.gettext("Choose a number from 0 to 10.")
     checked = check(form.reason, limit=REASON_MAX, t=t, empty_message="", required=False, multiline=True)

@@ -66,6 +66,8 @@ class Event:
     action: str = ""
     item_id: int | None = None
     actor_id: int | None = None
+    # The open page the change was made from, if it named itself: it is not sent back there.
+    view: str = ""
     # Only for presence between processes: which process, and who is looking there.
     origin: str = ""
     viewers: tuple[Viewer, ...] = field(default_factory=tuple)

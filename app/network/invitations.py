@@ -13,7 +13,9 @@ from sqlmodel import Session, col, delete, select
 
 from app.catalogue import N_
 from app.core.i18n import SUPPORTED
+from app.core.numbers import digits
 from app.core.security import digest, hash_secret, new_token, normalise_code
+from app.core.wording import cleaned, problem
 from app.identity import pending
 from app.models import CaseloadLink, Invitation, InvitationKind, Role, User
 from app.models.base import utcnow
@@ -105,8 +107,10 @@ def _unique_code(*, session: Session, name: str) -> str:
 
 
 def check_name(name: str, errors: dict[str, str], field: str = "name") -> str:
-    name = " ".join(name.split())
-    if not name:
+    name = cleaned(name)
+    if wrong := problem(name):
+        errors[field] = wrong
+    elif not name:
         errors[field] = N_("Write the person's name.")
     elif len(name) > NAME_MAX:
         errors[field] = N_("The name is too long. Use at most 120 characters.")
@@ -167,7 +171,7 @@ def check_pin(pin: str, pin_again: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not pin:
         errors["pin"] = N_("Choose a PIN of 6 digits.")
-    elif len(pin) != PIN_LENGTH or not pin.isascii() or not pin.isdigit():
+    elif len(pin) != PIN_LENGTH or not digits(pin):
         errors["pin"] = N_("The PIN must be exactly 6 digits (numbers only).")
     elif _too_easy(pin):
         errors["pin"] = N_("That PIN is too easy to guess. Avoid 111111 and 123456.")

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, delete, select
 
 from app.access.changes import access_changed
 from app.catalogue import N_
+from app.core.wording import cleaned, problem
 from app.live.unit_of_work import unit_of_work
 from app.models import AuthSession, Invitation, InvitationKind, NetworkLink, PasskeyCredential, Role, User
 from app.network import invitations
@@ -54,8 +55,10 @@ def citizens_of(*, session: Session, member: User) -> list[tuple[User, str]]:
 def invite_member(*, session: Session, citizen: User, name: str, relation: str) -> invitations.Issued:
     errors: dict[str, str] = {}
     name = invitations.check_name(name, errors)
-    relation = " ".join(relation.split())
-    if not relation:
+    relation = cleaned(relation)
+    if wrong := problem(relation):
+        errors["relation"] = wrong
+    elif not relation:
         errors["relation"] = N_("Write who the person is to you, for example 'my sister'.")
     elif len(relation) > RELATION_MAX:
         errors["relation"] = N_("Write it shorter. Use at most 80 characters.")

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from app.access.rules import visible_citizen
 from app.catalogue.challenges import by_area
+from app.core.numbers import whole
 from app.core.web import Web, see_other
 from app.deps import CurrentUser, SessionDep, WebDep
 from app.models import Challenge, User
@@ -49,7 +50,7 @@ def challenge_list(
         pending=suggestions.pending_for(session=session, citizen=citizen, targets=found.active),
         top=TOP_CHALLENGES,
         notice=notice if notice in NOTICES else "",
-        moved=int(moved) if moved.isdigit() else 0,
+        moved=whole(moved) or 0,
         direction=dir if dir in ("up", "down") else "",
         **plan_context(citizen, user, "challenges"),
     )

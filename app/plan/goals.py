@@ -13,6 +13,7 @@ from app.board.changes import board_change
 from app.catalogue import N_
 from app.core.charts import Point, line_chart
 from app.core.i18n import Translator
+from app.core.numbers import whole
 from app.core.wording import check
 from app.models import (
     Actor,
@@ -90,10 +91,8 @@ def _validate(session: Session, citizen: User, form: GoalForm, t: Translator) ->
     own = {c.id for c in linkable_challenges(session=session, citizen=citizen)}
     chosen: list[int] = []
     for raw in form.challenge_ids:
-        try:
-            chosen.append(int(raw))
-        except ValueError:
-            chosen.append(-1)
+        number = whole(raw)
+        chosen.append(-1 if number is None else number)
     if not chosen:
         form.errors["challenges"] = t.gettext("Choose at least one challenge the goal is about.")
     elif not set(chosen) <= own:
@@ -176,10 +175,8 @@ def record(
 ) -> str | None:
     """A new answer on the 0–10 scale, kept beside every earlier one. The error message, or None."""
     wanted = _kind_for(actor, citizen, kind)
-    try:
-        number = int(value.strip())
-    except ValueError:
-        number = -1
+    read = whole(value)
+    number = -1 if read is None else read
     if number not in SCALE:
         return t.gettext("Choose a number from 0 to 10.")
     assert goal.id is not None

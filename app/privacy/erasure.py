@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from app.access import audit
 from app.caseload.service import add_months
 from app.catalogue import N_
+from app.core.wording import cleaned, problem
 from app.models import ErasureRequest, ErasureStatus, Role, User
 from app.models.base import utcnow
 from app.models.erasure import REASON_MAX
@@ -74,7 +75,9 @@ def waiting_request(*, session: Session, request_id: int) -> Waiting | None:
 
 def refuse(*, session: Session, waiting: Waiting, by: User, reason: str) -> None:
     """Refused, with the reason in the administrator's words: the citizen reads it."""
-    reason = reason.strip()
+    reason = cleaned(reason, multiline=True)
+    if wrong := problem(reason):
+        raise ErasureError({"reason": wrong})
     if not reason:
         raise ErasureError({"reason": N_("Write why, so the citizen can read it.")})
     if len(reason) > REASON_MAX:

@@ -16,10 +16,16 @@
 
   // The newest board version this view shows. A new stream asks for what came after it.
   var version = Number(board.dataset.version || 0);
+  // This page's own name, on its stream and on its requests: the server does not send a change
+  // back to the page that made it (the page has it from the answer to its request).
+  var viewName = "v" + Math.random().toString(36).slice(2) + Date.now().toString(36);
   htmx.createEventSource = function (url) {
-    var next = url.replace(/([?&])since=\d*/, "$1since=" + version);
+    var next = url.replace(/([?&])since=\d*/, "$1since=" + version) + "&view=" + viewName;
     return new EventSource(next, { withCredentials: true });
   };
+  document.body.addEventListener("htmx:configRequest", function (e) {
+    e.detail.headers["X-Tavle-View"] = viewName;
+  });
 
   function source() {
     var data = board["htmx-internal-data"];

@@ -146,7 +146,7 @@ def test_board_view_filters_cards_for_a_network_member(db: Session) -> None:
     named.who, named.who_name, named.who_user_id = Actor.network, "Louise", sister.id
     db.add(named)
     db.commit()
-    view = BoardView(data=load_board(session=db, citizen=me), viewer=sister, seen_at=None)
+    view = BoardView(data=load_board(session=db, citizen_id=me.id or 0), viewer=sister, seen_at=None)
     assert [a.what for a in view.agreements] == ["Gå tur med Louise"]
     assert not view.shows_plan and not view.can_change
 

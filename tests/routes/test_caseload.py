@@ -4,7 +4,7 @@ sorting and filtering with plain GET parameters; only the consultant's own citiz
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app import clock
 from app.models import MeaningfulnessRating, Meeting
@@ -135,3 +135,35 @@ def test_the_live_caseload_ends_with_the_sign_in(
         await stream.ended(2.0)
 
     client.run(scenario)
+
+
+def test_a_meeting_in_the_past_is_refused_with_a_message(
+    client: Client, db: Session, frozen_clock: FrozenClock
+) -> None:
+    # 00:30 on 1 March in Copenhagen (23:30 UTC the day before): 28 February has passed there.
+    frozen_clock.set(datetime(2026, 2, 28, 23, 30, tzinfo=UTC))
+    client.headers["Accept-Language"] = "en"
+    consultant = factories.consultant(db)
+    citizen = factories.citizen(db, consultant, name="Anna")
+    client.sign_in_staff(consultant)
+    url = f"/citizens/{citizen.id}/meetings"
+    for past in ("2020-01-01T10:00", "2026-02-28T23:00"):
+        refused = client.post_form(url, {"at": past})
+        assert refused.status_code == 400
+        assert "The date has passed. Choose today or a later date." in refused.text
+        assert f'value="{past}"' in refused.text, "the form keeps what was typed"
+    assert "Not planned" in client.get("/caseload").text
+    assert db.exec(select(Meeting)).all() == []
+    # Earlier today may still be noted, and the picker starts at today.
+    assert 'min="2026-03-01T00:00"' in client.get("/caseload").text
+    assert client.post_form(url, {"at": "2026-03-01T00:15"}).status_code == 303
+    assert client.post_form(url, {"at": "2036-03-01T10:00"}).status_code == 400
+
+
+def test_the_caseload_card_opens_the_meeting_screen_in_one_click(client: Client, db: Session) -> None:
+    consultant = factories.consultant(db)
+    citizen = factories.citizen(db, consultant, name="Anna")
+    client.sign_in_staff(consultant)
+    page = client.get("/caseload").text
+    assert f'href="/citizens/{citizen.id}/meeting"' in page
+    assert 'href="/caseload/citizens/new"' in page, "the navigation offers a new citizen"

@@ -25,7 +25,7 @@ from tests.conftest import Client
 
 
 def _view(db: Session, citizen: User, viewer: User) -> BoardView:
-    return BoardView(data=load_board(session=db, citizen=citizen), viewer=viewer, seen_at=None)
+    return BoardView(data=load_board(session=db, citizen_id=citizen.id or 0), viewer=viewer, seen_at=None)
 
 
 def _render(view: BoardView, locale: str, regions: set[str], events: list[Event] | None = None) -> str:

@@ -138,3 +138,15 @@ def test_other_caseload_gets_404(client: Client, db: Session) -> None:
     own = factories.citizen(db, mine)
     # Someone else's intervention under my own citizen's address is not found either.
     assert client.get(f"/citizens/{own.id}/interventions/{item.id}").status_code == 404
+
+
+def test_the_menu_offers_the_social_frikort(client: Client, db: Session) -> None:
+    _, citizen = _setup(db, client)
+    page = client.get(f"/citizens/{citizen.id}/interventions")
+    assert "Social frikort" in page.text and 'value="social_frikort"' in page.text
+    response = client.post_form(f"/citizens/{citizen.id}/interventions", {"kind": "social_frikort"})
+    assert response.status_code == 303
+    item = db.exec(select(Intervention).where(Intervention.citizen_id == citizen.id)).one()
+    assert item.kind == "social_frikort"
+    client.headers["Accept-Language"] = "da"
+    assert "Socialt frikort" in client.get(response.headers["location"]).text

@@ -17,6 +17,14 @@ def _manager(db: Session, client: Client) -> None:
     client.sign_in_staff("leder@example.dk")
 
 
+def _csv(client: Client) -> list[dict[str, str]]:
+    """The manager's CSV in English, read as a spreadsheet would (the BOM taken off)."""
+    response = client.get("/outcomes.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
 def _cohort(db: Session, n: int, *, ordinary: int, hours: int, kind: str = "mentor", value: int = 6) -> None:
     consultant = factories.consultant(db)
     for i in range(n):
@@ -94,9 +102,9 @@ def test_group_of_four_is_hidden(client: Client, db: Session) -> None:
     assert page.status_code == 200
     assert "Too few citizens to show figures yet." in page.text
     assert "25%" not in page.text and "50%" not in page.text
-    rows = list(csv.DictReader(io.StringIO(client.get("/outcomes.csv").text)))
-    assert all(row["count"] == "" and row["share"] == "" and row["average"] == "" for row in rows)
-    assert all(row["citizens"] == "" for row in rows)
+    rows = _csv(client)
+    assert all(row["Count"] == "" and row["Share"] == "" and row["Average"] == "" for row in rows)
+    assert all(row["Citizens"] == "" for row in rows)
 
 
 def test_shares_and_averages_from_five(client: Client, db: Session) -> None:
@@ -105,32 +113,28 @@ def test_shares_and_averages_from_five(client: Client, db: Session) -> None:
     _manager(db, client)
     page = client.get("/outcomes")
     assert "Citizens with a recorded outcome: 10" in page.text
-    response = client.get("/outcomes.csv")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
-    rows = {(r["section"], r["group"]): r for r in csv.DictReader(io.StringIO(response.text))}
-    hours = rows[("outcome", "Citizens with wage hours")]
-    assert (hours["count"], hours["share"], hours["target"]) == ("6", "0.600", "0.30")
-    job = rows[("outcome", "Citizens in an ordinary job")]
-    assert (job["count"], job["share"], job["target"]) == ("5", "0.500", "0.15")
-    searching = rows[("outcome", "Still searching")]
-    assert (searching["count"], searching["share"]) == ("5", "0.500")
-    assert rows[("outcome", "Education")]["count"] == "0"
-    mentor = rows[("meaningfulness", "Mentor")]
-    assert (mentor["citizens"], mentor["count"], mentor["average"]) == ("6", "6", "6.0")
-    course = rows[("meaningfulness", "Course or upskilling")]
-    assert course["average"] == "" and course["citizens"] == "" and course["note"]
+    rows = {(r["Part"], r["Group"]): r for r in _csv(client)}
+    hours = rows[("Outcome", "Citizens with wage hours")]
+    assert (hours["Count"], hours["Share"], hours["Target"]) == ("6", "0.600", "0.30")
+    job = rows[("Outcome", "Citizens in an ordinary job")]
+    assert (job["Count"], job["Share"], job["Target"]) == ("5", "0.500", "0.15")
+    searching = rows[("Outcome", "Still searching")]
+    assert (searching["Count"], searching["Share"]) == ("5", "0.500")
+    assert rows[("Outcome", "Education")]["Count"] == "0"
+    mentor = rows[("Meaningfulness", "Mentor")]
+    assert (mentor["Citizens"], mentor["Count"], mentor["Average"]) == ("6", "6", "6.0")
+    course = rows[("Meaningfulness", "Course or upskilling")]
+    assert course["Average"] == "" and course["Citizens"] == "" and course["Note"]
 
 
 def test_one_to_four_citizens_within_a_large_group_are_hidden_too(client: Client, db: Session) -> None:
     _cohort(db, 8, ordinary=1, hours=4)
     _manager(db, client)
-    rows = {
-        (r["section"], r["group"]): r for r in csv.DictReader(io.StringIO(client.get("/outcomes.csv").text))
-    }
+    rows = {(r["Part"], r["Group"]): r for r in _csv(client)}
     for group in ("Citizens in an ordinary job", "Citizens with wage hours"):
-        assert rows[("outcome", group)]["count"] == "" and rows[("outcome", group)]["share"] == ""
-        assert rows[("outcome", group)]["note"]
-    assert rows[("outcome", "Still searching")]["count"] == "7"
+        assert rows[("Outcome", group)]["Count"] == "" and rows[("Outcome", group)]["Share"] == ""
+        assert rows[("Outcome", group)]["Note"]
+    assert rows[("Outcome", "Still searching")]["Count"] == "7"
     page = client.get("/outcomes").text
     assert "12%" not in page and "13%" not in page and "50%" not in page
 
@@ -146,3 +150,21 @@ def test_manager_lands_on_outcomes(client: Client, db: Session) -> None:
     _manager(db, client)
     response = client.get("/", follow_redirects=False)
     assert response.headers["location"] == "/outcomes"
+
+
+def test_the_danish_csv_opens_in_danish_excel(client: Client, db: Session) -> None:
+    """A BOM (so "ø" is not read as "Ã¸"), semicolons (Danish Excel's list separator) and decimal
+    commas (else 0.600 is read as 600), with the headings in Danish."""
+    _cohort(db, 6, ordinary=5, hours=6, kind="mentor", value=6)
+    _manager(db, client)
+    client.headers["Accept-Language"] = "da"
+    body = client.get("/outcomes.csv").content
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
+    header, *lines = text.splitlines()
+    assert header.split(";")[:5] == ["Del", "Gruppe", "Borgere", "Antal", "Andel"]
+    rows = {(r["Del"], r["Gruppe"]): r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
+    job = rows[("Resultat", "Borgere i ordinært job")]
+    assert (job["Antal"], job["Andel"], job["Mål"]) == ("5", "0,833", "0,15")
+    assert rows[("Meningsfuldhed", "Mentor")]["Gennemsnit"] == "6,0"
+    assert all("." not in line.split(";")[4] for line in lines), "no decimal points"
