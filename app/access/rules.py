@@ -5,6 +5,8 @@ What anyone but the citizen sees rests on the citizen's consent (`app.access.con
 consultant sees the plan only with consent (a), a network member the shared cards only with
 consent (b). A closed staff account sees nothing."""
 
+from typing import Protocol
+
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
@@ -12,12 +14,21 @@ from app.access import audit, consent
 from app.core.refusals import NotVisible
 from app.models import CaseloadLink, ConsentScope, NetworkLink, Role, User
 
+# Where a session keeps whom it let in to which citizen, by which rule (see `still_visible`).
+LET_IN = "tavle_let_in"
+
+
+class Rule(Protocol):
+    def __call__(self, *, session: Session, user: User, citizen_id: int) -> bool: ...
+
+
 __all__ = [
     "NotVisible",
     "can_open_board",
     "can_see_citizen",
     "consultants_of",
     "in_caseload",
+    "still_visible",
     "visible_board",
     "visible_citizen",
     "visible_in_caseload",
@@ -78,7 +89,7 @@ def visible_citizen(*, session: Session, user: User, citizen_id: int) -> User:
     someone other than the citizen is written to the audit trail the citizen can read."""
     if not can_see_citizen(session=session, user=user, citizen_id=citizen_id):
         raise NotVisible(citizen_id)
-    return _let_in(session, user, citizen_id)
+    return _let_in(session, user, citizen_id, can_see_citizen)
 
 
 def visible_board(*, session: Session, user: User, citizen_id: int) -> User:
@@ -86,7 +97,7 @@ def visible_board(*, session: Session, user: User, citizen_id: int) -> User:
     other citizen route keeps using `visible_citizen`."""
     if not can_open_board(session=session, user=user, citizen_id=citizen_id):
         raise NotVisible(citizen_id)
-    return _let_in(session, user, citizen_id)
+    return _let_in(session, user, citizen_id, can_open_board)
 
 
 def visible_in_caseload(*, session: Session, user: User, citizen_id: int, audited: bool = True) -> User:
@@ -101,16 +112,37 @@ def visible_in_caseload(*, session: Session, user: User, citizen_id: int, audite
         if citizen is None:
             raise NotVisible(citizen_id)
         return citizen
-    return _let_in(session, user, citizen_id)
+    return _let_in(session, user, citizen_id, in_caseload)
 
 
-def _let_in(session: Session, user: User, citizen_id: int) -> User:
+def _let_in(session: Session, user: User, citizen_id: int, rule: Rule) -> User:
     citizen = citizen_row(session=session, citizen_id=citizen_id)
     if citizen is None:
         raise NotVisible(citizen_id)
     if user.id != citizen_id:
         audit.record_access(session=session, actor=user, citizen_id=citizen_id)
+        # Asked again by the write path, once it holds the board's lock (`still_visible`).
+        session.info.setdefault(LET_IN, {})[citizen_id] = (user.id, rule)
     return citizen
+
+
+def still_visible(*, session: Session, citizen_id: int) -> None:
+    """The rule that let this request's user in to the citizen, asked again now: the board's
+    write path calls it once it holds the board's lock, so a change authorised before the
+    citizen withdrew consent (or the consultant was removed, or their account closed) and
+    written after it is refused (NotVisible, the change rolled back) instead of landing. Nothing
+    to ask when nobody but the citizen was let in by this session."""
+    let_in: dict[int, tuple[int, Rule]] = session.info.get(LET_IN, {})
+    if citizen_id not in let_in:
+        return
+    user_id, rule = let_in[citizen_id]
+    with session.no_autoflush:
+        # Read afresh: the account may have been closed since the request began.
+        user = session.exec(
+            select(User).where(User.id == user_id).execution_options(populate_existing=True)
+        ).first()
+        if user is None or not rule(session=session, user=user, citizen_id=citizen_id):
+            raise NotVisible(citizen_id)
 
 
 def caseload(*, session: Session, consultant: User) -> list[User]:

@@ -4,9 +4,11 @@
 the board's write lock until the commit (PostgreSQL: the board row's; SQLite: the file's), so
 what the change reads after it is what no one else is changing. The block then makes the change,
 and at the end it is committed together with the new version and published to every open view,
-in every process. Nothing else may write a board's content: a session that tries (an ORM flush,
-or an UPDATE, INSERT or DELETE statement on one of `CONTENT_TABLES`) outside a board change
-raises `OutsideBoardChange` before anything is written."""
+in every process. A person other than the citizen whom the request let in is asked again, under
+the lock, whether they still may (`app.access.rules.still_visible`). Nothing else may write a
+board's content: a session that tries (an ORM flush, or an UPDATE, INSERT or DELETE statement on
+one of `CONTENT_TABLES`) outside a board change raises `OutsideBoardChange` before anything is
+written."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlmodel import Session, col
 
+from app.access.rules import still_visible
 from app.core.request_scope import originating_view
 from app.live.hub import Event, board_channel
 from app.live.unit_of_work import UnitOfWork, unit_of_work
@@ -104,6 +107,9 @@ def board_change(
             # The version first: objects changed in memory before the block are written after it.
             with session.no_autoflush:
                 version, at = _raise_version(session, citizen_id)
+            # Whoever this request let in to the board may still be there: asked again now that
+            # the lock is held, so consent withdrawn (or access ended) a moment ago holds.
+            still_visible(session=session, citizen_id=citizen_id)
             change = BoardChange(citizen_id, version, at, kind, action, actor_id, item_id, work)
             session.info[ACTIVE] = change
             yield change
