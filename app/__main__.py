@@ -4,10 +4,18 @@
 with a one-time password printed once (changed at the first sign-in).
 
 `python -m app retention [--dry-run]`: erases the citizens whose case was closed longer ago than
-TAVLE_RETENTION_MONTHS; with --dry-run it only lists them."""
+TAVLE_RETENTION_MONTHS; with --dry-run it only lists them.
+
+`python -m app notify [--once]`: finds the reminders that fell due and sends every notice that
+is due; --once does one round and exits (cron, tests), otherwise a round every
+TAVLE_NOTIFY_INTERVAL_SECONDS until stopped.
+
+`python -m app vapid-keys`: prints a new Web Push key pair, for TAVLE_VAPID_PRIVATE_KEY."""
 
 import argparse
+import signal
 import sys
+import threading
 
 import uvicorn
 from sqlmodel import Session
@@ -26,7 +34,9 @@ from app.demo import (
     MANAGER_EMAIL,
     NETWORK_CODE,
 )
+from app.notices.vapid import new_keys
 from app.privacy import erasure
+from app.reminders.runner import run_once, run_until
 
 
 def _url(settings: Settings) -> str:
@@ -110,6 +120,32 @@ def retention(*, dry_run: bool) -> int:
     return 0
 
 
+def notify(*, once: bool) -> int:
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        if settings.migrate_on_start:
+            migrate(engine)
+        if once:
+            print(f"notices: {run_once(engine=engine, settings=settings)}")
+            return 0
+        stop = threading.Event()
+        for name in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(name, lambda _signum, _frame: stop.set())
+        print(f"notices: a round every {settings.notify_interval_seconds:g} s; stop with Ctrl-C", flush=True)
+        run_until(stop, engine=engine, settings=settings)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def vapid_keys() -> int:
+    keys = new_keys()
+    print(f"TAVLE_VAPID_PRIVATE_KEY={keys.private}")
+    print(f"# public key (applicationServerKey, shown to browsers by Tavle itself): {keys.public}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app", description="Tavle")
     commands = parser.add_subparsers(dest="command")
@@ -119,11 +155,18 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--name", default="Administrator", help="the name shown in Tavle")
     keep = commands.add_parser("retention", help="erase the citizens whose case closed long enough ago")
     keep.add_argument("--dry-run", action="store_true", help="only list who would be erased")
+    sender = commands.add_parser("notify", help="find the reminders that fell due and send what is due")
+    sender.add_argument("--once", action="store_true", help="one round, then exit (cron, tests)")
+    commands.add_parser("vapid-keys", help="print a new Web Push key pair for TAVLE_VAPID_PRIVATE_KEY")
     args = parser.parse_args(argv)
     if args.command == "create-admin":
         return create_admin(args.email, args.name)
     if args.command == "retention":
         return retention(dry_run=args.dry_run)
+    if args.command == "notify":
+        return notify(once=args.once)
+    if args.command == "vapid-keys":
+        return vapid_keys()
     serve()
     return 0
 

@@ -1,10 +1,12 @@
 """The app factory: settings in, a ready FastAPI app out."""
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
+from sqlalchemy import Engine
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.admin import routes as admin
@@ -33,6 +35,7 @@ from app.network import routes as network
 from app.plan import agenda_routes, challenge_routes, goal_routes, strength_routes
 from app.plan import routes as plan
 from app.privacy import routes as privacy
+from app.reminders.runner import run_until
 from app.site import health, home, language, pwa
 
 ROUTERS = (
@@ -64,6 +67,26 @@ ROUTERS = (
 )
 
 
+class NoticeSender:
+    """TAVLE_NOTIFY_IN_APP: this process sends what is due, on a thread of its own, like a
+    `python -m app notify` beside it would (any number of them may run at once)."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(
+            target=run_until,
+            args=(self.stopping,),
+            kwargs={"engine": engine, "settings": settings},
+            name="tavle-notices",
+            daemon=True,
+        )
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=30)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # First: without its secret in production the app must not start at all.
@@ -80,8 +103,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         compile_templates()
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         collector.settle()
+        sender = NoticeSender(engine, settings) if settings.notify_in_app else None
         async with running_hub(app, settings, engine):
             yield
+        if sender is not None:
+            sender.stop()
         engine.dispose()
 
     app = FastAPI(

@@ -13,16 +13,24 @@ from tests.conftest import Client
 from tests.live import ROOT
 
 
-def run_command(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
+def run_command(
+    database_url: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    variables = {
         **os.environ,
         "TAVLE_DATABASE_URL": database_url,
         "TAVLE_ENVIRONMENT": "test",
         "TAVLE_SEED_DEMO": "false",
         "TAVLE_PUBLIC_URL": "https://tavle.example.dk",
+        **(env or {}),
     }
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=variables,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -20,6 +20,7 @@ LAYERS = [
     ("live",),
     ("access",),
     ("identity",),
+    ("notices",),
     ("deps",),
     ("board",),
     ("plan",),
@@ -28,6 +29,7 @@ LAYERS = [
     ("network",),
     ("privacy",),
     ("admin",),
+    ("reminders", "calendar"),
     ("site", "demo"),
     ("main", "__main__"),
 ]

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -103,6 +104,52 @@ class Settings(BaseSettings):
     oidc_scopes: str = Field(default="openid email profile", description="Scopes asked for.")
     oidc_timeout_seconds: float = Field(default=10.0, description="Time limit for calls to the provider.")
 
+    smtp_host: str = Field(
+        default="", description="SMTP server for e-mail notices and codes; empty: no e-mail is offered."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="The SMTP server's port.")
+    smtp_user: str = Field(default="", description="SMTP user name; empty: no login.")
+    smtp_password: str = Field(default="", repr=False, description="SMTP password.")
+    smtp_tls: Literal["starttls", "tls", "none"] = Field(
+        default="starttls",
+        description="'starttls' (upgrade the connection, port 587), 'tls' (TLS from the start, port "
+        "465) or 'none' (plain, only to a relay on the same machine).",
+    )
+    smtp_from: str = Field(default="tavle@localhost", description="The sender address of e-mails.")
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0, description="Time limit for each SMTP call.")
+    sms_url: str = Field(
+        default="",
+        description="HTTP endpoint SMS are POSTed to as JSON ({to, text, sender}); empty: no SMS is offered.",
+    )
+    sms_token: str = Field(default="", repr=False, description="Bearer token sent to the SMS endpoint.")
+    sms_sender: str = Field(default="Tavle", description="The sender name or number SMS show.")
+    sms_timeout_seconds: float = Field(default=10.0, gt=0, description="Time limit for each SMS call.")
+    vapid_private_key: str = Field(
+        default="",
+        repr=False,
+        description="Web Push (VAPID) private key, base64url (`python -m app vapid-keys` makes one). "
+        "Required for push in production; empty elsewhere: kept in data/vapid_private_key.",
+    )
+    vapid_subject: str = Field(
+        default="",
+        description="Contact the push services may write to (mailto: or https:); empty: the public "
+        "URL when it is https, else mailto:tavle@localhost.",
+    )
+    notify_interval_seconds: float = Field(
+        default=60.0, gt=0, description="How often `python -m app notify` looks for what is due."
+    )
+    notify_in_app: bool = Field(
+        default=False,
+        description="Let every app process send what is due as well (instead of a separate "
+        "`python -m app notify`).",
+    )
+    digest_hour: int = Field(
+        default=7,
+        ge=0,
+        le=23,
+        description="Hour (Copenhagen) at which the consultants' daily digest goes out.",
+    )
+
     @property
     def oidc(self) -> OidcSettings:
         return OidcSettings(
@@ -123,6 +170,14 @@ class Settings(BaseSettings):
         if self.seed_demo is not None:
             return self.seed_demo
         return self.environment == "development" and self.is_sqlite
+
+    @property
+    def email_enabled(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def sms_enabled(self) -> bool:
+        return bool(self.sms_url)
 
     @property
     def is_production(self) -> bool:

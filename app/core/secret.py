@@ -10,6 +10,7 @@ import contextlib
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -58,19 +59,24 @@ def key_file(settings: Settings) -> Path | None:
     return Path(str(url.database)).resolve().parent / FILE_NAME
 
 
-def read_or_make(path: Path) -> bytes:
-    """The key in `path`, made first if there is none. Workers starting together agree: the key
-    is written to a file of its own and linked into place, which only one of them can do."""
+def _new_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def read_or_make(path: Path, make: Callable[[], str] = _new_secret) -> bytes:
+    """The key in `path`, made first (by `make`) if there is none. Workers starting together
+    agree: the key is written to a file of its own and linked into place, which only one of them
+    can do. Also keeps the Web Push key (`app.notices.vapid`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         return _read(path)
     except FileNotFoundError:
         pass
-    draft = path.with_name(f".{FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}")
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(descriptor, "w") as out:
-            out.write(secrets.token_urlsafe(48) + "\n")
+            out.write(make() + "\n")
         with contextlib.suppress(FileExistsError):  # another worker was first: use theirs
             os.link(draft, path)
     finally:
@@ -81,5 +87,5 @@ def read_or_make(path: Path) -> bytes:
 def _read(path: Path) -> bytes:
     key = path.read_text().strip()
     if not key:
-        raise SecretKeyMissing(f"{path} is empty: delete it to have a new key made, or set TAVLE_SECRET_KEY")
+        raise SecretKeyMissing(f"{path} is empty: delete it to have a new key made, or set the key's setting")
     return key.encode()

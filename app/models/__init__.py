@@ -19,6 +19,16 @@ from app.models.intervention import (
 )
 from app.models.invitation import Invitation, InvitationKind
 from app.models.network import NetworkLink
+from app.models.notice import (
+    CalendarFeed,
+    Channel,
+    Notice,
+    NoticeAddress,
+    NoticeKind,
+    NoticeSettings,
+    NoticeState,
+    PushSubscription,
+)
 from app.models.oidc import OidcIdentity
 from app.models.outcome import Meeting, Outcome, OutcomeStatus
 from app.models.passkey import PasskeyCredential
@@ -39,9 +49,11 @@ __all__ = [
     "Board",
     "BoardSeen",
     "BoardUndo",
+    "CalendarFeed",
     "CaseloadLink",
     "Challenge",
     "ChallengeStatus",
+    "Channel",
     "ConsentRecord",
     "ConsentScope",
     "ErasureRequest",
@@ -57,12 +69,18 @@ __all__ = [
     "MeaningfulnessRating",
     "Meeting",
     "NetworkLink",
+    "Notice",
+    "NoticeAddress",
+    "NoticeKind",
+    "NoticeSettings",
+    "NoticeState",
     "OidcIdentity",
     "Outcome",
     "OutcomeStatus",
     "PasskeyCredential",
     "PendingSignIn",
     "PlanSuggestion",
+    "PushSubscription",
     "Role",
     "ScaleKind",
     "ScaleReading",

@@ -32,7 +32,8 @@ class AgreementBase(SQLModel):
     what: str = Field(min_length=1, max_length=WHAT_MAX)
     who: Actor = Field(default=Actor.citizen, sa_column=Column(String(20), nullable=False))
     who_name: str = Field(default="", max_length=WHO_NAME_MAX)
-    due_on: date | None = None
+    # Indexed for the reminders, which look for the agreements due tomorrow.
+    due_on: date | None = Field(default=None, index=True)
     goal_id: int | None = Field(default=None, foreign_key="goal.id", ondelete="SET NULL")
     # The named person's own account, when they have one (a network member). Naming them does
     # not show them the card: only the citizen's choice to share it does (`shared`).

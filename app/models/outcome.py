@@ -16,7 +16,8 @@ class Meeting(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
-    at: datetime = Field(sa_type=UTCDateTime)
+    # Indexed for the reminders, which look for the meetings of the next day.
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
     note: str = Field(default="", max_length=NOTE_MAX)
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
