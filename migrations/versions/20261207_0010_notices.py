@@ -5,8 +5,8 @@ The outbox of notices (one row per notice, claimed by the senders), each person"
 digest choice, and the private calendar feed. Meetings and agreements get an index on the time
 and date the reminders look for.
 
-Revision ID: 0009_notices
-Revises: 0008_consent_and_lifecycle
+Revision ID: 0010_notices
+Revises: 0009_idempotent_requests
 Create Date: 2026-12-07
 """
 
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0009_notices"
-down_revision: str | None = "0008_consent_and_lifecycle"
+revision: str = "0010_notices"
+down_revision: str | None = "0009_idempotent_requests"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
