@@ -37,7 +37,7 @@ BOARD_PAGE_P95_MS = 50.0
 # floor_ratio: the bare FastAPI + SSE floor with the same streams and rate.
 FLOOR_RATIO = 10.0
 # saturation: the highest steady rate with p99 <= 100 ms and nothing lost, steps of 10 s.
-RAMP = (100.0, 150.0, 200.0, 250.0, 300.0, 400.0)
+RAMP = (50.0, 75.0, 100.0, 125.0, 150.0, 200.0, 250.0, 300.0)
 RAMP_SECONDS = 10.0
 SATURATION_P99_MS = 100.0
 SATURATION_WRITES_PER_S = 150.0

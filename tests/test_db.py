@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, event, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -75,4 +75,37 @@ def test_sqlite_writers_that_read_first_wait_for_each_other_instead_of_failing(t
         list(pool.map(write, range(200)))
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM tally")).scalar_one() == 200
+    engine.dispose()
+
+
+def test_sqlite_writers_in_one_process_take_turns_without_the_busy_handler(tmp_path: Path) -> None:
+    """With SQLite's own wait switched off, a writer that met a locked file would fail at once
+    ("database is locked"): every write landing shows the writers took turns on the process's
+    lock. A rolled-back writer, and one whose connection went back to the pool mid-transaction,
+    let the next one in."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'turns.db'}")
+    event.listen(engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA busy_timeout=0"))
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE tally (n INTEGER)"))
+    start = threading.Barrier(8)
+
+    def write(n: int) -> None:
+        if n < 8:
+            start.wait()
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO tally VALUES (:n)"), {"n": n})
+        if n % 25 == 0:
+            with pytest.raises(ValueError), engine.begin() as connection:
+                connection.execute(text("INSERT INTO tally VALUES (-1)"))
+                raise ValueError("undone")
+        if n % 33 == 0:
+            connection = engine.connect()
+            connection.execute(text("INSERT INTO tally VALUES (-2)"))
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(write, range(100)))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM tally WHERE n >= 0")).scalar_one() == 100
+        assert connection.execute(text("SELECT count(*) FROM tally WHERE n < 0")).scalar_one() == 0
     engine.dispose()

@@ -1,9 +1,11 @@
 """The database engine: SQLite in WAL mode by default, PostgreSQL when configured."""
 
+import re
+import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session, col, create_engine, update
 
@@ -11,6 +13,9 @@ from app.models import User
 
 # How long a SQLite writer waits for another writer to commit before it gives up.
 SQLITE_BUSY_SECONDS = 30
+# Statements that make sqlite3 open a write transaction (it opens none for a read).
+WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+WRITING = "tavle_sqlite_writing"
 
 
 def make_engine(url: str) -> Engine:
@@ -25,6 +30,7 @@ def make_engine(url: str) -> Engine:
         url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}, pool_size=20
     )
     event.listen(engine, "connect", _sqlite_pragmas)
+    _one_writer_at_a_time(engine)
     return engine
 
 
@@ -41,6 +47,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.close()
+
+
+def _one_writer_at_a_time(engine: Engine) -> None:
+    """SQLite lets one transaction write at a time. Left to SQLite, a writer that finds the
+    file locked sleeps in its busy handler in steps of up to 100 ms, whatever the other writer
+    still needs; so in this process a writer waits on a lock instead, and is woken the moment
+    the other commits or rolls back. (A second process on the same file meets the busy handler.)"""
+    lock = threading.Lock()
+
+    def take(
+        conn: Connection, _cursor: object, statement: str, _params: object, _context: object, _many: bool
+    ) -> None:
+        if WRITING not in conn.info and WRITES.match(statement):
+            if not lock.acquire(timeout=SQLITE_BUSY_SECONDS):
+                raise TimeoutError("another writer held the SQLite file too long")
+            conn.info[WRITING] = True
+
+    def give_back(_dbapi: object, record: Any) -> None:
+        if record.info.pop(WRITING, None):
+            lock.release()
+
+    event.listen(engine, "before_cursor_execute", take)
+    # Back in the pool means committed or rolled back: the engine's own commit and rollback
+    # events come before the file is released, so they are too early.
+    event.listen(engine, "checkin", give_back)
 
 
 def lock_person(session: Session, user_id: int) -> None:
