@@ -12,10 +12,11 @@ from app.board import agreement_routes, meeting_routes, stream
 from app.board import routes as board
 from app.caseload import routes as caseload
 from app.caseload import stream as caseload_stream
-from app.core import collector, errors
+from app.core import collector, errors, idempotency
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.i18n import warm_up
+from app.core.idempotency import IdempotencyMiddleware
 from app.core.middleware import SecurityMiddleware
 from app.core.migrate import migrate
 from app.core.rendering import STATIC_DIR, compile_templates
@@ -90,7 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        dependencies=[Depends(verify_csrf)],
+        # The CSRF check first: only a change from our own page may claim its key.
+        dependencies=[Depends(verify_csrf), Depends(idempotency.claim)],
     )
     app.state.settings = settings
     # Read by app.core.middleware.prepare for every request (the stream lane's too).
@@ -98,9 +100,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.hsts = settings.public_https
     app.state.engine = engine
     errors.install(app)
+    idempotency.install(app)
     for module in ROUTERS:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Inside the security middleware: it sees the request's token and keeps answers as sent.
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(SecurityMiddleware, secure_cookies=settings.cookies_secure)
     # Leaves text/event-stream alone, so live updates are never held in a compression buffer.
     app.add_middleware(GZipMiddleware, minimum_size=500)

@@ -11,7 +11,7 @@ from app.core.config import ROOT
 from app.core.db import make_engine
 from app.core.migrate import migrate
 
-HEAD = "0008_consent_and_lifecycle"
+HEAD = "0009_idempotent_requests"
 
 
 def _upgrade(engine: Engine, revision: str) -> None:

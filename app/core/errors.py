@@ -17,6 +17,7 @@ from app.core.refusals import (
     NotVisible,
     PasswordChangeRequired,
     SignInRequired,
+    StillSaving,
 )
 from app.core.rendering import render
 from app.core.web import wants_fragment
@@ -30,6 +31,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CsrfRejected, _csrf)
     app.add_exception_handler(AccountClosed, _closed)
     app.add_exception_handler(PasswordChangeRequired, _change_password)
+    app.add_exception_handler(StillSaving, _still_saving)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _crash)
@@ -89,6 +91,13 @@ CLOSED = (
 _not_found = _answer(404, NOT_FOUND)
 _csrf = _answer(403, EXPIRED)
 _closed = _answer(403, CLOSED)
+
+
+def _still_saving(request: Request, _exc: Exception) -> Response:
+    """The same change is being saved by an earlier request: nothing is lost by waiting."""
+    response = _page(request, 503, TRY_AGAIN)
+    response.headers["Retry-After"] = "2"
+    return response
 
 
 def _invalid(request: Request, exc: Exception) -> Response:

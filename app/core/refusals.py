@@ -21,3 +21,7 @@ class AccountClosed(Exception):
 
 class PasswordChangeRequired(Exception):
     """Signed in with a first password someone else chose: nothing else until it is changed."""
+
+
+class StillSaving(Exception):
+    """The same change, sent again while the first is still being saved: try again shortly."""

@@ -12,6 +12,7 @@ from app import clock
 from app.catalogue.roles import ROLE_NAMES
 from app.core.config import ROOT
 from app.core.i18n import LANGUAGE_NAMES, Translator
+from app.core.idempotency import with_form_keys
 from app.core.read_aloud import read_aloud
 
 # Each feature keeps its templates beside its routes; names are unique across the features.
@@ -62,8 +63,11 @@ def render(template: str, context: dict[str, Any], translator: Translator, block
         "ngettext": translator.template_ngettext,
     }
     if block is None:
-        return environment().get_template(template).render(full)
-    return render_block(environment(), template, block, **full)
+        html = environment().get_template(template).render(full)
+    else:
+        html = render_block(environment(), template, block, **full)
+    # Every form with the session's token gets a key of its own: sent twice, it changes once.
+    return with_form_keys(html, context.get("csrf_token"))
 
 
 @lru_cache(maxsize=256)

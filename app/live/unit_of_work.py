@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from sqlmodel import Session
 
+from app.core.idempotency import mark_committed
 from app.live import hub_for
 from app.live.hub import Event
 
@@ -37,6 +38,8 @@ def unit_of_work(session: Session) -> Iterator[UnitOfWork]:
     try:
         yield work
         session.flush()
+        # A change sent with a client's key: its claim says so in this same transaction.
+        mark_committed(session)
         hub = hub_for(session.get_bind())
         if hub is not None:
             for event in work.events:

@@ -11,6 +11,7 @@ from app.models.challenge import Challenge, ChallengeStatus, LifeArea
 from app.models.consent import ConsentRecord, ConsentScope
 from app.models.erasure import ErasureRequest, ErasureStatus
 from app.models.goal import Goal, GoalChallengeLink, ScaleKind, ScaleReading
+from app.models.idempotency import IdempotentRequest
 from app.models.intervention import (
     Intervention,
     InterventionGoalLink,
@@ -48,6 +49,7 @@ __all__ = [
     "ErasureStatus",
     "Goal",
     "GoalChallengeLink",
+    "IdempotentRequest",
     "Intervention",
     "InterventionGoalLink",
     "Invitation",

@@ -132,7 +132,9 @@
               position: evt.newIndex,
               from_status: card.dataset.status,
               from_position: card.dataset.position,
-              via: "drag"
+              via: "drag",
+              // One drag, one change: sent again (a retry), it is not made twice.
+              idempotency_key: "k" + Math.random().toString(36).slice(2) + Date.now().toString(36)
             }
           }).then(releaseHeld, releaseHeld);
         }
