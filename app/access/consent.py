@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from app.access import audit
 from app.access.changes import access_changed
 from app.catalogue import N_
+from app.core.db import lock_person
 from app.live.unit_of_work import unit_of_work
 from app.models import CaseloadLink, ConsentRecord, ConsentScope, User
 
@@ -155,11 +156,14 @@ def choose(*, session: Session, citizen: User, choices: dict[ConsentScope, bool]
     scopes that changed. One unit of work: the records, the audit entries the citizen reads, and
     the access change that makes every open view concerned check again, in every process."""
     assert citizen.id is not None
+    # The answers so far read under the citizen's own lock: a double tap writes one change.
+    lock_person(session, citizen.id)
     now = state(session=session, citizen_id=citizen.id)
     changed = [
         scope for scope, given in choices.items() if now.latest(scope) is None or now.given(scope) != given
     ]
     if not changed:
+        session.commit()
         return []
     consultants = session.exec(
         select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen.id)

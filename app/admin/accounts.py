@@ -8,6 +8,7 @@ from sqlmodel import Session, col, delete, select
 from app.access import audit
 from app.access.changes import access_changed
 from app.catalogue import N_
+from app.core.db import lock_person
 from app.core.security import hash_secret
 from app.core.wording import cleaned, problem
 from app.identity.passwords import one_time_password
@@ -171,12 +172,16 @@ def set_active(*, session: Session, user_id: int, active: bool, by: User) -> Use
     """Closes (or opens again) a staff account. Closing ends every session and open view of it
     at once, in every process, and sign-in is refused until it is opened again; nothing else
     changes, so opening it again restores what it had. The citizens it worked with see it."""
-    user = session.get(User, user_id)
-    if user is None or user.role not in STAFF_ROLES:
-        raise AccountError({"account": N_("Choose a staff account.")})
-    if user.id == by.id:
+    if user_id == by.id:
         raise AccountError({"account": N_("You cannot close your own account.")})
+    # Read under the account's own lock: two clicks at once close it (and tell it) once.
+    lock_person(session, user_id)
+    user = session.get(User, user_id, populate_existing=True)
+    if user is None or user.role not in STAFF_ROLES:
+        session.rollback()
+        raise AccountError({"account": N_("Choose a staff account.")})
     if user.active == active:
+        session.commit()
         return user
     citizens = list(
         session.exec(select(CaseloadLink.citizen_id).where(CaseloadLink.consultant_id == user_id)).all()

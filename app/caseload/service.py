@@ -14,6 +14,7 @@ from app.access import audit
 from app.access.changes import access_changed
 from app.access.consent import ConsentState, states
 from app.access.rules import caseload, consultants_of
+from app.core.db import lock_person
 from app.core.i18n import Translator
 from app.interventions import alerts
 from app.live.unit_of_work import unit_of_work
@@ -179,8 +180,11 @@ def set_case_closed(*, session: Session, citizen: User, actor: User, closed: boo
     sees it in their trail and on their privacy page."""
     require_consultant(actor)
     assert citizen.id is not None
-    record = session.get(User, citizen.id)
+    # Read under the citizen's own lock: a double click closes the case once.
+    lock_person(session, citizen.id)
+    record = session.get(User, citizen.id, populate_existing=True)
     if record is None or (record.case_closed_at is not None) == closed:
+        session.commit()
         return
     consultants = [c.id for c in consultants_of(session=session, citizen_id=citizen.id) if c.id is not None]
     with unit_of_work(session) as work:

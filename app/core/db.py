@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlmodel import create_engine
+from sqlmodel import Session, col, create_engine, update
+
+from app.models import User
 
 # How long a SQLite writer waits for another writer to commit before it gives up.
 SQLITE_BUSY_SECONDS = 30
@@ -70,3 +72,13 @@ def _one_writer_at_a_time(engine: Engine) -> None:
     # Back in the pool means committed or rolled back: the engine's own commit and rollback
     # events come before the file is released, so they are too early.
     event.listen(engine, "checkin", give_back)
+
+
+def lock_person(session: Session, user_id: int) -> None:
+    """Starts the session's transaction with a write to the person's own row that changes
+    nothing: PostgreSQL locks the row, SQLite takes the file's write lock, until the commit.
+    What the transaction reads after it is then what no other such transaction is changing, so
+    a look-then-write about one person (is a request waiting? is this consent already given?)
+    is a single step for two requests at once, such as a double tap."""
+    same = update(User).where(col(User.id) == user_id).values(name=User.name)
+    session.execute(same.execution_options(synchronize_session=False))

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from app.access import audit
 from app.caseload.service import add_months
 from app.catalogue import N_
+from app.core.db import lock_person
 from app.core.wording import cleaned, problem
 from app.models import ErasureRequest, ErasureStatus, Role, User
 from app.models.base import utcnow
@@ -34,8 +35,10 @@ def latest(*, session: Session, citizen_id: int) -> ErasureRequest | None:
 
 
 def ask(*, session: Session, citizen: User) -> ErasureRequest:
-    """The citizen asks to be erased. Asking again while a request waits changes nothing."""
+    """The citizen asks to be erased. Asking again while a request waits changes nothing, also
+    twice at once (a double tap): the look for a waiting request and the new one are one step."""
     assert citizen.id is not None
+    lock_person(session, citizen.id)
     waiting = latest(session=session, citizen_id=citizen.id)
     if waiting is not None and waiting.status == ErasureStatus.waiting:
         return waiting
