@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from app.access.rules import NotVisible, visible_citizen
 from app.board.read import load_board
-from app.board.routes import board_context
+from app.board.routes import board_context, heartbeat_seconds
 from app.board.view import BoardView, mark_seen, may_change
 from app.deps import CurrentUser, SessionDep, SettingsDep, WebDep
 from app.plan.agenda import agenda_for
@@ -35,7 +35,14 @@ def meeting_page(
     board_url = f"{base}/citizens/{citizen_id}/board"
     agenda = agenda_for(session=session, citizen_id=citizen_id)
     return web.page(
-        "meeting.html", **board_context(view, board_url=board_url, qr=qr_svg(board_url), agenda=agenda)
+        "meeting.html",
+        **board_context(
+            view,
+            board_url=board_url,
+            qr=qr_svg(board_url),
+            agenda=agenda,
+            heartbeat_seconds=heartbeat_seconds(web),
+        ),
     )
 
 

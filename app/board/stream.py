@@ -25,7 +25,7 @@ from sqlmodel import Session
 from app.access.rules import can_open_board, visible_board
 from app.board.read import BoardData, BoardGone, load_board, parts_for
 from app.board.routes import BOARD_TEMPLATE, announce, render_update
-from app.board.view import DATA_REGIONS, BoardView, last_look, regions_for
+from app.board.view import DATA_REGIONS, BoardView, catch_up, last_look, regions_for
 from app.core.config import Settings
 from app.core.i18n import Translator
 from app.core.numbers import whole
@@ -78,7 +78,9 @@ def board_events(citizen_id: int, request: Request, since: str = "", view: str =
     )
     viewer = Viewer(user_id=user.id, name=user.name, role=str(user.role))
     channels = (board_channel(citizen_id), person_channel(user.id))
-    return event_stream(hub=hub, channels=channels, viewer=viewer, feed=feed)
+    return event_stream(
+        hub=hub, channels=channels, viewer=viewer, feed=feed, heartbeat=settings.live_heartbeat_seconds
+    )
 
 
 @dataclass
@@ -108,21 +110,18 @@ class BoardFeed:
     async def start(self) -> str | None:
         """Nothing when the page is at the board's version (it was drawn moments ago); what it
         missed, when the hub remembers it; else the whole board."""
-        known = self.known
-        regions = DATA_REGIONS
-        if known is not None:
+        regions, missed = DATA_REGIONS, list[Event]()
+        if self.known is not None:
             now = await anyio.to_thread.run_sync(self._read, frozenset[str]())
             self.sent = now.version
-            if known == now.version:
+            regions, missed = catch_up(
+                hub=self.hub, channel=self.channel, known=self.known, version=now.version
+            )
+            if not regions:
                 return None
-            missed = self.hub.history(self.channel, known) if known < now.version else None
-            if missed and missed[-1].version >= now.version:
-                data = await anyio.to_thread.run_sync(self._read, regions_for(e.kind for e in missed))
-                self.sent = data.version
-                return self._render(data, regions_for(e.kind for e in missed), missed)
         data = await anyio.to_thread.run_sync(self._read, regions)
         self.sent = data.version
-        return self._render(data, regions, [])
+        return self._render(data, regions, missed)
 
     async def changed(self, events: list[Event], *, behind: bool) -> str | None:
         """A change made from this very page is left out: the page has it from its own answer."""
