@@ -185,6 +185,8 @@
   function receive(html, at) {
     if (at > version) version = at;
     if (!html) return;
+    // What the page received, for whoever listens (the browser tests record it).
+    htmx.trigger(document.body, "tavle:live", { data: html });
     if (holding()) { held.push(html); return; }
     htmx.swap("#board-sink", html, { swapStyle: "none" });
     if (ended()) stop();
