@@ -20,7 +20,7 @@ from app.board.agreements import (
     AgreementForm,
 )
 from app.board.read import board_version, load_board, parts_for
-from app.board.view import REGIONS, BoardView, catch_up, last_look, mark_seen
+from app.board.view import MEETING_REGIONS, REGIONS, BoardView, catch_up, last_look, mark_seen, may_change
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
 from app.core.i18n import Translator
@@ -37,7 +37,7 @@ BOARD_TEMPLATE = "board.html"
 # Regions sent out-of-band in an update, in page order.
 UPDATE_BLOCKS = (*REGIONS, "undo", "new_agreement")
 # Never sent to a viewer who may not see the plan (a network member).
-PLAN_BLOCKS = frozenset({"challenges", "goals", "strengths", "interventions"})
+PLAN_BLOCKS = frozenset({"agenda", "challenges", "goals", "strengths", "interventions"})
 
 
 def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
@@ -54,6 +54,8 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
         "form": AgreementForm(),
         "goals": view.data.goals,
         "heartbeat_seconds": HEARTBEAT_SECONDS,
+        # The meeting screen: its stream and its agenda (app/board/meeting_routes.py).
+        "meeting": False,
         **extra,
     }
 
@@ -77,13 +79,15 @@ def board_page(
     undo: str = "",
     notice: str = "",
     since: str = "",
+    screen: str = "",
 ) -> Response:
     user = web.user
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
     known = whole(since)
     if known is not None and wants_fragment(web.request):
-        return changed_since(web, session=session, citizen_id=citizen_id, known=known)
+        meeting = screen == "meeting" and may_change(user)
+        return changed_since(web, session=session, citizen_id=citizen_id, known=known, meeting=meeting)
     data = load_board(session=session, citizen_id=citizen_id)
     previous = mark_seen(
         session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
@@ -107,15 +111,18 @@ def board_page(
 VERSION_HEADER = "X-Tavle-Version"
 
 
-def changed_since(web: SignedInWeb, *, session: Session, citizen_id: int, known: int) -> Response:
+def changed_since(
+    web: SignedInWeb, *, session: Session, citizen_id: int, known: int, meeting: bool
+) -> Response:
     """For a page that polls because its streams do not get through: what changed after version
-    `known`, as the live stream would send it (out-of-band parts for this viewer); 204 when
-    nothing did. Access was checked by the route, as for the page."""
+    `known`, as the live stream would send it (out-of-band parts for this viewer; the agenda only
+    to the meeting screen); 204 when nothing did. Access was checked by the route, as for the page."""
     user = web.user
     assert user.id is not None
     hub: Hub = web.request.app.state.hub
     version = board_version(session=session, citizen_id=citizen_id)
-    regions, missed = catch_up(hub=hub, channel=board_channel(citizen_id), known=known, version=version)
+    touched, missed = catch_up(hub=hub, channel=board_channel(citizen_id), known=known, version=version)
+    regions = touched if meeting else touched - MEETING_REGIONS
     if not regions:
         return Response(status_code=204, headers={VERSION_HEADER: str(version), **VARY})
     data = load_board(session=session, citizen_id=citizen_id, parts=parts_for(regions))
@@ -220,6 +227,8 @@ def announce(view: BoardView, events: Sequence[Event], translator: Translator) -
     event = others[0]
     actor = view.person(event.actor_id)
     name = actor.name if actor else translator.gettext("Someone")
+    if event.kind == "agenda":
+        return translator.gettext("%(name)s changed the agenda.", name=name) if view.shows_plan else ""
     if event.kind != "agreement":
         return translator.gettext("%(name)s updated the plan.", name=name) if view.shows_plan else ""
     if event.action == "deleted":

@@ -25,7 +25,15 @@ from sqlmodel import Session
 from app.access.rules import can_open_board, visible_board
 from app.board.read import BoardData, BoardGone, load_board, parts_for
 from app.board.routes import BOARD_TEMPLATE, announce, render_update
-from app.board.view import DATA_REGIONS, BoardView, catch_up, last_look, regions_for
+from app.board.view import (
+    DATA_REGIONS,
+    MEETING_REGIONS,
+    BoardView,
+    catch_up,
+    last_look,
+    may_change,
+    regions_for,
+)
 from app.core.config import Settings
 from app.core.i18n import Translator
 from app.core.numbers import whole
@@ -45,10 +53,13 @@ router = APIRouter(tags=["events"])
 
 
 @router.get("/citizens/{citizen_id}/board/events")
-def board_events(citizen_id: int, request: Request, since: str = "", view: str = "") -> EventStreamResponse:
+def board_events(
+    citizen_id: int, request: Request, since: str = "", view: str = "", screen: str = ""
+) -> EventStreamResponse:
     """`since`: the version the page has, when it opens the stream (else Last-Event-ID); `view`:
-    the name the page gives itself. The stream keeps no database session while it waits: each
-    event opens its own."""
+    the name the page gives itself; `screen`: "meeting" for the meeting screen, which shows the
+    agenda too (only to those who may open it). The stream keeps no database session while it
+    waits: each event opens its own."""
     token = request.cookies.get(SESSION_COOKIE, "")
     settings: Settings = request.app.state.settings
     engine: Engine = request.app.state.engine
@@ -75,6 +86,7 @@ def board_events(citizen_id: int, request: Request, since: str = "", view: str =
         known=whole(known),
         ends_at=signed_in.ends_at,
         view=valid_view_name(view),
+        meeting=screen == "meeting" and may_change(user),
     )
     viewer = Viewer(user_id=user.id, name=user.name, role=str(user.role))
     channels = (board_channel(citizen_id), person_channel(user.id))
@@ -101,6 +113,8 @@ class BoardFeed:
     ends_at: datetime | None
     # The name of the page this stream feeds ("": none given).
     view: str = ""
+    # The meeting screen: the agenda is one of its regions.
+    meeting: bool = False
     sent: int = 0
 
     @property
@@ -110,13 +124,14 @@ class BoardFeed:
     async def start(self) -> str | None:
         """Nothing when the page is at the board's version (it was drawn moments ago); what it
         missed, when the hub remembers it; else the whole board."""
-        regions, missed = DATA_REGIONS, list[Event]()
+        regions, missed = self._shown(DATA_REGIONS), list[Event]()
         if self.known is not None:
             now = await anyio.to_thread.run_sync(self._read, frozenset[str]())
             self.sent = now.version
-            regions, missed = catch_up(
+            touched, missed = catch_up(
                 hub=self.hub, channel=self.channel, known=self.known, version=now.version
             )
+            regions = self._shown(touched)
             if not regions:
                 return None
         data = await anyio.to_thread.run_sync(self._read, regions)
@@ -132,6 +147,7 @@ class BoardFeed:
         ]
         regions = set(DATA_REGIONS if behind or any(e.kind == ACCESS for e in events) else ())
         regions |= regions_for(e.kind for e in changes)
+        regions = set(self._shown(regions))
         if any(e.kind == PRESENCE for e in events):
             regions.add(PRESENCE)
         if not regions:
@@ -141,6 +157,10 @@ class BoardFeed:
             return self._render(data, regions, [])
         self.sent = max(self.sent, data.version)
         return self._render(data, regions, [] if behind else changes)
+
+    def _shown(self, regions: frozenset[str] | set[str]) -> frozenset[str]:
+        """The regions this page has: the agenda only on the meeting screen."""
+        return frozenset(regions) if self.meeting else frozenset(regions) - MEETING_REGIONS
 
     def _made_here(self, event: Event) -> bool:
         return bool(self.view) and event.view == self.view

@@ -31,6 +31,8 @@
   // says anything ends the polling. A stream that simply ends is reopened by the browser in a
   // second (the server's `retry:`), and catches up from the version it names.
   var eventsUrl = board.dataset.events;
+  // The meeting screen's stream and polls carry its agenda too.
+  var screen = board.dataset.screen ? "&screen=" + board.dataset.screen : "";
   var beatMs = Number(board.dataset.heartbeat || 15) * 1000;
   var FAILURES_TO_POLL = 3;
   var POLL_MS = 3000;
@@ -57,7 +59,7 @@
     clearTimeout(reopening);
     if (stream) stream.close();
     if (ended() || navigator.onLine === false) { stream = null; return; }
-    var url = eventsUrl + "?since=" + version + "&view=" + viewName;
+    var url = eventsUrl + "?since=" + version + "&view=" + viewName + screen;
     var mine = stream = new EventSource(url, { withCredentials: true });
     heard = false;
     lastHeard = Date.now();
@@ -126,7 +128,7 @@
   function poll() {
     if (pollBusy || ended() || navigator.onLine === false) return;
     pollBusy = true;
-    var url = location.pathname + "?since=" + version;
+    var url = board.dataset.board + "?since=" + version + screen;
     fetch(url, { headers: { "HX-Request": "true", "X-Tavle-View": viewName }, credentials: "same-origin", cache: "no-store" })
       .then(function (answer) {
         // Signed out meanwhile, or no longer allowed: the page itself says what to do.
