@@ -14,6 +14,7 @@ from app.access import audit
 from app.access.changes import access_changed
 from app.access.consent import ConsentState, states
 from app.access.rules import caseload, consultants_of
+from app.conversation.service import waiting_counts
 from app.core.db import lock_person
 from app.core.i18n import Translator
 from app.interventions import alerts
@@ -56,6 +57,8 @@ class CaseloadRow:
     due: int = 0
     overdue: int = 0
     interventions: list[FlaggedIntervention] = field(default_factory=list)
+    # Conversations whose latest question waits for the consultant's answer.
+    waiting_messages: int = 0
 
     @property
     def flag_count(self) -> int:
@@ -108,6 +111,8 @@ def rows(
             row.overdue += 1
         elif agreement.due_on <= soon:
             row.due += 1
+    for cid, waiting in waiting_counts(session=session, citizen_ids=ids).items():
+        result[cid].waiting_messages = waiting
     views: dict[int, list[InterventionView]] = defaultdict(
         list, intervention_views(session=session, citizen_ids=ids)
     )
