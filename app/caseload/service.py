@@ -19,7 +19,7 @@ from app.core.db import lock_person
 from app.core.i18n import Translator
 from app.interventions import alerts
 from app.live.unit_of_work import unit_of_work
-from app.models import Agreement, AgreementStatus, Meeting, User
+from app.models import Agreement, AgreementStatus, Meeting, User, Wish
 from app.models.base import utcnow
 from app.plan.overview import InterventionView, intervention_views, is_active, require_consultant
 
@@ -36,7 +36,14 @@ def flags_for(view: InterventionView, today: date) -> list[alerts.Flag]:
     item = view.intervention
     rated = [alerts.Rated(value=r.value, at=r.rated_at) for r in view.ratings]
     since = item.starts_on or clock.local(item.created_at).date()
-    return alerts.flags(rated, active=is_active(item, today), since=since, today=today)
+    return alerts.flags(
+        rated,
+        active=is_active(item, today),
+        since=since,
+        today=today,
+        rather_not=item.wish == Wish.rather_not,
+        reason=item.wish_reason,
+    )
 
 
 @dataclass
