@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.access.consent import ConsentState
 from app.access.consent import state as consent_state
+from app.board.agenda import AgendaItem, agenda_for
 from app.catalogue.interventions import BY_KEY, InterventionType
 from app.core.charts import Point, line_chart
 from app.core.i18n import Translator
@@ -211,22 +212,27 @@ class BoardData:
     consent: ConsentState = field(default_factory=ConsentState)
     # Each card's conversation, by the card's id (cards without one are not there).
     threads: dict[int, ThreadMark] = field(default_factory=dict)
+    # The agenda for the next meeting (read for the meeting screen only).
+    agenda: list[AgendaItem] = field(default_factory=list)
 
     @property
     def goal_titles(self) -> dict[int, str]:
         return {view.goal.id: view.goal.title for view in self.goals if view.goal.id is not None}
 
 
-# What a board is read in; a live update reads only the parts the regions it redraws show.
+# What a board is read in; a live update reads only the parts the regions it redraws show. The
+# agenda is read only for the meeting screen (MEETING_PARTS).
 PARTS = frozenset(
     {"challenges", "goals", "goal_titles", "strengths", "agreements", "interventions", "consent", "threads"}
 )
+MEETING_PARTS = PARTS | {"agenda"}
 REGION_PARTS: dict[str, frozenset[str]] = {
     "challenges": frozenset({"challenges"}),
     "goals": frozenset({"goals"}),
     "strengths": frozenset({"strengths"}),
     "interventions": frozenset({"interventions"}),
     "consent": frozenset({"consent"}),
+    "agenda": frozenset({"agenda"}),
     # Cards name their goal, and the form for a new card offers the goals: titles are enough.
     "columns": frozenset({"agreements", "goal_titles", "threads"}),
     "new_agreement": frozenset({"goal_titles"}),
@@ -291,6 +297,7 @@ def load_board(*, session: Session, citizen_id: int, parts: frozenset[str] = PAR
         interventions=interventions,
         consent=consent_state(session=session, citizen_id=cid) if "consent" in parts else ConsentState(),
         threads=_threads(session, cid) if "threads" in parts else {},
+        agenda=agenda_for(session=session, citizen_id=cid) if "agenda" in parts else [],
     )
 
 

@@ -35,7 +35,7 @@ BOARD_TEMPLATE = "board.html"
 # Regions sent out-of-band in an update, in page order.
 UPDATE_BLOCKS = (*REGIONS, "undo", "new_agreement")
 # Never sent to a viewer who may not see the plan (a network member).
-PLAN_BLOCKS = frozenset({"challenges", "goals", "strengths", "interventions"})
+PLAN_BLOCKS = frozenset({"agenda", "challenges", "goals", "strengths", "interventions"})
 
 
 def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
@@ -51,6 +51,8 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
         "undo": None,
         "form": AgreementForm(),
         "goals": view.data.goals,
+        # The meeting screen: its stream and its agenda (app/board/meeting_routes.py).
+        "meeting": False,
         **extra,
     }
 
@@ -182,6 +184,8 @@ def announce(view: BoardView, events: Sequence[Event], translator: Translator) -
                 "%(name)s wrote a message about “%(what)s”.", name=name, what=talked_on.what
             )
         return translator.gettext("%(name)s wrote a message.", name=name) if view.shows_plan else ""
+    if event.kind == "agenda":
+        return translator.gettext("%(name)s changed the agenda.", name=name) if view.shows_plan else ""
     if event.kind != "agreement":
         return translator.gettext("%(name)s updated the plan.", name=name) if view.shows_plan else ""
     if event.action == "deleted":

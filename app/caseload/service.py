@@ -14,6 +14,7 @@ from app.access import audit
 from app.access.changes import access_changed
 from app.access.consent import ConsentState, states
 from app.access.rules import caseload, consultants_of
+from app.board.agenda import agenda_counts
 from app.conversation.service import waiting_counts
 from app.core.db import lock_person
 from app.core.i18n import Translator
@@ -63,6 +64,8 @@ class CaseloadRow:
     next_meeting: datetime | None = None
     due: int = 0
     overdue: int = 0
+    # How many things are on the agenda for the next meeting (the card says that one exists).
+    agenda: int = 0
     interventions: list[FlaggedIntervention] = field(default_factory=list)
     # Conversations whose latest question waits for the consultant's answer.
     waiting_messages: int = 0
@@ -123,6 +126,8 @@ def rows(
     views: dict[int, list[InterventionView]] = defaultdict(
         list, intervention_views(session=session, citizen_ids=ids)
     )
+    for cid, count in agenda_counts(session=session, citizen_ids=ids).items():
+        result[cid].agenda = count
     for cid in ids:
         result[cid].interventions = [
             FlaggedIntervention(view=v, flags=flags_for(v, today)) for v in views[cid]

@@ -12,15 +12,13 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.access.rules import NotVisible
-from app.board.changes import BoardChange, board_change
+from app.board.changes import board_change, tell_caseloads
 from app.catalogue import N_
 from app.catalogue.interventions import BY_KEY
 from app.core.i18n import Translator
 from app.core.numbers import whole
 from app.core.wording import check
-from app.live import Event, caseload_channel
 from app.models import (
-    CaseloadLink,
     Goal,
     Intervention,
     InterventionGoalLink,
@@ -146,24 +144,6 @@ def set_wish(
         # "I'd rather not" (or taking it back) is a flag on the consultant's caseload.
         tell_caseloads(session=session, change=change, citizen_id=citizen.id, kind="intervention")
     return None
-
-
-def tell_caseloads(*, session: Session, change: BoardChange, citizen_id: int, kind: str) -> None:
-    """Every consultant of the citizen redraws their caseload when this change commits. No
-    content goes out: each caseload view reads again for its own viewer."""
-    consultants = session.exec(
-        select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
-    ).all()
-    for consultant_id in consultants:
-        change.publish(
-            Event(
-                channel=caseload_channel(consultant_id),
-                version=0,
-                kind=kind,
-                item_id=citizen_id,
-                actor_id=change.actor_id,
-            )
-        )
 
 
 @dataclass
