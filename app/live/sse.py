@@ -10,6 +10,7 @@ import random
 from collections.abc import AsyncIterator, Iterable
 from typing import Protocol
 
+import anyio
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
@@ -39,6 +40,9 @@ class Feed(Protocol):
 
     async def idle(self) -> None:
         """A heartbeat is due: raise Ended if the viewer's sign-in has run out meanwhile."""
+
+    async def finished(self) -> None:
+        """The stream has closed (the viewer left, or it ended): what the feed records then."""
 
 
 def frame(data: str, *, event: str, version: int | None = None) -> str:
@@ -103,3 +107,7 @@ async def _events(
             if ended.farewell:
                 yield ended.farewell
             return
+        finally:
+            # The viewer's leaving cancels the stream: the feed still gets to record it.
+            with anyio.CancelScope(shield=True):
+                await feed.finished()
