@@ -14,6 +14,8 @@ from app.board import agreement_routes, meeting_routes, stream
 from app.board import routes as board
 from app.caseload import routes as caseload
 from app.caseload import stream as caseload_stream
+from app.conversation import routes as conversation
+from app.conversation import stream as conversation_stream
 from app.core import collector, errors, idempotency
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
@@ -61,6 +63,8 @@ ROUTERS = (
     outcome_routes,
     caseload,
     caseload_stream,
+    conversation,
+    conversation_stream,
     network,
     invitation_routes,
     privacy,

@@ -84,9 +84,6 @@ class CaseloadFeed:
         html = await anyio.to_thread.run_sync(self._render)
         return frame(html, event="caseload")
 
-    async def finished(self) -> None:
-        """Nothing to record when a caseload view closes."""
-
     async def idle(self) -> None:
         if self.ends_at is None or self.ends_at <= utcnow():
             raise self._ended()

@@ -41,9 +41,6 @@ class Feed(Protocol):
     async def idle(self) -> None:
         """A heartbeat is due: raise Ended if the viewer's sign-in has run out meanwhile."""
 
-    async def finished(self) -> None:
-        """The stream has closed (the viewer left, or it ended): what the feed records then."""
-
 
 def frame(data: str, *, event: str, version: int | None = None) -> str:
     """One event. Every line of `data` (CR, LF or CRLF end a line in an event stream) becomes
@@ -108,6 +105,9 @@ async def _events(
                 yield ended.farewell
             return
         finally:
-            # The viewer's leaving cancels the stream: the feed still gets to record it.
-            with anyio.CancelScope(shield=True):
-                await feed.finished()
+            # A feed may record that the stream closed (`async def finished()`: the board records
+            # how long it was watched). The viewer's leaving cancels the stream; this still runs.
+            finished = getattr(feed, "finished", None)
+            if finished is not None:
+                with anyio.CancelScope(shield=True):
+                    await finished()
