@@ -163,7 +163,13 @@ def announce(view: BoardView, events: Sequence[Event], translator: Translator) -
     if not view.shows_plan:
         # A network member hears only of the shared cards they can see: not even that
         # something else changed.
-        others = [e for e in others if e.kind == "agreement" and view.find(e.item_id) is not None]
+        others = [
+            e
+            for e in others
+            if e.kind in ("agreement", "message")
+            and (card := view.find(e.item_id)) is not None
+            and (e.kind == "agreement" or view.talks_on(card))
+        ]
     if not others:
         return ""
     if len(others) > 1:
@@ -171,6 +177,13 @@ def announce(view: BoardView, events: Sequence[Event], translator: Translator) -
     event = others[0]
     actor = view.person(event.actor_id)
     name = actor.name if actor else translator.gettext("Someone")
+    if event.kind == "message":
+        talked_on = view.find(event.item_id)
+        if talked_on is not None:
+            return translator.gettext(
+                "%(name)s wrote a message about “%(what)s”.", name=name, what=talked_on.what
+            )
+        return translator.gettext("%(name)s wrote a message.", name=name) if view.shows_plan else ""
     if event.kind == "agenda":
         return translator.gettext("%(name)s changed the agenda.", name=name) if view.shows_plan else ""
     if event.kind != "agreement":

@@ -11,9 +11,10 @@ from functools import cached_property
 from sqlmodel import Session
 
 from app import clock
-from app.board.read import BoardData, Card
+from app.board.read import BoardData, Card, ThreadMark
 from app.models import AgreementStatus, BoardSeen, Role, User
 from app.models.base import utcnow
+from app.models.conversation import side_of
 
 COLUMNS = (AgreementStatus.todo, AgreementStatus.doing, AgreementStatus.done)
 
@@ -32,6 +33,7 @@ KIND_REGIONS: dict[str, frozenset[str]] = {
     "strength": frozenset({"strengths"}),
     "intervention": frozenset({"interventions"}),
     "rating": frozenset({"interventions"}),
+    "message": frozenset({"columns"}),
     "presence": frozenset({"presence"}),
 }
 
@@ -144,6 +146,20 @@ class BoardView:
         if self.viewer.role == Role.consultant:
             return not agreement.accepted_by_consultant
         return False
+
+    def talks_on(self, agreement: Card) -> bool:
+        """Takes part in the card's conversation: the citizen and the consultant; a network
+        member on a shared card that names them (as `app.access.rules.may_take_part`)."""
+        if self.viewer.role == Role.network:
+            return agreement.shared and agreement.who_user_id == self.viewer.id
+        return self.can_change
+
+    def thread(self, agreement: Card) -> ThreadMark | None:
+        return self.data.threads.get(agreement.id)
+
+    def awaits_my_answer(self, agreement: Card) -> bool:
+        mark = self.thread(agreement)
+        return bool(mark and self.can_change and mark.waiting_for == side_of(self.viewer.role))
 
     def person(self, user_id: int | None) -> User | None:
         return self.data.people.get(user_id) if user_id else None
