@@ -89,10 +89,8 @@ def board_page(
         meeting = screen == "meeting" and may_change(user)
         return changed_since(web, session=session, citizen_id=citizen_id, known=known, meeting=meeting)
     data = load_board(session=session, citizen_id=citizen_id)
-    previous = mark_seen(
-        session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
-    )
-    view = BoardView(data=data, viewer=user, seen_at=previous)
+    look = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at)
+    view = BoardView(data=data, viewer=user, seen_at=look.since, opened_at=look.opened)
     undo_id = whole(undo)
     record = (
         agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=undo_id)
@@ -126,8 +124,8 @@ def changed_since(
     if not regions:
         return Response(status_code=204, headers={VERSION_HEADER: str(version), **VARY})
     data = load_board(session=session, citizen_id=citizen_id, parts=parts_for(regions))
-    seen_at = last_look(session=session, viewer_id=user.id, citizen_id=citizen_id)
-    view = BoardView(data=data, viewer=user, seen_at=seen_at)
+    look = last_look(session=session, viewer_id=user.id, citizen_id=citizen_id)
+    view = BoardView(data=data, viewer=user, seen_at=look.since, opened_at=look.opened)
     html = render_update(
         view=view,
         regions=regions,
