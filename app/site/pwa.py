@@ -29,6 +29,8 @@ PRECACHED_STATIC = (
     "board.js",
     "pwa.js",
     "read_aloud.js",
+    "outbox-store.js",
+    "outbox.js",
     "icon.svg",
 )
 TEMPLATES = Path(__file__).parent / "templates"
@@ -91,6 +93,7 @@ def service_worker() -> Response:
         .render(
             version=app_version(),
             precache=["/offline", *(static_url(name) for name in PRECACHED_STATIC)],
+            outbox_script=static_url("outbox-store.js"),
         )
     )
     return Response(

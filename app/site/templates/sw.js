@@ -1,6 +1,8 @@
 // Tavle's service worker, served from /sw.js by app/site/pwa.py.
-// Pages: network first, so a board is never older than it has to be; the citizen's last board
-// is kept so it can be read without a network, and any other page falls back to /offline.
+// Pages: network first, so a board is never older than it has to be; the citizen's last board,
+// plan and intervention pages are kept so they can be read (and rated) without a network, and
+// any other page falls back to /offline. Changes made offline wait in the outbox
+// (outbox-store.js) and are sent on Background Sync where the browser has it.
 // Versioned static files (/static/…?v=…) never change, so they come from the cache first.
 // htmx fragments, event streams and anything but GET pass straight to the network: they are
 // live or they change something, and a stale copy of either would mislead.
@@ -10,7 +12,9 @@ const VERSION = {{ version|tojson }};
 const CACHE = "tavle-" + VERSION;
 const OFFLINE_URL = "/offline";
 const PRECACHE = {{ precache|tojson }};
-const KEPT_PAGE = /^\/citizens\/\d+\/board$/;
+const KEPT_PAGE = /^\/citizens\/\d+(\/board|\/interventions\/\d+)?$/;
+
+importScripts({{ outbox_script|tojson }});
 // Pages this worker answered from its copy, so their notice can say they are not live.
 const answeredFromCopy = new Set();
 
@@ -48,6 +52,10 @@ self.addEventListener("fetch", (event) => {
     if (request.method === "POST" && (url.pathname === "/logout" || url.pathname.startsWith("/login"))) {
       event.waitUntil(forgetPages());
     }
+    // What waits in the outbox belongs to the person signing out (the page asked them first).
+    if (request.method === "POST" && url.pathname === "/logout") {
+      event.waitUntil(self.TavleOutbox.clear());
+    }
     return;
   }
   if (request.headers.has("HX-Request") || isEventStream(request, url)) {
@@ -71,6 +79,19 @@ self.addEventListener("message", (event) => {
   }
   event.waitUntil(keepOfflinePageIn(data.lang));
 });
+
+// Background Sync (Chromium-based browsers): the outbox goes out when the connection is back,
+// even with no Tavle page open. Elsewhere the page sends it (outbox.js).
+self.addEventListener("sync", (event) => {
+  if (event.tag === self.TavleOutbox.TAG) {
+    event.waitUntil(self.TavleOutbox.flush().then(tellPages));
+  }
+});
+
+async function tellPages() {
+  const pages = await self.clients.matchAll({ type: "window" });
+  pages.forEach((page) => page.postMessage({ type: "outbox" }));
+}
 
 function isEventStream(request, url) {
   return (request.headers.get("Accept") || "").includes("text/event-stream") || url.pathname.endsWith("/events");
@@ -109,19 +130,22 @@ async function cacheFirst(request) {
   return response;
 }
 
-// Only the last board is kept: it is the one the citizen expects to see.
+// Only the pages of the last citizen looked at are kept: the ones the person expects to see.
 async function keepPage(key, response) {
-  await forgetPages();
+  const citizen = new URL(key).pathname.split("/")[2];
+  await forgetPages((path) => path.split("/")[2] !== citizen);
   const cache = await caches.open(CACHE);
   await cache.put(key, response);
 }
 
-async function forgetPages() {
+async function forgetPages(which) {
   const cache = await caches.open(CACHE);
   const keys = await cache.keys();
-  await Promise.all(
-    keys.filter((key) => KEPT_PAGE.test(new URL(key.url).pathname)).map((key) => cache.delete(key)),
-  );
+  const gone = keys.filter((key) => {
+    const path = new URL(key.url).pathname;
+    return KEPT_PAGE.test(path) && (!which || which(path));
+  });
+  await Promise.all(gone.map((key) => cache.delete(key)));
 }
 
 async function keepOfflinePageIn(lang) {
