@@ -29,7 +29,7 @@ PRECACHED_STATIC = (
     "board.js",
     "pwa.js",
     "read_aloud.js",
-    "outbox-store.js",
+    "outbox_store.js",
     "outbox.js",
     "icon.svg",
 )
@@ -93,7 +93,7 @@ def service_worker() -> Response:
         .render(
             version=app_version(),
             precache=["/offline", *(static_url(name) for name in PRECACHED_STATIC)],
-            outbox_script=static_url("outbox-store.js"),
+            outbox_script=static_url("outbox_store.js"),
         )
     )
     return Response(

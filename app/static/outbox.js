@@ -1,5 +1,5 @@
 // The outbox on the page: a change made without a connection (an htmx request, or a plain form)
-// is kept (outbox-store.js) instead of lost, shown where it was made as "waiting to be sent",
+// is kept (outbox_store.js) instead of lost, shown where it was made as "waiting to be sent",
 // counted in the header, and sent when the connection is back: by the service worker's
 // Background Sync where the browser has it, else by this page when it goes online or is next
 // opened. Every word shown comes from the server, in the person's language (#outbox's data-*).

@@ -2,7 +2,7 @@
 // Pages: network first, so a board is never older than it has to be; the citizen's last board,
 // plan and intervention pages are kept so they can be read (and rated) without a network, and
 // any other page falls back to /offline. Changes made offline wait in the outbox
-// (outbox-store.js) and are sent on Background Sync where the browser has it.
+// (outbox_store.js) and are sent on Background Sync where the browser has it.
 // Versioned static files (/static/…?v=…) never change, so they come from the cache first.
 // htmx fragments, event streams and anything but GET pass straight to the network: they are
 // live or they change something, and a stale copy of either would mislead.
