@@ -24,15 +24,17 @@ OFFLINE_TEMPLATE = "offline.html"
 PRECACHED_STATIC = (
     "app.css",
     "htmx.min.js",
-    "sse.js",
     "Sortable.min.js",
     "board.js",
     "pwa.js",
     "read_aloud.js",
-    "outbox_store.js",
-    "outbox.js",
     "icon.svg",
 )
+# Fetched by the worker once it controls a page (not on the first visit, which has a weight
+# budget): what a page needs to keep changes made offline (pwa.js loads it when needed).
+LATER_STATIC = ("outbox_store.js", "outbox.js")
+# Part of the worker itself, for Background Sync: the outbox's store.
+OUTBOX_STORE = "outbox_store.js"
 TEMPLATES = Path(__file__).parent / "templates"
 # The worker must always be fetched fresh, or a deploy would not reach the phones.
 NO_CACHE = "no-cache"
@@ -93,7 +95,8 @@ def service_worker() -> Response:
         .render(
             version=app_version(),
             precache=["/offline", *(static_url(name) for name in PRECACHED_STATIC)],
-            outbox_script=static_url("outbox_store.js"),
+            later=[static_url(name) for name in LATER_STATIC],
+            outbox_store=_without_comments((STATIC_DIR / OUTBOX_STORE).read_text(encoding="utf-8")),
         )
     )
     return Response(
@@ -101,6 +104,11 @@ def service_worker() -> Response:
         media_type="text/javascript",
         headers={"Service-Worker-Allowed": "/", "Cache-Control": NO_CACHE},
     )
+
+
+def _without_comments(script: str) -> str:
+    """The store's comment lines are for its readers; the worker's bytes count on a first visit."""
+    return "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("//"))
 
 
 @router.get("/offline")

@@ -107,6 +107,12 @@
     if (config && config.verb !== "get") keepRequest(config, e.detail.elt);
   });
 
+  // Requests the network failed before this script was loaded (pwa.js kept them).
+  (window.tavleEarlyErrors || []).forEach(function (detail) {
+    if (detail.requestConfig && detail.requestConfig.verb !== "get") keepRequest(detail.requestConfig, detail.elt);
+  });
+  window.tavleEarlyErrors = null;
+
   function keepRequest(config, elt) {
     var fields = new FormData();
     config.formData.forEach(function (value, name) { fields.append(name, value); });
@@ -178,6 +184,11 @@
       });
       var waiting = shown.filter(function (c) { return c.state === "waiting"; }).length;
       root.dataset.pending = String(waiting);
+      // The mark that makes pwa.js load this script on the next page.
+      try {
+        if (shown.length) localStorage.setItem("tavle-outbox", "1");
+        else localStorage.removeItem("tavle-outbox");
+      } catch (error) { /* storage blocked: pwa.js loads the outbox on every page then */ }
       counter.hidden = waiting === 0;
       counter.textContent = root.dataset.count.replace("{n}", String(waiting));
       panel.hidden = shown.length === 0;

@@ -33,6 +33,16 @@ def _kept_by_the_worker(page: Page, *paths: str) -> None:
     for path in paths:
         page.goto(path)
         _wait_until_kept(page, path)
+    # What keeps changes offline is fetched once the worker controls a page.
+    page.wait_for_function(
+        """async () => {
+          for (const name of await caches.keys()) {
+            const urls = (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+            if (urls.includes("/static/outbox.js") && urls.includes("/static/outbox_store.js")) return true;
+          }
+          return false;
+        }"""
+    )
 
 
 def _count(db: Session, statement: object) -> int:

@@ -14,7 +14,10 @@ const OFFLINE_URL = "/offline";
 const PRECACHE = {{ precache|tojson }};
 const KEPT_PAGE = /^\/citizens\/\d+(\/board|\/interventions\/\d+)?$/;
 
-importScripts({{ outbox_script|tojson }});
+const LATER = {{ later|tojson }};
+
+// The outbox's store (app/static/outbox_store.js), part of the worker for Background Sync.
+{{ outbox_store|safe }}
 // Pages this worker answered from its copy, so their notice can say they are not live.
 const answeredFromCopy = new Set();
 
@@ -77,7 +80,7 @@ self.addEventListener("message", (event) => {
     answeredFromCopy.delete(event.source.id);
     event.source.postMessage({ type: "offline-copy" });
   }
-  event.waitUntil(keepOfflinePageIn(data.lang));
+  event.waitUntil(Promise.all([keepOfflinePageIn(data.lang), keepLater()]));
 });
 
 // Background Sync (Chromium-based browsers): the outbox goes out when the connection is back,
@@ -146,6 +149,15 @@ async function forgetPages(which) {
     return KEPT_PAGE.test(path) && (!which || which(path));
   });
   await Promise.all(gone.map((key) => cache.delete(key)));
+}
+
+async function keepLater() {
+  const cache = await caches.open(CACHE);
+  for (const url of LATER) {
+    if (!(await cache.match(url))) {
+      await cache.add(url).catch(() => {}); // Offline now: the next page asks again.
+    }
+  }
 }
 
 async function keepOfflinePageIn(lang) {
