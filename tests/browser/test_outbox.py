@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Dialog, Page, expect
 from sqlmodel import Session, col, func, select
 
 from app.models import Agreement, AgreementStatus, MeaningfulnessRating, User
@@ -129,3 +129,56 @@ def test_changes_made_offline_wait_then_arrive_once_and_a_conflict_is_shown(
     assert re.search(rf"/citizens/{anna.id}/agreements/{card.id}/move$", phone.url)
     # Seeing it sent nothing again.
     assert _count(db, new_cards) == 1 and _count(db, ratings) == 1
+
+
+def test_signing_out_with_changes_waiting_asks_first(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    anna = factories.citizen(db, name="Anna Berg", code="ANNA-2")
+    board = f"/citizens/{anna.id}/board"
+    context = new_context("phone", locale="da-DK")
+    phone = context.new_page()
+    sign_in_citizen(phone, "ANNA-2")
+    phone.goto(board)
+    _kept_by_the_worker(phone, board)
+
+    context.set_offline(True)
+    phone.get_by_text("Ny aftale").click()
+    phone.get_by_label("Hvad er aftalt?").fill("Købe frimærker")
+    phone.get_by_role("button", name="Foreslå aftalen").click()
+    expect(phone.locator("#outbox-count")).to_have_text("Venter på at blive sendt: 1")
+    # Back online, but the server does not take the change yet: it keeps waiting.
+    context.route("**/agreements", lambda route: route.abort())
+    context.set_offline(False)
+    phone.wait_for_timeout(500)
+    expect(phone.locator("#outbox-count")).to_have_text("Venter på at blive sendt: 1")
+
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss() if len(asked) == 1 else dialog.accept()
+
+    phone.on("dialog", answer)
+    phone.get_by_role("button", name="Log ud").click()
+    for _ in range(100):
+        if asked:
+            break
+        phone.wait_for_timeout(50)
+    assert asked and "ikke sendt endnu" in asked[0]
+    expect(phone.locator("#outbox-count")).to_be_visible()
+    assert phone.url.endswith(board), "she stayed signed in"
+
+    phone.get_by_role("button", name="Log ud").click()
+    phone.wait_for_url("**/login**")
+    assert len(asked) == 2
+    left = phone.evaluate(
+        """() => new Promise((done) => {
+          const open = indexedDB.open("tavle-outbox", 1);
+          open.onsuccess = () => {
+            const read = open.result.transaction("changes").objectStore("changes").count();
+            read.onsuccess = () => done(read.result);
+          };
+        })"""
+    )
+    assert left == 0, "what was signed out of is not sent later"
