@@ -32,6 +32,7 @@ from app.board.view import (
     MEETING_REGIONS,
     BoardView,
     Look,
+    catch_up,
     last_look,
     may_change,
     regions_for,
@@ -96,7 +97,9 @@ def board_events(
     )
     viewer = Viewer(user_id=user.id, name=user.name, role=str(user.role))
     channels = (board_channel(citizen_id), person_channel(user.id))
-    return event_stream(hub=hub, channels=channels, viewer=viewer, feed=feed)
+    return event_stream(
+        hub=hub, channels=channels, viewer=viewer, feed=feed, heartbeat=settings.live_heartbeat_seconds
+    )
 
 
 @dataclass
@@ -133,22 +136,19 @@ class BoardFeed:
     async def start(self) -> str | None:
         """Nothing when the page is at the board's version (it was drawn moments ago); what it
         missed, when the hub remembers it; else the whole board."""
-        known = self.known
-        regions = self._shown(DATA_REGIONS)
-        if known is not None:
+        regions, missed = self._shown(DATA_REGIONS), list[Event]()
+        if self.known is not None:
             now = await anyio.to_thread.run_sync(self._read, frozenset[str]())
             self.sent = now.version
-            if known == now.version:
+            touched, missed = catch_up(
+                hub=self.hub, channel=self.channel, known=self.known, version=now.version
+            )
+            regions = self._shown(touched)
+            if not regions:
                 return None
-            missed = self.hub.history(self.channel, known) if known < now.version else None
-            if missed and missed[-1].version >= now.version:
-                touched = self._shown(regions_for(e.kind for e in missed))
-                data = await anyio.to_thread.run_sync(self._read, touched)
-                self.sent = data.version
-                return self._render(data, touched, missed)
         data = await anyio.to_thread.run_sync(self._read, regions)
         self.sent = data.version
-        return self._render(data, regions, [])
+        return self._render(data, regions, missed)
 
     async def changed(self, events: list[Event], *, behind: bool) -> str | None:
         """A change made from this very page is left out: the page has it from its own answer."""
