@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.admin import routes as admin
 from app.board import agreement_routes, meeting_routes, stream
 from app.board import routes as board
+from app.calendar import routes as calendar
 from app.caseload import routes as caseload
 from app.caseload import stream as caseload_stream
 from app.conversation import routes as conversation
@@ -69,6 +70,7 @@ ROUTERS = (
     invitation_routes,
     privacy,
     notices,
+    calendar,
     admin,
     pwa,
 )

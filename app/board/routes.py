@@ -70,10 +70,8 @@ def board_page(
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
     data = load_board(session=session, citizen_id=citizen_id)
-    previous = mark_seen(
-        session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
-    )
-    view = BoardView(data=data, viewer=user, seen_at=previous)
+    look = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at)
+    view = BoardView(data=data, viewer=user, seen_at=look.since, opened_at=look.opened)
     undo_id = whole(undo)
     record = (
         agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=undo_id)
