@@ -23,10 +23,12 @@ from app.models import (
     GoalChallengeLink,
     InvitationKind,
     MeaningfulnessRating,
+    Message,
     Role,
     ScaleKind,
     ScaleReading,
     Strength,
+    Thread,
     User,
 )
 from app.models.base import utcnow
@@ -106,6 +108,24 @@ def _rich_citizen(db: Session, consultant: User, language: str) -> tuple[User, d
             MeaningfulnessRating(intervention_id=intervention.id or 0, value=6, reason="Det hjælper lidt"),
             Strength(citizen_id=me.id or 0, text="Jeg er god til dyr", created_by_id=me.id),
             AgendaTopic(citizen_id=me.id or 0, text="Min cykel", created_by_id=me.id),
+        ]
+    )
+    db.commit()
+    # A conversation on the shared card, waiting for the consultant, so its page is swept full.
+    thread = Thread(
+        citizen_id=me.id or 0,
+        agreement_id=overdue.id,
+        key=f"agreement:{overdue.id}",
+        waiting_for="consultant",
+        messages=2,
+        last_message_at=utcnow(),
+    )
+    db.add(thread)
+    db.commit()
+    db.add_all(
+        [
+            Message(thread_id=thread.id or 0, author_id=consultant.id, body="Hvordan gik det?"),
+            Message(thread_id=thread.id or 0, author_id=me.id, body="Kan vi flytte det?", waiting=True),
         ]
     )
     db.commit()
