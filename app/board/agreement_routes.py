@@ -5,6 +5,7 @@ sends the same forms and gets back only what changed, rendered for this viewer."
 
 from collections.abc import Iterable
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
@@ -22,8 +23,15 @@ from app.board.agreements import (
     UndoGone,
 )
 from app.board.read import PARTS, Card, load_board, parts_for
-from app.board.routes import BOARD_TEMPLATE, UNDO_GONE, board_context, update_response
-from app.board.view import BoardView, last_look, may_change
+from app.board.routes import (
+    BOARD_TEMPLATE,
+    MOVED_BEFORE_YOU,
+    UNDO_GONE,
+    board_context,
+    moved_by_other,
+    update_response,
+)
+from app.board.view import MEETING_REGIONS, BoardView, last_look, may_change
 from app.core.numbers import whole
 from app.core.web import Web, see_other, wants_fragment
 from app.deps import CurrentUser, SessionDep, WebDep
@@ -54,6 +62,13 @@ def _view(session: Session, citizen: User, user: User, regions: Iterable[str] | 
     )
 
 
+def _on_this_screen(web: Web, user: User, regions: set[str]) -> set[str]:
+    """The meeting screen shows the agenda too: a change made there (a card on the agenda moved
+    to done) redraws it in the answer, since its own stream leaves out what it made itself."""
+    page = urlsplit(web.request.headers.get("HX-Current-URL", "")).path
+    return regions | MEETING_REGIONS if page.endswith("/meeting") and may_change(user) else regions
+
+
 def _revision(raw: str) -> int:
     """The version of the wording the form was opened on; -1 (no version) when it is no number."""
     number = whole(raw)
@@ -79,6 +94,7 @@ def _changed(
     """After a card changed: plain forms go back to the board at the card; htmx gets the changed
     regions, the announcement, and focus on the card."""
     anchor = f"agreement-{agreement.id}"
+    regions = _on_this_screen(web, user, regions)
     if not wants_fragment(web.request):
         return see_other(_board_url(citizen, anchor, undo.id if undo else None))
     return update_response(
@@ -224,9 +240,13 @@ def move(
         )
     except ImpossibleMove:
         return _refused(web, session, citizen, user, web.gettext("That move is not possible. Try again."))
-    except MoveConflict:
-        message = web.gettext("Someone else moved this card meanwhile. Here is the board as it is now.")
-        return _refused(web, session, citizen, user, message, status_code=409)
+    except MoveConflict as conflict:
+        view = _view(session, citizen, user)
+        card = view.find(conflict.current.id) or conflict.current
+        message = moved_by_other(view, card, MOVED_BEFORE_YOU, web.translator)
+        return _refused(
+            web, session, citizen, user, message, status_code=409, view=view, why={card.id: message}
+        )
     column = web.gettext(STATUS_NAMES[moved.card.status])
     message = web.gettext("Moved to %(column)s.", column=column)
     if moved.undo:
@@ -283,14 +303,30 @@ def undo(citizen_id: int, undo_id: int, web: WebDep, session: SessionDep, user: 
 
 
 def _refused(
-    web: Web, session: Session, citizen: User, user: User, message: str, status_code: int = 400
+    web: Web,
+    session: Session,
+    citizen: User,
+    user: User,
+    message: str,
+    status_code: int = 400,
+    view: BoardView | None = None,
+    why: dict[int, str] | None = None,
 ) -> Response:
-    view = _view(session, citizen, user)
+    view = view or _view(session, citizen, user)
+    why = why or {}
     if wants_fragment(web.request):
+        focus = f"#agreement-{next(iter(why))}" if why else ""
         return update_response(
-            web, view=view, regions={"columns", "undo"}, announcement=message, status_code=status_code
+            web,
+            view=view,
+            regions={"columns", "undo"},
+            announcement=message,
+            status_code=status_code,
+            focus=focus,
+            why=why,
         )
-    return web.page(BOARD_TEMPLATE, status_code=status_code, **board_context(view, announcement=message))
+    page = board_context(view, announcement=message, why=why)
+    return web.page(BOARD_TEMPLATE, status_code=status_code, **page)
 
 
 # -- one agreement: wording and history ---------------------------------------------------------

@@ -19,7 +19,7 @@ from app.board.agreements import (
     UNDO_SECONDS,
     AgreementForm,
 )
-from app.board.read import board_version, load_board, parts_for
+from app.board.read import Card, board_version, load_board, parts_for
 from app.board.view import MEETING_REGIONS, REGIONS, BoardView, catch_up, last_look, mark_seen, may_change
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
@@ -56,6 +56,8 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
         "heartbeat_seconds": HEARTBEAT_SECONDS,
         # The meeting screen: its stream and its agenda (app/board/meeting_routes.py).
         "meeting": False,
+        # Cards whose move by this viewer lost to another's, with where each is now and why.
+        "why": {},
         **extra,
     }
 
@@ -197,6 +199,22 @@ def update_response(
     if focus:
         response.headers["HX-Trigger-After-Settle"] = json.dumps({"tavle:focus": focus})
     return response
+
+
+# Two moves of one card at nearly the same moment: the last one wins, and the person whose move
+# lost is told who moved it where (on their card, and spoken).
+MOVED_AFTER_YOU = N_("%(name)s moved “%(what)s” to %(column)s just after your move. It is there now.")
+MOVED_BEFORE_YOU = N_(
+    "%(name)s moved “%(what)s” to %(column)s just before you, so your move was not made. It is there now."
+)
+
+
+def moved_by_other(view: BoardView, card: Card, message: str, translator: Translator) -> str:
+    """Where the card is now and who put it there, in the viewer's words."""
+    actor = view.person(card.updated_by_id)
+    name = actor.name if actor else translator.gettext("Someone")
+    column = translator.gettext(STATUS_NAMES[card.status])
+    return translator.gettext(message, name=name, what=card.what, column=column)
 
 
 ANNOUNCEMENTS = {

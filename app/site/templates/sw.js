@@ -55,9 +55,11 @@ self.addEventListener("fetch", (event) => {
     if (request.method === "POST" && (url.pathname === "/logout" || url.pathname.startsWith("/login"))) {
       event.waitUntil(forgetPages());
     }
-    // What waits in the outbox belongs to the person signing out (the page asked them first).
+    // Signing out: notices belong to the person, not the phone (the push service then answers
+    // 410, and the server forgets the subscription); and what waits in the outbox belongs to the
+    // person signing out (the page asked them first).
     if (request.method === "POST" && url.pathname === "/logout") {
-      event.waitUntil(self.TavleOutbox.clear());
+      event.waitUntil(Promise.all([forgetPush(), self.TavleOutbox.clear()]));
     }
     return;
   }
@@ -157,6 +159,17 @@ async function keepLater() {
     if (!(await cache.match(url))) {
       await cache.add(url).catch(() => {}); // Offline now: the next page asks again.
     }
+  }
+}
+
+async function forgetPush() {
+  try {
+    const subscription = await self.registration.pushManager.getSubscription();
+    if (subscription) {
+      await subscription.unsubscribe();
+    }
+  } catch (error) {
+    // No push on this browser: nothing to forget.
   }
 }
 
