@@ -134,12 +134,14 @@
     var form = e.target;
     if (form.getAttribute("action") !== "/logout" || form.dataset.confirmed) return;
     e.preventDefault();
+    e.stopPropagation();
     store.all().then(function (changes) {
       var unsent = changes.filter(function (c) { return c.user === user && c.state === "waiting"; });
       if (unsent.length && !window.confirm(root.dataset.confirmSignOut)) return;
       return store.clear().then(function () {
+        // Sent again as a submit, so what else happens at sign-out (pwa.js) still does.
         form.dataset.confirmed = "1";
-        form.submit();
+        form.requestSubmit();
       });
     });
   }, true);
