@@ -20,7 +20,9 @@ BACKGROUND_COLOUR = "#ffffff"
 DESCRIPTION = N_("Your plan and your agreements with the job centre, on your phone.")
 SERVICE_WORKER = "sw.js"
 OFFLINE_TEMPLATE = "offline.html"
-# Fetched when the worker installs: the offline page and what the board needs to be read offline.
+# Fetched when the worker installs: what the board needs to be read offline. The offline page
+# comes later, in the person's language, once the worker controls a page (sw.js
+# keepOfflinePageIn): a first visit has a weight budget.
 PRECACHED_STATIC = (
     "app.css",
     "htmx.min.js",
@@ -94,7 +96,7 @@ def service_worker() -> Response:
         .get_template(SERVICE_WORKER)
         .render(
             version=app_version(),
-            precache=["/offline", *(static_url(name) for name in PRECACHED_STATIC)],
+            precache=[static_url(name) for name in PRECACHED_STATIC],
             later=[static_url(name) for name in LATER_STATIC],
             outbox_store=_without_comments((STATIC_DIR / OUTBOX_STORE).read_text(encoding="utf-8")),
         )

@@ -124,7 +124,9 @@ def test_changes_made_offline_wait_then_arrive_once_and_a_conflict_is_shown(
     expect(conflict).to_have_count(1)
     expect(conflict).to_contain_text("Ringe til lægen")
     conflict.get_by_role("button", name="Se hvad der skete").click()
-    expect(phone.locator("#board-live")).to_contain_text("En anden har flyttet kortet imens")
+    expect(phone.locator("#board-live")).to_contain_text(
+        "Mette Hansen flyttede “Ringe til lægen” til Klaret lige før dig"
+    )
     expect(phone.locator("#column-done")).to_contain_text("Ringe til lægen")
     assert re.search(rf"/citizens/{anna.id}/agreements/{card.id}/move$", phone.url)
     # Seeing it sent nothing again.

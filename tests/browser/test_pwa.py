@@ -52,6 +52,8 @@ def _controlled_board(
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     _wait_until_kept(page, board)
+    # The offline page is fetched once the worker controls a page (not on the first visit).
+    _wait_until_kept(page, "/offline")
     return context, page
 
 
