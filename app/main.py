@@ -33,11 +33,11 @@ from app.interventions import routes as interventions
 from app.live.lifecycle import running_hub
 from app.network import invitation_routes
 from app.network import routes as network
-from app.plan import agenda_routes, challenge_routes, goal_routes, strength_routes
+from app.plan import agenda_routes, challenge_routes, goal_routes, my_agreement_routes, strength_routes
 from app.plan import routes as plan
 from app.privacy import routes as privacy
 from app.reminders.runner import run_until
-from app.site import health, home, language, pwa
+from app.site import health, home, language, pwa, readability
 
 ROUTERS = (
     health,
@@ -56,6 +56,7 @@ ROUTERS = (
     goal_routes,
     strength_routes,
     agenda_routes,
+    my_agreement_routes,
     interventions,
     outcome_routes,
     caseload,
@@ -65,6 +66,7 @@ ROUTERS = (
     privacy,
     admin,
     pwa,
+    readability,
 )
 
 

@@ -22,6 +22,7 @@ from app.board.read import load_board
 from app.board.view import REGIONS, BoardView, mark_seen
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
+from app.catalogue.sensitive import TOPIC_NAMES
 from app.core.i18n import Translator
 from app.core.numbers import whole
 from app.core.rendering import render
@@ -51,6 +52,9 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
         "undo": None,
         "form": AgreementForm(),
         "goals": view.data.goals,
+        # The sensitive-word guard's question (agreement_form.html), when it is asked.
+        "guard": [],
+        "topic_names": TOPIC_NAMES,
         **extra,
     }
 
