@@ -33,6 +33,7 @@ from app.interventions import routes as interventions
 from app.live.lifecycle import running_hub
 from app.network import invitation_routes
 from app.network import routes as network
+from app.notices import routes as notices
 from app.plan import agenda_routes, challenge_routes, goal_routes, my_agreement_routes, strength_routes
 from app.plan import routes as plan
 from app.privacy import routes as privacy
@@ -64,6 +65,7 @@ ROUTERS = (
     network,
     invitation_routes,
     privacy,
+    notices,
     admin,
     pwa,
     readability,

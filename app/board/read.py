@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.access.consent import ConsentState
 from app.access.consent import state as consent_state
+from app.board.agenda import AgendaItem, agenda_for
 from app.catalogue.interventions import BY_KEY, InterventionType
 from app.core.charts import Point, line_chart
 from app.core.i18n import Translator
@@ -197,22 +198,27 @@ class BoardData:
     changed_at: datetime | None = None
     # What the citizen shares (shown to the consultant; told to the citizen when not shared).
     consent: ConsentState = field(default_factory=ConsentState)
+    # The agenda for the next meeting (read for the meeting screen only).
+    agenda: list[AgendaItem] = field(default_factory=list)
 
     @property
     def goal_titles(self) -> dict[int, str]:
         return {view.goal.id: view.goal.title for view in self.goals if view.goal.id is not None}
 
 
-# What a board is read in; a live update reads only the parts the regions it redraws show.
+# What a board is read in; a live update reads only the parts the regions it redraws show. The
+# agenda is read only for the meeting screen (MEETING_PARTS).
 PARTS = frozenset(
     {"challenges", "goals", "goal_titles", "strengths", "agreements", "interventions", "consent"}
 )
+MEETING_PARTS = PARTS | {"agenda"}
 REGION_PARTS: dict[str, frozenset[str]] = {
     "challenges": frozenset({"challenges"}),
     "goals": frozenset({"goals"}),
     "strengths": frozenset({"strengths"}),
     "interventions": frozenset({"interventions"}),
     "consent": frozenset({"consent"}),
+    "agenda": frozenset({"agenda"}),
     # Cards name their goal, and the form for a new card offers the goals: titles are enough.
     "columns": frozenset({"agreements", "goal_titles"}),
     "new_agreement": frozenset({"goal_titles"}),
@@ -276,6 +282,7 @@ def load_board(*, session: Session, citizen_id: int, parts: frozenset[str] = PAR
         people=people,
         interventions=interventions,
         consent=consent_state(session=session, citizen_id=cid) if "consent" in parts else ConsentState(),
+        agenda=agenda_for(session=session, citizen_id=cid) if "agenda" in parts else [],
     )
 
 

@@ -36,7 +36,7 @@ BOARD_TEMPLATE = "board.html"
 # Regions sent out-of-band in an update, in page order.
 UPDATE_BLOCKS = (*REGIONS, "undo", "new_agreement")
 # Never sent to a viewer who may not see the plan (a network member).
-PLAN_BLOCKS = frozenset({"challenges", "goals", "strengths", "interventions"})
+PLAN_BLOCKS = frozenset({"agenda", "challenges", "goals", "strengths", "interventions"})
 
 
 def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
@@ -55,6 +55,8 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
         # The sensitive-word guard's question (agreement_form.html), when it is asked.
         "guard": [],
         "topic_names": TOPIC_NAMES,
+        # The meeting screen: its stream and its agenda (app/board/meeting_routes.py).
+        "meeting": False,
         **extra,
     }
 
@@ -173,6 +175,8 @@ def announce(view: BoardView, events: Sequence[Event], translator: Translator) -
     event = others[0]
     actor = view.person(event.actor_id)
     name = actor.name if actor else translator.gettext("Someone")
+    if event.kind == "agenda":
+        return translator.gettext("%(name)s changed the agenda.", name=name) if view.shows_plan else ""
     if event.kind != "agreement":
         return translator.gettext("%(name)s updated the plan.", name=name) if view.shows_plan else ""
     if event.action == "deleted":

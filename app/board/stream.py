@@ -25,7 +25,7 @@ from sqlmodel import Session
 from app.access.rules import can_open_board, visible_board
 from app.board.read import BoardData, BoardGone, load_board, parts_for
 from app.board.routes import BOARD_TEMPLATE, announce, render_update
-from app.board.view import DATA_REGIONS, BoardView, last_look, regions_for
+from app.board.view import DATA_REGIONS, MEETING_REGIONS, BoardView, last_look, may_change, regions_for
 from app.core.config import Settings
 from app.core.i18n import Translator
 from app.core.numbers import whole
@@ -45,10 +45,13 @@ router = APIRouter(tags=["events"])
 
 
 @router.get("/citizens/{citizen_id}/board/events")
-def board_events(citizen_id: int, request: Request, since: str = "", view: str = "") -> EventStreamResponse:
+def board_events(
+    citizen_id: int, request: Request, since: str = "", view: str = "", screen: str = ""
+) -> EventStreamResponse:
     """`since`: the version the page has, when it opens the stream (else Last-Event-ID); `view`:
-    the name the page gives itself. The stream keeps no database session while it waits: each
-    event opens its own."""
+    the name the page gives itself; `screen`: "meeting" for the meeting screen, which shows the
+    agenda too (only to those who may open it). The stream keeps no database session while it
+    waits: each event opens its own."""
     token = request.cookies.get(SESSION_COOKIE, "")
     settings: Settings = request.app.state.settings
     engine: Engine = request.app.state.engine
@@ -75,6 +78,7 @@ def board_events(citizen_id: int, request: Request, since: str = "", view: str =
         known=whole(known),
         ends_at=signed_in.ends_at,
         view=valid_view_name(view),
+        meeting=screen == "meeting" and may_change(user),
     )
     viewer = Viewer(user_id=user.id, name=user.name, role=str(user.role))
     channels = (board_channel(citizen_id), person_channel(user.id))
@@ -99,6 +103,8 @@ class BoardFeed:
     ends_at: datetime | None
     # The name of the page this stream feeds ("": none given).
     view: str = ""
+    # The meeting screen: the agenda is one of its regions.
+    meeting: bool = False
     sent: int = 0
 
     @property
@@ -109,7 +115,7 @@ class BoardFeed:
         """Nothing when the page is at the board's version (it was drawn moments ago); what it
         missed, when the hub remembers it; else the whole board."""
         known = self.known
-        regions = DATA_REGIONS
+        regions = self._shown(DATA_REGIONS)
         if known is not None:
             now = await anyio.to_thread.run_sync(self._read, frozenset[str]())
             self.sent = now.version
@@ -117,9 +123,10 @@ class BoardFeed:
                 return None
             missed = self.hub.history(self.channel, known) if known < now.version else None
             if missed and missed[-1].version >= now.version:
-                data = await anyio.to_thread.run_sync(self._read, regions_for(e.kind for e in missed))
+                touched = self._shown(regions_for(e.kind for e in missed))
+                data = await anyio.to_thread.run_sync(self._read, touched)
                 self.sent = data.version
-                return self._render(data, regions_for(e.kind for e in missed), missed)
+                return self._render(data, touched, missed)
         data = await anyio.to_thread.run_sync(self._read, regions)
         self.sent = data.version
         return self._render(data, regions, [])
@@ -133,6 +140,7 @@ class BoardFeed:
         ]
         regions = set(DATA_REGIONS if behind or any(e.kind == ACCESS for e in events) else ())
         regions |= regions_for(e.kind for e in changes)
+        regions = set(self._shown(regions))
         if any(e.kind == PRESENCE for e in events):
             regions.add(PRESENCE)
         if not regions:
@@ -142,6 +150,10 @@ class BoardFeed:
             return self._render(data, regions, [])
         self.sent = max(self.sent, data.version)
         return self._render(data, regions, [] if behind else changes)
+
+    def _shown(self, regions: frozenset[str] | set[str]) -> frozenset[str]:
+        """The regions this page has: the agenda only on the meeting screen."""
+        return frozenset(regions) if self.meeting else frozenset(regions) - MEETING_REGIONS
 
     def _made_here(self, event: Event) -> bool:
         return bool(self.view) and event.view == self.view

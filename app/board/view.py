@@ -18,12 +18,16 @@ from app.models.base import utcnow
 COLUMNS = (AgreementStatus.todo, AgreementStatus.doing, AgreementStatus.done)
 
 # The parts of the board page that can be sent on their own; what each kind of change touches.
-REGIONS = ("presence", "consent", "challenges", "goals", "strengths", "interventions", "columns")
+# The agenda is a region of the meeting screen only (MEETING_REGIONS): what the citizen marks to
+# talk about (a topic, a challenge, a goal, a card) shows there as it happens.
+REGIONS = ("presence", "consent", "agenda", "challenges", "goals", "strengths", "interventions", "columns")
+MEETING_REGIONS = frozenset({"agenda"})
 DATA_REGIONS = frozenset(REGIONS) - {"presence"}
 KIND_REGIONS: dict[str, frozenset[str]] = {
-    "agreement": frozenset({"columns"}),
-    "challenge": frozenset({"challenges"}),
-    "goal": frozenset({"goals", "columns"}),
+    "agreement": frozenset({"columns", "agenda"}),
+    "agenda": frozenset({"agenda"}),
+    "challenge": frozenset({"challenges", "agenda"}),
+    "goal": frozenset({"goals", "columns", "agenda"}),
     "reading": frozenset({"goals"}),
     "strength": frozenset({"strengths"}),
     "intervention": frozenset({"interventions"}),

@@ -19,6 +19,7 @@ from app.core.i18n import Translator
 from app.core.numbers import digits
 from app.core.security import digest, same
 from app.core.wording import cleaned, odd_characters
+from app.live.unit_of_work import unit_of_work
 from app.models import Channel, NoticeAddress, NoticeSettings, PushSubscription, User
 from app.models.base import utcnow
 from app.models.notice import ADDRESS_MAX, ENDPOINT_MAX
@@ -100,6 +101,13 @@ def quiet_end(chosen: NoticeSettings | None, moment: datetime) -> datetime | Non
     return datetime.combine(day, end, tzinfo=clock.ZONE).astimezone(UTC)
 
 
+def _save(session: Session, row: NoticeSettings | NoticeAddress | PushSubscription) -> None:
+    """One of the person's choices, written through the one write path (a form sent twice
+    changes it once)."""
+    with unit_of_work(session):
+        session.add(row)
+
+
 def _settings_row(session: Session, user_id: int) -> NoticeSettings:
     return session.get(NoticeSettings, user_id) or NoticeSettings(user_id=user_id)
 
@@ -137,8 +145,7 @@ def set_quiet(
     if begins is not None and ends is not None:
         row.quiet_from, row.quiet_until = begins, ends
     row.updated_at = utcnow()
-    session.add(row)
-    session.commit()
+    _save(session, row)
     return {}
 
 
@@ -147,8 +154,7 @@ def set_digest(*, session: Session, user: User, on: bool) -> None:
     row = _settings_row(session, user.id)
     row.digest = on
     row.updated_at = utcnow()
-    session.add(row)
-    session.commit()
+    _save(session, row)
 
 
 # --- Addresses confirmed with a code --------------------------------------------------------
@@ -221,8 +227,7 @@ def start_address(
     row.code_digest = _code_digest(user.id, channel, code)
     row.code_sent_at = now
     row.code_attempts = 0
-    session.add(row)
-    session.commit()
+    _save(session, row)
     return None
 
 
@@ -241,24 +246,22 @@ def confirm_address(
         return t.gettext("The code has expired. Ask for a new one.")
     if not (digits(typed) and same(row.code_digest, _code_digest(user.id, channel, typed))):
         row.code_attempts += 1
-        session.add(row)
-        session.commit()
+        _save(session, row)
         return t.gettext("That code is not right. Type the 6 digits we sent.")
     row.confirmed_at = utcnow()
     row.code_digest = None
     row.code_attempts = 0
-    session.add(row)
-    session.commit()
+    _save(session, row)
     return None
 
 
 def remove_address(*, session: Session, user: User, channel: Channel) -> None:
-    session.execute(
-        delete(NoticeAddress).where(
-            col(NoticeAddress.user_id) == user.id, col(NoticeAddress.channel) == channel
+    with unit_of_work(session):
+        session.execute(
+            delete(NoticeAddress).where(
+                col(NoticeAddress.user_id) == user.id, col(NoticeAddress.channel) == channel
+            )
         )
-    )
-    session.commit()
 
 
 # --- Web Push --------------------------------------------------------------------------------
@@ -285,8 +288,7 @@ def subscribe(
         row = PushSubscription(user_id=user.id, endpoint=endpoint, public_key=p256dh, auth_secret=auth)
     # A phone handed to someone else subscribes again under its new owner.
     row.user_id, row.public_key, row.auth_secret = user.id, p256dh, auth
-    session.add(row)
-    session.commit()
+    _save(session, row)
     return True
 
 
@@ -295,8 +297,8 @@ def unsubscribe(*, session: Session, user: User, endpoint: str | None = None) ->
     statement = delete(PushSubscription).where(col(PushSubscription.user_id) == user.id)
     if endpoint is not None:
         statement = statement.where(col(PushSubscription.endpoint) == endpoint)
-    session.execute(statement)
-    session.commit()
+    with unit_of_work(session):
+        session.execute(statement)
 
 
 def _push_endpoint(settings: Settings, endpoint: str) -> bool:

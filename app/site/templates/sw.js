@@ -142,3 +142,35 @@ async function keepOfflinePageIn(lang) {
     await cache.put(OFFLINE_URL, response);
   }
 }
+
+// Web Push (app/notices): the payload is the notice's headline and link, never its content.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "Tavle", {
+      body: data.body || "",
+      tag: data.tag || "tavle",
+      lang: data.lang || "",
+      icon: "/static/icons/icon-192.png",
+      data: { url: data.url || "/" },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  // Only our own pages: a link in a notice never leads elsewhere.
+  const url = target.origin === self.location.origin ? target.href : "/";
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === url);
+      return open ? open.focus() : self.clients.openWindow(url);
+    }),
+  );
+});
