@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.demo import CITIZEN_PIN, seed_demo
-from app.models import User
+from app.models import Agreement, User
 from tests import factories
 from tests.browser.conftest import sign_in_citizen, sign_in_staff
 
@@ -87,3 +87,114 @@ def test_min_aftale_for_the_demo_citizen_prints_on_one_a4_page(
     height = page.locator("main").evaluate("e => e.getBoundingClientRect().height")
     assert height <= A4_PRINTABLE_HEIGHT_MM * PX_PER_MM, f"{height:.0f}px is taller than one A4 page"
     assert _pdf_pages(page.pdf(format="A4")) == 1
+
+
+RECORD_SPEECH = """
+window.__spoken = [];
+window.SpeechSynthesisUtterance = function (text) { this.text = text; this.lang = ""; };
+Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
+  speak: function (u) { window.__spoken.push({ text: u.text, lang: u.lang }); },
+  cancel: function () {},
+  getVoices: function () { return window.__voices; },
+} });
+"""
+
+
+def _citizen_page(
+    db: Session, new_context: Callable[..., BrowserContext], locale: str = "da-DK", voices: str = "da-DK"
+) -> tuple[Page, User]:
+    citizen = factories.citizen(db, factories.consultant(db), name="Lise Lund", code="LISE-1")
+    context = new_context("phone", locale=locale)
+    listed = ", ".join(f'{{ lang: "{lang}", name: "{lang}" }}' for lang in voices.split())
+    context.add_init_script(f"window.__voices = [{listed}];" + RECORD_SPEECH)
+    page = context.new_page()
+    sign_in_citizen(page, "LISE-1")
+    return page, citizen
+
+
+def _spoken(page: Page) -> list[dict[str, str]]:
+    return list(page.evaluate("window.__spoken"))
+
+
+def test_sharing_a_card_that_mentions_misbrug_asks_first(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    page, citizen = _citizen_page(db, new_context)
+    card = factories.agreement(db, citizen, what="Tale med Louise om mit misbrug")
+    page.goto(f"/citizens/{citizen.id}/board")
+    page.locator(f"#menu-{card.id}-summary").click()
+    page.locator(f"#share-{card.id}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vil du dele med dit netværk?")
+    expect(page.locator("#share-guard")).to_contain_text("Den nævner misbrug („misbrug“).")
+    db.expire_all()
+    assert not _shared(db, card.id)
+    page.get_by_role("button", name="Del det med mit netværk alligevel").click()
+    board_card = page.locator(f"#agreement-{card.id}")
+    expect(board_card.locator(".board-sharing")).to_have_text("Delt med netværket")
+    assert _shared(db, card.id)
+
+
+def test_keeping_a_new_sensitive_card_private_is_one_tap(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    page, citizen = _citizen_page(db, new_context)
+    page.goto(f"/citizens/{citizen.id}/board")
+    page.locator("#agreement-new > summary").click()
+    page.get_by_label("Hvad er aftalt?").fill("Ringe til gældsrådgivningen")
+    page.locator("#new-shared").check()
+    page.get_by_role("button", name="Foreslå aftalen").click()
+    guard = page.locator("#new-guard")
+    expect(guard).to_contain_text("Før du deler: Dit netværk kan læse denne aftale.")
+    expect(page.get_by_label("Hvad er aftalt?")).to_have_value("Ringe til gældsrådgivningen")
+    guard.get_by_role("button", name="Hold det mellem mig og min konsulent").click()
+    card = page.locator("li.board-card", has_text="Ringe til gældsrådgivningen")
+    expect(card).to_be_visible()
+    expect(card.locator(".board-sharing")).to_have_count(0)
+
+
+def _shared(db: Session, card_id: int | None) -> bool:
+    db.expire_all()
+    card = db.get(Agreement, card_id)
+    assert card is not None
+    return card.shared
+
+
+def test_the_help_panel_opens_by_keyboard_and_reads_aloud(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    page, citizen = _citizen_page(db, new_context)
+    page.goto(f"/citizens/{citizen.id}/board")
+    summary = page.locator("#plain-help-summary")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if summary.evaluate("e => e === document.activeElement"):
+            break
+    expect(summary).to_be_focused()
+    expect(page.get_by_text("Både du og din konsulent har sagt ja til den.")).to_be_hidden()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Både du og din konsulent har sagt ja til den.")).to_be_visible()
+    expect(page.get_by_text("Et lavt tal giver aldrig en sanktion.", exact=False)).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.locator("#plain-help .read-aloud").first).to_be_focused()
+    page.keyboard.press("Enter")
+    said = "Aftalt. Både du og din konsulent har sagt ja til den."
+    assert _spoken(page) == [{"text": said, "lang": "da-DK"}]
+
+
+@pytest.mark.parametrize(
+    ("locale", "voices", "said"),
+    [
+        ("da-DK", "en-GB en-US", "Denne enhed har ingen stemme, der taler dansk"),
+        ("en-GB", "da-DK", "This device has no voice that speaks English"),
+    ],
+)
+def test_no_voice_for_the_pages_language_is_said_not_read_with_another(
+    db: Session, new_context: Callable[..., BrowserContext], locale: str, voices: str, said: str
+) -> None:
+    page, citizen = _citizen_page(db, new_context, locale=locale, voices=voices)
+    factories.agreement(db, citizen, what="Ringe til lægen")
+    page.goto(f"/citizens/{citizen.id}/board")
+    card = page.locator("li.board-card", has_text="Ringe til lægen")
+    card.locator(".read-aloud").click()
+    expect(card.locator(".read-aloud-no-voice")).to_contain_text(said)
+    assert _spoken(page) == []
