@@ -12,8 +12,11 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.admin import routes as admin
 from app.board import agreement_routes, meeting_routes, stream
 from app.board import routes as board
+from app.calendar import routes as calendar
 from app.caseload import routes as caseload
 from app.caseload import stream as caseload_stream
+from app.conversation import routes as conversation
+from app.conversation import stream as conversation_stream
 from app.core import collector, errors, idempotency
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
@@ -62,10 +65,13 @@ ROUTERS = (
     outcome_routes,
     caseload,
     caseload_stream,
+    conversation,
+    conversation_stream,
     network,
     invitation_routes,
     privacy,
     notices,
+    calendar,
     admin,
     pwa,
     readability,

@@ -47,10 +47,12 @@ def _view(session: Session, citizen: User, user: User, regions: Iterable[str] | 
     """The board as `user` sees it: whole, or only the parts `regions` show."""
     assert user.id is not None and citizen.id is not None
     parts = PARTS if regions is None else parts_for(regions)
+    look = last_look(session=session, viewer_id=user.id, citizen_id=citizen.id)
     return BoardView(
         data=load_board(session=session, citizen_id=citizen.id, parts=parts),
         viewer=user,
-        seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen.id),
+        seen_at=look.since,
+        opened_at=look.opened,
     )
 
 

@@ -39,8 +39,10 @@ from app.models import (
     Intervention,
     InterventionGoalLink,
     MeaningfulnessRating,
+    Message,
     ScaleReading,
     Strength,
+    Thread,
 )
 from app.models.base import utcnow
 
@@ -56,8 +58,10 @@ CONTENT_MODELS: tuple[type[Any], ...] = (
     Intervention,
     InterventionGoalLink,
     MeaningfulnessRating,
+    Message,
     ScaleReading,
     Strength,
+    Thread,
 )
 CONTENT_TABLES = frozenset(model.__tablename__ for model in CONTENT_MODELS)
 ACTIVE = "tavle_board_change"

@@ -26,10 +26,8 @@ def meeting_page(
         raise NotVisible(citizen_id)
     assert user.id is not None
     data = load_board(session=session, citizen_id=citizen_id, parts=MEETING_PARTS)
-    previous = mark_seen(
-        session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
-    )
-    view = BoardView(data=data, viewer=user, seen_at=previous)
+    look = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at)
+    view = BoardView(data=data, viewer=user, seen_at=look.since, opened_at=look.opened)
     base = settings.public_url.rstrip("/") or str(web.request.base_url).rstrip("/")
     board_url = f"{base}/citizens/{citizen_id}/board"
     return web.page(

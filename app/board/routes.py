@@ -74,10 +74,8 @@ def board_page(
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
     data = load_board(session=session, citizen_id=citizen_id)
-    previous = mark_seen(
-        session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
-    )
-    view = BoardView(data=data, viewer=user, seen_at=previous)
+    look = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at)
+    view = BoardView(data=data, viewer=user, seen_at=look.since, opened_at=look.opened)
     undo_id = whole(undo)
     record = (
         agreement_service.find_undo(session=session, citizen=citizen, actor=user, undo_id=undo_id)
@@ -167,7 +165,13 @@ def announce(view: BoardView, events: Sequence[Event], translator: Translator) -
     if not view.shows_plan:
         # A network member hears only of the shared cards they can see: not even that
         # something else changed.
-        others = [e for e in others if e.kind == "agreement" and view.find(e.item_id) is not None]
+        others = [
+            e
+            for e in others
+            if e.kind in ("agreement", "message")
+            and (card := view.find(e.item_id)) is not None
+            and (e.kind == "agreement" or view.talks_on(card))
+        ]
     if not others:
         return ""
     if len(others) > 1:
@@ -175,6 +179,13 @@ def announce(view: BoardView, events: Sequence[Event], translator: Translator) -
     event = others[0]
     actor = view.person(event.actor_id)
     name = actor.name if actor else translator.gettext("Someone")
+    if event.kind == "message":
+        talked_on = view.find(event.item_id)
+        if talked_on is not None:
+            return translator.gettext(
+                "%(name)s wrote a message about “%(what)s”.", name=name, what=talked_on.what
+            )
+        return translator.gettext("%(name)s wrote a message.", name=name) if view.shows_plan else ""
     if event.kind == "agenda":
         return translator.gettext("%(name)s changed the agenda.", name=name) if view.shows_plan else ""
     if event.kind != "agreement":

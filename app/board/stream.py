@@ -13,6 +13,7 @@ says which version it has (Last-Event-ID, or `since` when the page opens the str
 what it missed: the parts touched since then when the hub still remembers them, else the whole
 board."""
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,16 @@ from sqlmodel import Session
 from app.access.rules import can_open_board, visible_board
 from app.board.read import BoardData, BoardGone, load_board, parts_for
 from app.board.routes import BOARD_TEMPLATE, announce, render_update
-from app.board.view import DATA_REGIONS, MEETING_REGIONS, BoardView, last_look, may_change, regions_for
+from app.board.view import (
+    DATA_REGIONS,
+    MEETING_REGIONS,
+    BoardView,
+    Look,
+    last_look,
+    may_change,
+    regions_for,
+    watched_until,
+)
 from app.core.config import Settings
 from app.core.i18n import Translator
 from app.core.numbers import whole
@@ -42,6 +52,7 @@ from app.models import User
 from app.models.base import utcnow
 
 router = APIRouter(tags=["events"])
+log = logging.getLogger("tavle.board")
 
 
 @router.get("/citizens/{citizen_id}/board/events")
@@ -62,7 +73,7 @@ def board_events(
         user = signed_in.user
         visible_board(session=session, user=user, citizen_id=citizen_id)
         assert user.id is not None
-        seen_at = last_look(session=session, viewer_id=user.id, citizen_id=citizen_id)
+        look = last_look(session=session, viewer_id=user.id, citizen_id=citizen_id)
     known = (request.headers.get("last-event-id", "").strip() or since.strip()).strip()
     hub: Hub = request.app.state.hub
     feed = BoardFeed(
@@ -73,7 +84,7 @@ def board_events(
         user=user,
         citizen_id=citizen_id,
         translator=translator_for(request, user),
-        seen_at=seen_at,
+        look=look,
         csrf_token=request.state.csrf_token,
         known=whole(known),
         ends_at=signed_in.ends_at,
@@ -96,7 +107,7 @@ class BoardFeed:
     user: User
     citizen_id: int
     translator: Translator
-    seen_at: datetime | None
+    look: Look
     csrf_token: str
     known: int | None
     # When the sign-in runs out if nothing more happens (each check moves it on).
@@ -106,6 +117,8 @@ class BoardFeed:
     # The meeting screen: the agenda is one of its regions.
     meeting: bool = False
     sent: int = 0
+    # Still allowed at the last check: only then does closing the stream count as watched.
+    live: bool = True
 
     @property
     def channel(self) -> str:
@@ -155,6 +168,22 @@ class BoardFeed:
         """The regions this page has: the agenda only on the meeting screen."""
         return frozenset(regions) if self.meeting else frozenset(regions) - MEETING_REGIONS
 
+    async def finished(self) -> None:
+        """The viewer watched the board live until now (app.board.view.watched_until)."""
+        if not self.live:
+            return
+        try:
+            await anyio.to_thread.run_sync(self._watched)
+        except Exception:
+            # Only the "new" markers of a later look depend on it; a server shutting down (its
+            # database going first) must not turn a closed stream into an error.
+            log.warning("could not record how long a board was watched", exc_info=True)
+
+    def _watched(self) -> None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            assert self.user.id is not None
+            watched_until(session=session, viewer_id=self.user.id, citizen_id=self.citizen_id)
+
     def _made_here(self, event: Event) -> bool:
         return bool(self.view) and event.view == self.view
 
@@ -166,6 +195,7 @@ class BoardFeed:
 
     def _ended(self) -> Ended:
         """The end of the stream: the board leaves the viewer's screen, nothing of it is sent."""
+        self.live = False
         html = render(BOARD_TEMPLATE, {"ended": True}, self.translator, block="ended")
         return Ended(frame(html, event="board"))
 
@@ -185,7 +215,7 @@ class BoardFeed:
                 raise self._ended() from None
 
     def _render(self, data: BoardData, regions: set[str] | frozenset[str], events: Sequence[Event]) -> str:
-        view = BoardView(data=data, viewer=self.user, seen_at=self.seen_at)
+        view = BoardView(data=data, viewer=self.user, seen_at=self.look.since, opened_at=self.look.opened)
         context = {
             "user": self.user,
             "csrf_token": self.csrf_token,

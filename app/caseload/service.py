@@ -15,6 +15,7 @@ from app.access.changes import access_changed
 from app.access.consent import ConsentState, states
 from app.access.rules import caseload, consultants_of
 from app.board.agenda import agenda_counts
+from app.conversation.service import waiting_counts
 from app.core.db import lock_person
 from app.core.i18n import Translator
 from app.interventions import alerts
@@ -66,6 +67,8 @@ class CaseloadRow:
     # How many things are on the agenda for the next meeting (the card says that one exists).
     agenda: int = 0
     interventions: list[FlaggedIntervention] = field(default_factory=list)
+    # Conversations whose latest question waits for the consultant's answer.
+    waiting_messages: int = 0
 
     @property
     def flag_count(self) -> int:
@@ -118,6 +121,8 @@ def rows(
             row.overdue += 1
         elif agreement.due_on <= soon:
             row.due += 1
+    for cid, waiting in waiting_counts(session=session, citizen_ids=ids).items():
+        result[cid].waiting_messages = waiting
     views: dict[int, list[InterventionView]] = defaultdict(
         list, intervention_views(session=session, citizen_ids=ids)
     )

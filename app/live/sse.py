@@ -10,6 +10,7 @@ import random
 from collections.abc import AsyncIterator, Iterable
 from typing import Protocol
 
+import anyio
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
@@ -103,3 +104,10 @@ async def _events(
             if ended.farewell:
                 yield ended.farewell
             return
+        finally:
+            # A feed may record that the stream closed (`async def finished()`: the board records
+            # how long it was watched). The viewer's leaving cancels the stream; this still runs.
+            finished = getattr(feed, "finished", None)
+            if finished is not None:
+                with anyio.CancelScope(shield=True):
+                    await finished()
