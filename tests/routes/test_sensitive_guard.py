@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from app.board import agreements as service
 from app.board.agreements import Wording
-from app.models import Actor, Agreement, User
+from app.models import Actor, Agreement, Message, User
 from tests import factories
 from tests.conftest import Client
 
@@ -104,3 +104,45 @@ def test_cards_about_the_psychologist_or_treatment_are_private_by_default(db: Se
         wording = Wording(what=what, who=Actor.citizen, who_name="", due_on=None, goal_id=None)
         card = service.propose(session=db, citizen=me, actor=me, wording=wording, shared=True)
         assert not card.shared, what
+
+
+def test_a_message_on_a_shared_card_asks_before_the_network_reads_it(client: Client, db: Session) -> None:
+    staff, me = _citizen(db)
+    sister = factories.network_member(db, me, code="SISTER")
+    card = factories.agreement(db, me, what="Gå tur med Louise", shared=True)
+    card.who, card.who_user_id = Actor.network, sister.id
+    db.add(card)
+    db.commit()
+    client.sign_in_citizen("LISE")
+    thread = f"/citizens/{me.id}/agreements/{card.id}/messages"
+    asked = client.post_form(thread, {"body": "Jeg har fået mere gæld"})
+    assert asked.status_code == 200
+    assert "Før du sender: Netværket kan læse beskederne om denne aftale." in asked.text
+    assert ">Jeg har fået mere gæld</textarea>" in asked.text
+    assert db.exec(select(Message)).first() is None
+    sent = client.post_form(thread, {"body": "Jeg har fået mere gæld", "sensitive": "send"})
+    assert sent.status_code == 303 and db.exec(select(Message)).one().body == "Jeg har fået mere gæld"
+    # Between the citizen and the consultant only (the general thread): nothing to ask.
+    general = client.post_form(f"/citizens/{me.id}/messages", {"body": "Min gæld er vokset"})
+    assert general.status_code == 303
+    # The consultant is asked too: the network reads what she writes on the card.
+    client.cookies.clear()
+    client.sign_in_staff(staff)
+    asked = client.post_form(thread, {"body": "Har du talt med lægen?"})
+    assert asked.status_code == 200 and "helbred („lægen“)" in asked.text
+
+
+def test_the_consultants_message_has_the_meter_and_check_sends_nothing(client: Client, db: Session) -> None:
+    staff, me = _citizen(db)
+    client.sign_in_staff(staff)
+    thread = f"/citizens/{me.id}/messages"
+    page = client.get(thread).text
+    assert (
+        'id="message-body-readability"' in page
+        and 'hx-post="/readability?field=body&amp;meter=message-body"' in page
+    )
+    checked = client.post_form(
+        thread, {"body": "Konsulenten anbefaler arbejdsprøvning.", "check": "readability"}
+    )
+    assert checked.status_code == 200 and "LIX 103 – Svær" in checked.text
+    assert db.exec(select(Message)).first() is None
