@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from app.access.rules import NotVisible, visible_citizen
 from app.board.read import MEETING_PARTS, load_board
-from app.board.routes import board_context
+from app.board.routes import board_context, heartbeat_seconds
 from app.board.view import BoardView, mark_seen, may_change
 from app.deps import CurrentUser, SessionDep, SettingsDep, WebDep
 
@@ -31,7 +31,14 @@ def meeting_page(
     base = settings.public_url.rstrip("/") or str(web.request.base_url).rstrip("/")
     board_url = f"{base}/citizens/{citizen_id}/board"
     return web.page(
-        "meeting.html", **board_context(view, board_url=board_url, qr=qr_svg(board_url), meeting=True)
+        "meeting.html",
+        **board_context(
+            view,
+            board_url=board_url,
+            qr=qr_svg(board_url),
+            meeting=True,
+            heartbeat_seconds=heartbeat_seconds(web),
+        ),
     )
 
 

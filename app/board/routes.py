@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import escape
+from sqlmodel import Session
 
 from app.access.rules import visible_board
 from app.board import agreements as agreement_service
@@ -18,17 +19,18 @@ from app.board.agreements import (
     UNDO_SECONDS,
     AgreementForm,
 )
-from app.board.read import load_board
-from app.board.view import REGIONS, BoardView, mark_seen
+from app.board.read import Card, board_version, load_board, parts_for
+from app.board.view import MEETING_REGIONS, REGIONS, BoardView, catch_up, last_look, mark_seen, may_change
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
 from app.catalogue.sensitive import TOPIC_NAMES
 from app.core.i18n import Translator
 from app.core.numbers import whole
 from app.core.rendering import render
-from app.core.web import Web
+from app.core.web import VARY, SignedInWeb, Web, wants_fragment
 from app.deps import SessionDep, SignedInWebDep
-from app.live import Event
+from app.live import Event, Hub, board_channel
+from app.live.sse import HEARTBEAT_SECONDS
 
 router = APIRouter(tags=["board"])
 
@@ -55,8 +57,11 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
         # The sensitive-word guard's question (agreement_form.html), when it is asked.
         "guard": [],
         "topic_names": TOPIC_NAMES,
+        "heartbeat_seconds": HEARTBEAT_SECONDS,
         # The meeting screen: its stream and its agenda (app/board/meeting_routes.py).
         "meeting": False,
+        # Cards whose move by this viewer lost to another's, with where each is now and why.
+        "why": {},
         **extra,
     }
 
@@ -66,13 +71,29 @@ UNDO_GONE = N_("It can no longer be undone: too much time has passed, or the car
 NOTICES = {"undo_gone": UNDO_GONE}
 
 
+def heartbeat_seconds(web: Web) -> float:
+    """Between a live stream's heartbeats: the page reconnects after twice as long in silence."""
+    configured: float | None = web.request.app.state.settings.live_heartbeat_seconds
+    return configured or HEARTBEAT_SECONDS
+
+
 @router.get("/citizens/{citizen_id}/board")
 def board_page(
-    citizen_id: int, web: SignedInWebDep, session: SessionDep, undo: str = "", notice: str = ""
+    citizen_id: int,
+    web: SignedInWebDep,
+    session: SessionDep,
+    undo: str = "",
+    notice: str = "",
+    since: str = "",
+    screen: str = "",
 ) -> Response:
     user = web.user
     citizen = visible_board(session=session, user=user, citizen_id=citizen_id)
     assert user.id is not None
+    known = whole(since)
+    if known is not None and wants_fragment(web.request):
+        meeting = screen == "meeting" and may_change(user)
+        return changed_since(web, session=session, citizen_id=citizen_id, known=known, meeting=meeting)
     data = load_board(session=session, citizen_id=citizen_id)
     look = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at)
     view = BoardView(data=data, viewer=user, seen_at=look.since, opened_at=look.opened)
@@ -83,7 +104,44 @@ def board_page(
         else None
     )
     announcement = web.gettext(NOTICES[notice]) if notice in NOTICES else ""
-    return web.page(BOARD_TEMPLATE, **board_context(view, undo=record, announcement=announcement))
+    return web.page(
+        BOARD_TEMPLATE,
+        **board_context(
+            view, undo=record, announcement=announcement, heartbeat_seconds=heartbeat_seconds(web)
+        ),
+    )
+
+
+VERSION_HEADER = "X-Tavle-Version"
+
+
+def changed_since(
+    web: SignedInWeb, *, session: Session, citizen_id: int, known: int, meeting: bool
+) -> Response:
+    """For a page that polls because its streams do not get through: what changed after version
+    `known`, as the live stream would send it (out-of-band parts for this viewer; the agenda only
+    to the meeting screen); 204 when nothing did. Access was checked by the route, as for the page."""
+    user = web.user
+    assert user.id is not None
+    hub: Hub = web.request.app.state.hub
+    version = board_version(session=session, citizen_id=citizen_id)
+    touched, missed = catch_up(hub=hub, channel=board_channel(citizen_id), known=known, version=version)
+    regions = touched if meeting else touched - MEETING_REGIONS
+    if not regions:
+        return Response(status_code=204, headers={VERSION_HEADER: str(version), **VARY})
+    data = load_board(session=session, citizen_id=citizen_id, parts=parts_for(regions))
+    look = last_look(session=session, viewer_id=user.id, citizen_id=citizen_id)
+    view = BoardView(data=data, viewer=user, seen_at=look.since, opened_at=look.opened)
+    html = render_update(
+        view=view,
+        regions=regions,
+        translator=web.translator,
+        context=web.context(viewers=[]),
+        announcement=announce(view, missed, web.translator),
+    )
+    answer = web.html(html)
+    answer.headers[VERSION_HEADER] = str(data.version)
+    return answer
 
 
 def render_update(
@@ -145,6 +203,22 @@ def update_response(
     if focus:
         response.headers["HX-Trigger-After-Settle"] = json.dumps({"tavle:focus": focus})
     return response
+
+
+# Two moves of one card at nearly the same moment: the last one wins, and the person whose move
+# lost is told who moved it where (on their card, and spoken).
+MOVED_AFTER_YOU = N_("%(name)s moved “%(what)s” to %(column)s just after your move. It is there now.")
+MOVED_BEFORE_YOU = N_(
+    "%(name)s moved “%(what)s” to %(column)s just before you, so your move was not made. It is there now."
+)
+
+
+def moved_by_other(view: BoardView, card: Card, message: str, translator: Translator) -> str:
+    """Where the card is now and who put it there, in the viewer's words."""
+    actor = view.person(card.updated_by_id)
+    name = actor.name if actor else translator.gettext("Someone")
+    column = translator.gettext(STATUS_NAMES[card.status])
+    return translator.gettext(message, name=name, what=card.what, column=column)
 
 
 ANNOUNCEMENTS = {

@@ -14,8 +14,9 @@ what it missed: the parts touched since then when the hub still remembers them, 
 board."""
 
 import logging
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import anyio.to_thread
@@ -25,12 +26,13 @@ from sqlmodel import Session
 
 from app.access.rules import can_open_board, visible_board
 from app.board.read import BoardData, BoardGone, load_board, parts_for
-from app.board.routes import BOARD_TEMPLATE, announce, render_update
+from app.board.routes import BOARD_TEMPLATE, MOVED_AFTER_YOU, announce, moved_by_other, render_update
 from app.board.view import (
     DATA_REGIONS,
     MEETING_REGIONS,
     BoardView,
     Look,
+    catch_up,
     last_look,
     may_change,
     regions_for,
@@ -52,6 +54,8 @@ from app.models import User
 from app.models.base import utcnow
 
 router = APIRouter(tags=["events"])
+# How soon after this page moved a card another's move of it counts as near-simultaneous.
+NEAR_SECONDS = 30.0
 log = logging.getLogger("tavle.board")
 
 
@@ -93,7 +97,9 @@ def board_events(
     )
     viewer = Viewer(user_id=user.id, name=user.name, role=str(user.role))
     channels = (board_channel(citizen_id), person_channel(user.id))
-    return event_stream(hub=hub, channels=channels, viewer=viewer, feed=feed)
+    return event_stream(
+        hub=hub, channels=channels, viewer=viewer, feed=feed, heartbeat=settings.live_heartbeat_seconds
+    )
 
 
 @dataclass
@@ -119,6 +125,9 @@ class BoardFeed:
     sent: int = 0
     # Still allowed at the last check: only then does closing the stream count as watched.
     live: bool = True
+    # The cards this page moved, and when (monotonic seconds): another's move of one of them
+    # soon after is a near-simultaneous move this viewer lost, and they are told so.
+    my_moves: dict[int, float] = field(default_factory=dict)
 
     @property
     def channel(self) -> str:
@@ -127,25 +136,25 @@ class BoardFeed:
     async def start(self) -> str | None:
         """Nothing when the page is at the board's version (it was drawn moments ago); what it
         missed, when the hub remembers it; else the whole board."""
-        known = self.known
-        regions = self._shown(DATA_REGIONS)
-        if known is not None:
+        regions, missed = self._shown(DATA_REGIONS), list[Event]()
+        if self.known is not None:
             now = await anyio.to_thread.run_sync(self._read, frozenset[str]())
             self.sent = now.version
-            if known == now.version:
+            touched, missed = catch_up(
+                hub=self.hub, channel=self.channel, known=self.known, version=now.version
+            )
+            regions = self._shown(touched)
+            if not regions:
                 return None
-            missed = self.hub.history(self.channel, known) if known < now.version else None
-            if missed and missed[-1].version >= now.version:
-                touched = self._shown(regions_for(e.kind for e in missed))
-                data = await anyio.to_thread.run_sync(self._read, touched)
-                self.sent = data.version
-                return self._render(data, touched, missed)
         data = await anyio.to_thread.run_sync(self._read, regions)
         self.sent = data.version
-        return self._render(data, regions, [])
+        return self._render(data, regions, missed)
 
     async def changed(self, events: list[Event], *, behind: bool) -> str | None:
         """A change made from this very page is left out: the page has it from its own answer."""
+        for event in events:
+            if self._made_here(event) and event.action == "moved" and event.item_id is not None:
+                self.my_moves[event.item_id] = time.monotonic()
         changes = [
             e
             for e in events
@@ -184,6 +193,23 @@ class BoardFeed:
             assert self.user.id is not None
             watched_until(session=session, viewer_id=self.user.id, citizen_id=self.citizen_id)
 
+    def _lost_moves(self, view: BoardView, events: Sequence[Event]) -> dict[int, str]:
+        """Cards this page moved moments ago that someone else has moved since: the last move
+        won, so this viewer reads who moved each where."""
+        now = time.monotonic()
+        lost: dict[int, str] = {}
+        for event in events:
+            moved_at = self.my_moves.get(event.item_id or 0)
+            if event.action != "moved" or moved_at is None or now - moved_at > NEAR_SECONDS:
+                continue
+            if event.actor_id == self.user.id:
+                continue
+            card = view.find(event.item_id)
+            if card is not None:
+                lost[card.id] = moved_by_other(view, card, MOVED_AFTER_YOU, self.translator)
+            self.my_moves.pop(event.item_id or 0, None)
+        return lost
+
     def _made_here(self, event: Event) -> bool:
         return bool(self.view) and event.view == self.view
 
@@ -216,17 +242,19 @@ class BoardFeed:
 
     def _render(self, data: BoardData, regions: set[str] | frozenset[str], events: Sequence[Event]) -> str:
         view = BoardView(data=data, viewer=self.user, seen_at=self.look.since, opened_at=self.look.opened)
+        why = self._lost_moves(view, events)
         context = {
             "user": self.user,
             "csrf_token": self.csrf_token,
             "viewers": self.hub.viewers(self.channel),
+            "why": why,
         }
         html = render_update(
             view=view,
             regions=regions,
             translator=self.translator,
             context=context,
-            announcement=announce(view, events, self.translator),
+            announcement=" ".join(why.values()) or announce(view, events, self.translator),
         )
         if set(regions) == {PRESENCE}:
             return frame(html, event="board")

@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from app import clock
 from app.board.read import BoardData, Card, ThreadMark
+from app.live import Event, Hub
 from app.live.unit_of_work import unit_of_work
 from app.models import AgreementStatus, BoardSeen, Role, User
 from app.models.base import utcnow
@@ -46,6 +47,20 @@ def regions_for(kinds: Iterable[str]) -> frozenset[str]:
     for kind in kinds:
         regions |= KIND_REGIONS.get(kind, DATA_REGIONS)
     return frozenset(regions)
+
+
+def catch_up(
+    *, hub: Hub, channel: str, known: int | None, version: int
+) -> tuple[frozenset[str], list[Event]]:
+    """What a view that shows version `known` (None: unknown) redraws to show `version`: the
+    regions the missed changes touched, with those changes (to announce), when the hub still
+    remembers them; else every region of data, and nothing to announce. No regions: up to date."""
+    if known is not None and known == version:
+        return frozenset(), []
+    missed = hub.history(channel, known) if known is not None and known < version else None
+    if missed and missed[-1].version >= version:
+        return regions_for(e.kind for e in missed), missed
+    return DATA_REGIONS, []
 
 
 # -- who may see what --------------------------------------------------------------------------
