@@ -276,15 +276,20 @@ class Conversation:
     def read_by(self, user_id: int) -> int:
         return next((r.last_message_id for r in self.reads if r.user_id == user_id), 0)
 
+    @property
+    def last_mine(self) -> int | None:
+        """The viewer's own latest message: the one "Seen by …" is told under."""
+        return next((m.id for m in reversed(self.messages) if m.author_id == self.viewer.id), None)
+
     def seen(self) -> list[Seen]:
-        """Who, besides its writer and the viewer, has read the latest message, and when."""
-        if not self.messages:
+        """Who else has read the viewer's latest message, and when (first reader first)."""
+        last = self.last_mine
+        if last is None:
             return []
-        last = self.messages[-1]
         return [
             Seen(name=self.names.get(r.user_id, ""), at=r.read_at)
             for r in sorted(self.reads, key=lambda r: r.read_at)
-            if r.last_message_id >= last.id and r.user_id not in (last.author_id, self.viewer.id)
+            if r.last_message_id >= last and r.user_id != self.viewer.id
         ]
 
     def mine(self, said: Said) -> bool:
@@ -337,9 +342,10 @@ def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
 
 
 def seen_at_text(at: datetime, t: Translator) -> str:
-    """ "10:14" today, "6 Dec 2026, 10:14" before (Copenhagen time, the reader's language)."""
+    """Today only the time ("10:14"), before it the date too ("6 Dec 2026, 10:14"): Copenhagen
+    time, in the reader's language."""
     if clock.local(at).date() == clock.today():
-        return t.datetime(at, "HH:mm")
+        return t.time(at)
     return t.datetime(at, "short")
 
 

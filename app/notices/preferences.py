@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.catalogue import N_
 from app.core.config import Settings
+from app.core.db import lock_person
 from app.core.i18n import Translator
 from app.core.numbers import digits
 from app.core.security import digest, same
@@ -236,13 +237,20 @@ def confirm_address(
 ) -> str | None:
     """The person typed the code: the address is confirmed, and notices may go there."""
     assert user.id is not None
+    # The tries are counted under the person's own lock: codes typed at once (a script guessing)
+    # get no more than CODE_TRIES checks between them.
+    lock_person(session, user.id)
     row = session.exec(
-        select(NoticeAddress).where(NoticeAddress.user_id == user.id, NoticeAddress.channel == channel)
+        select(NoticeAddress)
+        .where(NoticeAddress.user_id == user.id, NoticeAddress.channel == channel)
+        .execution_options(populate_existing=True)
     ).first()
     if row is None or row.code_digest is None or row.code_sent_at is None:
+        session.rollback()
         return t.gettext("Ask for a code first.")
     typed = "".join(code.split())
     if utcnow() - row.code_sent_at > CODE_VALID or row.code_attempts >= CODE_TRIES:
+        session.rollback()
         return t.gettext("The code has expired. Ask for a new one.")
     if not (digits(typed) and same(row.code_digest, _code_digest(user.id, channel, typed))):
         row.code_attempts += 1

@@ -26,3 +26,13 @@
     else store.removeItem(key);
   });
 })();
+
+// Mark when the thread's live stream is open, so people (and tests) can tell it is live.
+document.addEventListener("htmx:sseOpen", function (event) {
+  var source = event.target.closest && event.target.closest("#conversation");
+  if (source) source.setAttribute("data-live", "open");
+});
+document.addEventListener("htmx:sseError", function (event) {
+  var source = event.target.closest && event.target.closest("#conversation");
+  if (source) source.setAttribute("data-live", "closed");
+});

@@ -82,7 +82,8 @@ def test_anna_asks_mette_answers_and_anna_sees_it_was_seen(client: Client, db: S
 
     mine = _as(client, cast.anna).get(url).text
     assert "Ja, på torsdag." in mine and "Waiting for your answer" not in mine
-    assert re.search(r"Seen by Mette Hansen \d\d:\d\d", mine) is None, "Mette wrote it: no 'seen' on her own"
+    # Under Anna's own latest message: Mette has read it.
+    assert re.search(r"Seen by Mette Hansen \d\d:\d\d", mine)
     _as(client, cast.mette).get(url)
     db.expire_all()
     reads = {r.user_id: r.last_message_id for r in db.exec(select(ThreadRead)).all()}
@@ -229,6 +230,9 @@ def test_messages_are_in_the_citizens_export_and_read_aloud(client: Client, cast
         f"agreement:{cast.card.id}",
         f"citizen:{cast.anna.id}",
     }
+    readable = client.get(f"/citizens/{cast.anna.id}/export").text
+    assert "My messages" in readable and "Husk kortet" in readable and "Tak for i dag" in readable
+    assert "About “Ringe til tandlægen”" in readable and "Mette Hansen" in readable
     # Jonas's export holds none of it.
     other = json.loads(_as(client, cast.other).get(f"/citizens/{cast.other.id}/export.json").text)
     assert "message" not in other["tables"]
@@ -273,3 +277,13 @@ def test_a_member_sees_the_thread_link_only_on_the_card_that_names_them(
     assert f'id="thread-link-{cast.card.id}"' in board
     assert f'id="thread-link-{named_other.id}"' not in board
     assert 'id="general-thread-link"' not in board
+
+
+def test_the_same_message_sent_twice_is_written_once(client: Client, db: Session, cast: Cast) -> None:
+    url = _thread(cast.anna, cast.card)
+    _as(client, cast.anna)
+    form = {"body": "Dobbelt tryk", "idempotency_key": "double-tap-key-1"}
+    first, again = client.post_form(url, form), client.post_form(url, form)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    assert _count(db) == 1

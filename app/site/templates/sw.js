@@ -48,6 +48,11 @@ self.addEventListener("fetch", (event) => {
     if (request.method === "POST" && (url.pathname === "/logout" || url.pathname.startsWith("/login"))) {
       event.waitUntil(forgetPages());
     }
+    // Notices belong to the person, not the phone: after signing out it gets none of theirs (the
+    // push service then answers 410, and the server forgets the subscription).
+    if (request.method === "POST" && url.pathname === "/logout") {
+      event.waitUntil(forgetPush());
+    }
     return;
   }
   if (request.headers.has("HX-Request") || isEventStream(request, url)) {
@@ -122,6 +127,17 @@ async function forgetPages() {
   await Promise.all(
     keys.filter((key) => KEPT_PAGE.test(new URL(key.url).pathname)).map((key) => cache.delete(key)),
   );
+}
+
+async function forgetPush() {
+  try {
+    const subscription = await self.registration.pushManager.getSubscription();
+    if (subscription) {
+      await subscription.unsubscribe();
+    }
+  } catch (error) {
+    // No push on this browser: nothing to forget.
+  }
 }
 
 async function keepOfflinePageIn(lang) {
