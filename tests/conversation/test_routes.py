@@ -287,3 +287,12 @@ def test_the_same_message_sent_twice_is_written_once(client: Client, db: Session
     assert first.status_code == again.status_code == 303
     assert first.headers["location"] == again.headers["location"]
     assert _count(db) == 1
+
+
+def test_the_board_says_when_the_general_thread_waits_for_mette(client: Client, cast: Cast) -> None:
+    _as(client, cast.anna).post_form(_thread(cast.anna), {"body": "Et spørgsmål", "waiting": "yes"})
+    mine = client.get(f"/citizens/{cast.anna.id}/board").text
+    assert "Messages with your consultant (1)" in mine and 'id="general-thread-waiting"' not in mine
+    board = _as(client, cast.mette).get(f"/citizens/{cast.anna.id}/board").text
+    assert "Messages with Anna Jensen (1)" in board and 'id="general-thread-waiting"' in board
+    assert f'id="caseload-waiting-{cast.anna.id}"' in client.get("/caseload").text
