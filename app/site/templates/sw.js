@@ -1,11 +1,11 @@
-// Tavle's service worker, served from /sw.js by app/site/pwa.py.
-// Pages: network first, so a board is never older than it has to be; the citizen's last board,
-// plan and intervention pages are kept so they can be read (and rated) without a network, and
-// any other page falls back to /offline. Changes made offline wait in the outbox
-// (outbox_store.js) and are sent on Background Sync where the browser has it.
-// Versioned static files (/static/…?v=…) never change, so they come from the cache first.
-// htmx fragments, event streams and anything but GET pass straight to the network: they are
-// live or they change something, and a stale copy of either would mislead.
+{# Tavle's service worker, served from /sw.js by app/site/pwa.py.
+   Pages: network first, so a board is never older than it has to be; the citizen's last board,
+   plan and intervention pages are kept so they can be read (and rated) without a network, and
+   any other page falls back to /offline. Changes made offline wait in the outbox
+   (outbox_store.js) and are sent on Background Sync where the browser has it.
+   Versioned static files (/static/…?v=…) never change, so they come from the cache first.
+   htmx fragments, event streams and anything but GET pass straight to the network: they are
+   live or they change something, and a stale copy of either would mislead. #}
 "use strict";
 
 const VERSION = {{ version|tojson }};
@@ -13,12 +13,10 @@ const CACHE = "tavle-" + VERSION;
 const OFFLINE_URL = "/offline";
 const PRECACHE = {{ precache|tojson }};
 const KEPT_PAGE = /^\/citizens\/\d+(\/board|\/interventions\/\d+)?$/;
-
 const LATER = {{ later|tojson }};
-
-// The outbox's store (app/static/outbox_store.js), part of the worker for Background Sync.
+{# The outbox's store (app/static/outbox_store.js), part of the worker for Background Sync. #}
 {{ outbox_store|safe }}
-// Pages this worker answered from its copy, so their notice can say they are not live.
+{# Pages this worker answered from its copy, so their notice can say they are not live. #}
 const answeredFromCopy = new Set();
 
 self.addEventListener("install", (event) => {
@@ -31,7 +29,7 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
-  // The new version takes over open pages at once; the old version's files go.
+  {# The new version takes over open pages at once; the old version's files go. #}
   event.waitUntil(
     caches
       .keys()
@@ -51,13 +49,13 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method !== "GET") {
-    // Signing in or out may hand the phone to someone else: their board must not stay behind.
+    {# Signing in or out may hand the phone to someone else: their board must not stay behind. #}
     if (request.method === "POST" && (url.pathname === "/logout" || url.pathname.startsWith("/login"))) {
       event.waitUntil(forgetPages());
     }
-    // Signing out: notices belong to the person, not the phone (the push service then answers
-    // 410, and the server forgets the subscription); and what waits in the outbox belongs to the
-    // person signing out (the page asked them first).
+    {# Signing out: notices belong to the person, not the phone (the push service then answers
+       410, and the server forgets the subscription); and what waits in the outbox belongs to the
+       person signing out (the page asked them first). #}
     if (request.method === "POST" && url.pathname === "/logout") {
       event.waitUntil(Promise.all([forgetPush(), self.TavleOutbox.clear()]));
     }
@@ -85,8 +83,8 @@ self.addEventListener("message", (event) => {
   event.waitUntil(Promise.all([keepOfflinePageIn(data.lang), keepLater()]));
 });
 
-// Background Sync (Chromium-based browsers): the outbox goes out when the connection is back,
-// even with no Tavle page open. Elsewhere the page sends it (outbox.js).
+{# Background Sync (Chromium-based browsers): the outbox goes out when the connection is back,
+   even with no Tavle page open. Elsewhere the page sends it (outbox.js). #}
 self.addEventListener("sync", (event) => {
   if (event.tag === self.TavleOutbox.TAG) {
     event.waitUntil(self.TavleOutbox.flush().then(tellPages));
@@ -135,7 +133,7 @@ async function cacheFirst(request) {
   return response;
 }
 
-// Only the pages of the last citizen looked at are kept: the ones the person expects to see.
+{# Only the pages of the last citizen looked at are kept: the ones the person expects to see. #}
 async function keepPage(key, response) {
   const citizen = new URL(key).pathname.split("/")[2];
   await forgetPages((path) => path.split("/")[2] !== citizen);
@@ -169,7 +167,7 @@ async function forgetPush() {
       await subscription.unsubscribe();
     }
   } catch (error) {
-    // No push on this browser: nothing to forget.
+    {# No push on this browser: nothing to forget. #}
   }
 }
 
@@ -186,13 +184,13 @@ async function keepOfflinePageIn(lang) {
     return; // Offline now: the page in the old language is better than none.
   }
   if (response.ok) {
-    // The page varies by cookie, so a plain put could keep the old language beside the new one.
+    {# The page varies by cookie, so a plain put could keep the old language beside the new one. #}
     await cache.delete(OFFLINE_URL, { ignoreVary: true });
     await cache.put(OFFLINE_URL, response);
   }
 }
 
-// Web Push (app/notices): the payload is the notice's headline and link, never its content.
+{# Web Push (app/notices): the payload is the notice's headline and link, never its content. #}
 self.addEventListener("push", (event) => {
   let data = {};
   try {
@@ -214,7 +212,7 @@ self.addEventListener("push", (event) => {
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
-  // Only our own pages: a link in a notice never leads elsewhere.
+  {# Only our own pages: a link in a notice never leads elsewhere. #}
   const url = target.origin === self.location.origin ? target.href : "/";
   event.waitUntil(
     self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
