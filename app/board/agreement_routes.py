@@ -118,9 +118,15 @@ def create(
                 status_code=400,
                 form=form,
                 open_form=True,
-                focus="#form-errors",
+                # The first field in error, as after a refused plain form (static/forms.js).
+                focus='#agreement-new [aria-invalid="true"]',
             )
-        return web.page(BOARD_TEMPLATE, status_code=400, **board_context(view, form=form, open_form=True))
+        return web.page(
+            BOARD_TEMPLATE,
+            status_code=400,
+            page_url=f"/citizens/{citizen_id}/board",
+            **board_context(view, form=form, open_form=True),
+        )
     agreement = service.propose(
         session=session, citizen=citizen, actor=user, wording=wording, shared=form.shared
     )
@@ -288,7 +294,12 @@ def _refused(
         return update_response(
             web, view=view, regions={"columns", "undo"}, announcement=message, status_code=status_code
         )
-    return web.page(BOARD_TEMPLATE, status_code=status_code, **board_context(view, announcement=message))
+    return web.page(
+        BOARD_TEMPLATE,
+        status_code=status_code,
+        page_url=f"/citizens/{citizen.id}/board",
+        **board_context(view, announcement=message),
+    )
 
 
 # -- one agreement: wording and history ---------------------------------------------------------

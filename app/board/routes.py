@@ -28,6 +28,7 @@ from app.core.rendering import render
 from app.core.web import Web
 from app.deps import SessionDep, SignedInWebDep
 from app.live import Event
+from app.models.agreement import WHAT_MAX, WHO_NAME_MAX
 
 router = APIRouter(tags=["board"])
 
@@ -51,6 +52,8 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
         "undo": None,
         "form": AgreementForm(),
         "goals": view.data.goals,
+        "what_max": WHAT_MAX,
+        "who_name_max": WHO_NAME_MAX,
         **extra,
     }
 

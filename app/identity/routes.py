@@ -63,6 +63,7 @@ def citizen_sign_in(
         return web.page(
             "login.html",
             status_code=400,
+            page_url="/login",
             errors=errors,
             values={"code": code},
             next=safe_next(next),
