@@ -29,7 +29,6 @@ PRECACHED_STATIC = (
     "board.js",
     "pwa.js",
     "read_aloud.js",
-    "forms.js",
     "icon.svg",
 )
 TEMPLATES = Path(__file__).parent / "templates"
