@@ -12,8 +12,11 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.admin import routes as admin
 from app.board import agreement_routes, meeting_routes, stream
 from app.board import routes as board
+from app.calendar import routes as calendar
 from app.caseload import routes as caseload
 from app.caseload import stream as caseload_stream
+from app.conversation import routes as conversation
+from app.conversation import stream as conversation_stream
 from app.core import collector, errors, idempotency
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
@@ -33,6 +36,7 @@ from app.interventions import routes as interventions
 from app.live.lifecycle import running_hub
 from app.network import invitation_routes
 from app.network import routes as network
+from app.notices import routes as notices
 from app.plan import agenda_routes, challenge_routes, goal_routes, strength_routes
 from app.plan import routes as plan
 from app.privacy import routes as privacy
@@ -60,9 +64,13 @@ ROUTERS = (
     outcome_routes,
     caseload,
     caseload_stream,
+    conversation,
+    conversation_stream,
     network,
     invitation_routes,
     privacy,
+    notices,
+    calendar,
     admin,
     pwa,
 )

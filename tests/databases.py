@@ -41,6 +41,9 @@ def postgres_database() -> Iterator[str]:
         raise
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
+        # A test database need not survive a crash: commits return before the WAL reaches the
+        # disk (about 5 ms saved per commit here). Locking and visibility are the same.
+        admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
     try:
         yield f"{base}/{name}"

@@ -141,7 +141,12 @@ class PushService:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                status, reason = service.receive(self.path, dict(self.headers.items()), body)
+                status, reason = service.receive(
+                    # Header names are case-insensitive (pywebpush sends them in lower case).
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
+                )
                 self.send_response(status)
                 self.end_headers()
                 self.wfile.write(reason.encode())
@@ -163,24 +168,24 @@ class PushService:
             return 410, "no such subscription"
         try:
             claims = self._check_vapid(headers)
-            if headers.get("Content-Encoding") != "aes128gcm":
+            if headers.get("content-encoding") != "aes128gcm":
                 raise ValueError("not aes128gcm")
             plain = http_ece.decrypt(
                 body, private_key=browser.private_key, auth_secret=browser.auth_secret, version="aes128gcm"
             )
             payload = json.loads(plain)
-        except (ValueError, KeyError, InvalidSignature) as wrong:
+        except (ValueError, KeyError, InvalidSignature, http_ece.ECEException) as wrong:
             with self.lock:
                 self.refused.append(f"{type(wrong).__name__}: {wrong}")
             return 401, "refused"
         with self.lock:
-            self.delivered.append(Delivered(endpoint, payload, int(headers.get("TTL", "0")), claims))
+            self.delivered.append(Delivered(endpoint, payload, int(headers.get("ttl", "0")), claims))
         return 201, "created"
 
     def _check_vapid(self, headers: dict[str, str]) -> dict[str, Any]:
         """RFC 8292: `Authorization: vapid t=<JWT>, k=<public key>`, the JWT signed with ES256 by
         that key, for this origin, not expired, with a contact."""
-        scheme, _, rest = headers["Authorization"].partition(" ")
+        scheme, _, rest = headers["authorization"].partition(" ")
         if scheme.lower() != "vapid":
             raise ValueError(f"scheme {scheme}")
         parts = dict(part.strip().split("=", 1) for part in rest.split(","))
@@ -236,13 +241,15 @@ class SmsGateway:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/sms"
         self.sent: list[Texted] = []
+        # What the gateway answers; a test sets 503 to play a provider that is down.
+        self.status = 200
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
                 gateway.sent.append(Texted(body, self.headers.get("Authorization", "")))
-                self.send_response(200)
+                self.send_response(gateway.status)
                 self.end_headers()
 
             def log_message(self, *_args: object) -> None:

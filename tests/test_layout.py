@@ -23,6 +23,7 @@ LAYERS = [
     ("notices",),
     ("deps",),
     ("board",),
+    ("conversation",),
     ("plan",),
     ("interventions",),
     ("caseload",),

@@ -11,7 +11,7 @@ from app.core.config import ROOT
 from app.core.db import make_engine
 from app.core.migrate import migrate
 
-HEAD = "0010_notices"
+HEAD = "0011_conversation"
 
 
 def _upgrade(engine: Engine, revision: str) -> None:

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from app.demo import seed_demo
@@ -43,6 +44,8 @@ def validate(folder: Path) -> list[dict[str, object]]:
     return messages
 
 
+# The markup does not depend on the database: one run (java starts once, on SQLite).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_every_page_is_valid_html(engine: Engine, client: Client, tmp_path: Path) -> None:
     seed_demo(engine)
     names: dict[str, str] = {}

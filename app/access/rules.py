@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.access import audit, consent
 from app.core.refusals import NotVisible
-from app.models import CaseloadLink, ConsentScope, NetworkLink, Role, User
+from app.models import Agreement, CaseloadLink, ConsentScope, NetworkLink, Role, User
 
 # Where a session keeps whom it let in to which citizen, by which rule (see `still_visible`).
 LET_IN = "tavle_let_in"
@@ -28,10 +28,12 @@ __all__ = [
     "can_see_citizen",
     "consultants_of",
     "in_caseload",
+    "may_take_part",
     "still_visible",
     "visible_board",
     "visible_citizen",
     "visible_in_caseload",
+    "visible_thread",
 ]
 
 
@@ -52,6 +54,23 @@ def can_open_board(*, session: Session, user: User, citizen_id: int) -> bool:
     if user.role == Role.network:
         return _linked(session, user, citizen_id) and consent.is_given(
             session=session, citizen_id=citizen_id, scope=ConsentScope.network
+        )
+    return can_see_citizen(session=session, user=user, citizen_id=citizen_id)
+
+
+def may_take_part(*, session: Session, user: User, citizen_id: int, agreement: Agreement | None) -> bool:
+    """A conversation (`agreement` None: the citizen's general thread): the citizen and their
+    consultants, as the plan; on an agreement's thread also the network member the card names,
+    while the citizen shares that card and consents (b). A card deleted or of another citizen
+    has no thread anyone reaches."""
+    if agreement is not None and (agreement.citizen_id != citizen_id or agreement.deleted_at is not None):
+        return False
+    if user.role == Role.network:
+        return (
+            agreement is not None
+            and agreement.shared
+            and agreement.who_user_id == user.id
+            and can_open_board(session=session, user=user, citizen_id=citizen_id)
         )
     return can_see_citizen(session=session, user=user, citizen_id=citizen_id)
 
@@ -96,6 +115,14 @@ def visible_board(*, session: Session, user: User, citizen_id: int) -> User:
     """The citizen whose board `user` may open (see `can_open_board`), audited likewise. Every
     other citizen route keeps using `visible_citizen`."""
     if not can_open_board(session=session, user=user, citizen_id=citizen_id):
+        raise NotVisible(citizen_id)
+    return _let_in(session, user, citizen_id, can_open_board)
+
+
+def visible_thread(*, session: Session, user: User, citizen_id: int, agreement: Agreement | None) -> User:
+    """The citizen whose conversation `user` may take part in (see `may_take_part`), audited
+    like the board. The write path asks the card's part again under the board's lock."""
+    if not may_take_part(session=session, user=user, citizen_id=citizen_id, agreement=agreement):
         raise NotVisible(citizen_id)
     return _let_in(session, user, citizen_id, can_open_board)
 

@@ -22,7 +22,14 @@ from app.board.agreements import (
     UndoGone,
 )
 from app.board.read import PARTS, Card, load_board, parts_for
-from app.board.routes import BOARD_TEMPLATE, UNDO_GONE, board_context, update_response
+from app.board.routes import (
+    BOARD_TEMPLATE,
+    MOVED_BEFORE_YOU,
+    UNDO_GONE,
+    board_context,
+    moved_by_other,
+    update_response,
+)
 from app.board.view import BoardView, last_look, may_change
 from app.core.numbers import whole
 from app.core.web import Web, see_other, wants_fragment
@@ -45,10 +52,12 @@ def _view(session: Session, citizen: User, user: User, regions: Iterable[str] | 
     """The board as `user` sees it: whole, or only the parts `regions` show."""
     assert user.id is not None and citizen.id is not None
     parts = PARTS if regions is None else parts_for(regions)
+    look = last_look(session=session, viewer_id=user.id, citizen_id=citizen.id)
     return BoardView(
         data=load_board(session=session, citizen_id=citizen.id, parts=parts),
         viewer=user,
-        seen_at=last_look(session=session, viewer_id=user.id, citizen_id=citizen.id),
+        seen_at=look.since,
+        opened_at=look.opened,
     )
 
 
@@ -228,9 +237,13 @@ def move(
         )
     except ImpossibleMove:
         return _refused(web, session, citizen, user, web.gettext("That move is not possible. Try again."))
-    except MoveConflict:
-        message = web.gettext("Someone else moved this card meanwhile. Here is the board as it is now.")
-        return _refused(web, session, citizen, user, message, status_code=409)
+    except MoveConflict as conflict:
+        view = _view(session, citizen, user)
+        card = view.find(conflict.current.id) or conflict.current
+        message = moved_by_other(view, card, MOVED_BEFORE_YOU, web.translator)
+        return _refused(
+            web, session, citizen, user, message, status_code=409, view=view, why={card.id: message}
+        )
     column = web.gettext(STATUS_NAMES[moved.card.status])
     message = web.gettext("Moved to %(column)s.", column=column)
     if moved.undo:
@@ -287,18 +300,31 @@ def undo(citizen_id: int, undo_id: int, web: WebDep, session: SessionDep, user: 
 
 
 def _refused(
-    web: Web, session: Session, citizen: User, user: User, message: str, status_code: int = 400
+    web: Web,
+    session: Session,
+    citizen: User,
+    user: User,
+    message: str,
+    status_code: int = 400,
+    view: BoardView | None = None,
+    why: dict[int, str] | None = None,
 ) -> Response:
-    view = _view(session, citizen, user)
+    view = view or _view(session, citizen, user)
+    why = why or {}
     if wants_fragment(web.request):
+        focus = f"#agreement-{next(iter(why))}" if why else ""
         return update_response(
-            web, view=view, regions={"columns", "undo"}, announcement=message, status_code=status_code
+            web,
+            view=view,
+            regions={"columns", "undo"},
+            announcement=message,
+            status_code=status_code,
+            focus=focus,
+            why=why,
         )
+    page = board_context(view, announcement=message, why=why)
     return web.page(
-        BOARD_TEMPLATE,
-        status_code=status_code,
-        page_url=f"/citizens/{citizen.id}/board",
-        **board_context(view, announcement=message),
+        BOARD_TEMPLATE, status_code=status_code, page_url=f"/citizens/{citizen.id}/board", **page
     )
 
 

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import event, orm
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, UOWTransaction
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.access.rules import still_visible
 from app.core.request_scope import originating_view
-from app.live.hub import Event, board_channel
+from app.live.hub import Event, board_channel, caseload_channel
 from app.live.unit_of_work import UnitOfWork, unit_of_work
 from app.models import (
     AgendaTopic,
@@ -32,14 +32,17 @@ from app.models import (
     AgreementRevision,
     Board,
     BoardUndo,
+    CaseloadLink,
     Challenge,
     Goal,
     GoalChallengeLink,
     Intervention,
     InterventionGoalLink,
     MeaningfulnessRating,
+    Message,
     ScaleReading,
     Strength,
+    Thread,
 )
 from app.models.base import utcnow
 
@@ -55,8 +58,10 @@ CONTENT_MODELS: tuple[type[Any], ...] = (
     Intervention,
     InterventionGoalLink,
     MeaningfulnessRating,
+    Message,
     ScaleReading,
     Strength,
+    Thread,
 )
 CONTENT_TABLES = frozenset(model.__tablename__ for model in CONTENT_MODELS)
 ACTIVE = "tavle_board_change"
@@ -97,7 +102,8 @@ def board_change(
     item_id: int | None = None,
 ) -> Iterator[BoardChange]:
     """Raises the board's version, runs the block, commits, publishes. `kind` says what changed
-    ("agreement", "challenge", "goal", "reading", "strength", "intervention", "rating"; "board"
+    ("agreement", "challenge", "goal", "reading", "strength", "intervention", "rating", "agenda";
+    "board"
     redraws everything), `action` and `item_id` which item and how (for the spoken
     announcement), `actor_id` who did it. Raise inside the block to undo all of it. What the
     block reads is current: read what a change depends on inside the block, not before it."""
@@ -125,6 +131,24 @@ def board_change(
                 item_id=change.item_id,
                 actor_id=actor_id,
                 view=originating_view(),
+            )
+        )
+
+
+def tell_caseloads(*, session: Session, change: BoardChange, citizen_id: int, kind: str) -> None:
+    """Every consultant of the citizen redraws their caseload when this change commits. No
+    content goes out: each caseload view reads again for its own viewer."""
+    consultants = session.exec(
+        select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen_id)
+    ).all()
+    for consultant_id in consultants:
+        change.publish(
+            Event(
+                channel=caseload_channel(consultant_id),
+                version=0,
+                kind=kind,
+                item_id=citizen_id,
+                actor_id=change.actor_id,
             )
         )
 

@@ -9,11 +9,10 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from app.access.rules import NotVisible, visible_citizen
-from app.board.read import load_board
-from app.board.routes import board_context
+from app.board.read import MEETING_PARTS, load_board
+from app.board.routes import board_context, heartbeat_seconds
 from app.board.view import BoardView, mark_seen, may_change
 from app.deps import CurrentUser, SessionDep, SettingsDep, WebDep
-from app.plan.agenda import agenda_for
 
 router = APIRouter(tags=["meeting"])
 
@@ -26,16 +25,20 @@ def meeting_page(
     if not may_change(user):
         raise NotVisible(citizen_id)
     assert user.id is not None
-    data = load_board(session=session, citizen_id=citizen_id)
-    previous = mark_seen(
-        session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at
-    )
-    view = BoardView(data=data, viewer=user, seen_at=previous)
+    data = load_board(session=session, citizen_id=citizen_id, parts=MEETING_PARTS)
+    look = mark_seen(session=session, viewer_id=user.id, citizen_id=citizen_id, changed_at=data.changed_at)
+    view = BoardView(data=data, viewer=user, seen_at=look.since, opened_at=look.opened)
     base = settings.public_url.rstrip("/") or str(web.request.base_url).rstrip("/")
     board_url = f"{base}/citizens/{citizen_id}/board"
-    agenda = agenda_for(session=session, citizen_id=citizen_id)
     return web.page(
-        "meeting.html", **board_context(view, board_url=board_url, qr=qr_svg(board_url), agenda=agenda)
+        "meeting.html",
+        **board_context(
+            view,
+            board_url=board_url,
+            qr=qr_svg(board_url),
+            meeting=True,
+            heartbeat_seconds=heartbeat_seconds(web),
+        ),
     )
 
 

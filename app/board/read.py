@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.access.consent import ConsentState
 from app.access.consent import state as consent_state
+from app.board.agenda import AgendaItem, agenda_for
 from app.catalogue.interventions import BY_KEY, InterventionType
 from app.core.charts import Point, line_chart
 from app.core.i18n import Translator
@@ -31,6 +32,7 @@ from app.models import (
     ScaleKind,
     ScaleReading,
     Strength,
+    Thread,
     User,
 )
 
@@ -66,6 +68,14 @@ class Card:
         return self.accepted_by_citizen and self.accepted_by_consultant
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadMark:
+    """What a card says of its conversation: how many messages, and whose answer it waits for."""
+
+    messages: int
+    waiting_for: str | None
+
+
 CARD_COLUMNS = [getattr(Agreement, name) for name in Card.__slots__]
 
 # The statements every live update runs are built, and their cache keys made, once: building a
@@ -74,6 +84,9 @@ _CARDS = (
     select(*CARD_COLUMNS)
     .where(Agreement.citizen_id == bindparam("citizen_id"), col(Agreement.deleted_at).is_(None))
     .order_by(col(Agreement.position), col(Agreement.id))
+)
+_THREADS = select(Thread.agreement_id, Thread.messages, Thread.waiting_for).where(
+    Thread.citizen_id == bindparam("citizen_id"), col(Thread.agreement_id).is_not(None)
 )
 _STAMP = select(Board.version, Board.updated_at).where(Board.citizen_id == bindparam("citizen_id"))
 _GOALS = select(Goal).where(Goal.citizen_id == bindparam("citizen_id")).order_by(col(Goal.id))
@@ -197,24 +210,31 @@ class BoardData:
     changed_at: datetime | None = None
     # What the citizen shares (shown to the consultant; told to the citizen when not shared).
     consent: ConsentState = field(default_factory=ConsentState)
+    # Each card's conversation, by the card's id (cards without one are not there).
+    threads: dict[int, ThreadMark] = field(default_factory=dict)
+    # The agenda for the next meeting (read for the meeting screen only).
+    agenda: list[AgendaItem] = field(default_factory=list)
 
     @property
     def goal_titles(self) -> dict[int, str]:
         return {view.goal.id: view.goal.title for view in self.goals if view.goal.id is not None}
 
 
-# What a board is read in; a live update reads only the parts the regions it redraws show.
+# What a board is read in; a live update reads only the parts the regions it redraws show. The
+# agenda is read only for the meeting screen (MEETING_PARTS).
 PARTS = frozenset(
-    {"challenges", "goals", "goal_titles", "strengths", "agreements", "interventions", "consent"}
+    {"challenges", "goals", "goal_titles", "strengths", "agreements", "interventions", "consent", "threads"}
 )
+MEETING_PARTS = PARTS | {"agenda"}
 REGION_PARTS: dict[str, frozenset[str]] = {
     "challenges": frozenset({"challenges"}),
     "goals": frozenset({"goals"}),
     "strengths": frozenset({"strengths"}),
     "interventions": frozenset({"interventions"}),
     "consent": frozenset({"consent"}),
+    "agenda": frozenset({"agenda"}),
     # Cards name their goal, and the form for a new card offers the goals: titles are enough.
-    "columns": frozenset({"agreements", "goal_titles"}),
+    "columns": frozenset({"agreements", "goal_titles", "threads"}),
     "new_agreement": frozenset({"goal_titles"}),
     "undo": frozenset(),
     "presence": frozenset(),
@@ -276,7 +296,14 @@ def load_board(*, session: Session, citizen_id: int, parts: frozenset[str] = PAR
         people=people,
         interventions=interventions,
         consent=consent_state(session=session, citizen_id=cid) if "consent" in parts else ConsentState(),
+        threads=_threads(session, cid) if "threads" in parts else {},
+        agenda=agenda_for(session=session, citizen_id=cid) if "agenda" in parts else [],
     )
+
+
+def _threads(session: Session, citizen_id: int) -> dict[int, ThreadMark]:
+    rows = session.exec(_THREADS, params={"citizen_id": citizen_id}).all()
+    return {aid: ThreadMark(messages, waiting) for aid, messages, waiting in rows if aid is not None}
 
 
 def _goals(session: Session, cid: int, *, readings: bool) -> list[GoalView]:

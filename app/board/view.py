@@ -8,26 +8,35 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from app import clock
-from app.board.read import BoardData, Card
+from app.board.read import BoardData, Card, ThreadMark
+from app.live import Event, Hub
+from app.live.unit_of_work import unit_of_work
 from app.models import AgreementStatus, BoardSeen, Role, User
 from app.models.base import utcnow
+from app.models.conversation import side_of
 
 COLUMNS = (AgreementStatus.todo, AgreementStatus.doing, AgreementStatus.done)
 
 # The parts of the board page that can be sent on their own; what each kind of change touches.
-REGIONS = ("presence", "consent", "challenges", "goals", "strengths", "interventions", "columns")
+# The agenda is a region of the meeting screen only (MEETING_REGIONS): what the citizen marks to
+# talk about (a topic, a challenge, a goal, a card) shows there as it happens.
+REGIONS = ("presence", "consent", "agenda", "challenges", "goals", "strengths", "interventions", "columns")
+MEETING_REGIONS = frozenset({"agenda"})
 DATA_REGIONS = frozenset(REGIONS) - {"presence"}
 KIND_REGIONS: dict[str, frozenset[str]] = {
-    "agreement": frozenset({"columns"}),
-    "challenge": frozenset({"challenges"}),
-    "goal": frozenset({"goals", "columns"}),
+    "agreement": frozenset({"columns", "agenda"}),
+    "agenda": frozenset({"agenda"}),
+    "challenge": frozenset({"challenges", "agenda"}),
+    "goal": frozenset({"goals", "columns", "agenda"}),
     "reading": frozenset({"goals"}),
     "strength": frozenset({"strengths"}),
     "intervention": frozenset({"interventions"}),
     "rating": frozenset({"interventions"}),
+    "message": frozenset({"columns"}),
     "presence": frozenset({"presence"}),
 }
 
@@ -38,6 +47,20 @@ def regions_for(kinds: Iterable[str]) -> frozenset[str]:
     for kind in kinds:
         regions |= KIND_REGIONS.get(kind, DATA_REGIONS)
     return frozenset(regions)
+
+
+def catch_up(
+    *, hub: Hub, channel: str, known: int | None, version: int
+) -> tuple[frozenset[str], list[Event]]:
+    """What a view that shows version `known` (None: unknown) redraws to show `version`: the
+    regions the missed changes touched, with those changes (to announce), when the hub still
+    remembers them; else every region of data, and nothing to announce. No regions: up to date."""
+    if known is not None and known == version:
+        return frozenset(), []
+    missed = hub.history(channel, known) if known is not None and known < version else None
+    if missed and missed[-1].version >= version:
+        return regions_for(e.kind for e in missed), missed
+    return DATA_REGIONS, []
 
 
 # -- who may see what --------------------------------------------------------------------------
@@ -71,6 +94,9 @@ class BoardView:
     data: BoardData
     viewer: User
     seen_at: datetime | None
+    # When the page this view is drawn for was opened (this look): what changed after it, the
+    # viewer watched happen live, so it is not "new since you last looked".
+    opened_at: datetime | None = None
     today: date = field(default_factory=clock.today)
 
     @property
@@ -128,6 +154,8 @@ class BoardView:
         """Says "new" or "changed" when someone else touched the card since this viewer looked."""
         if self.seen_at is None or agreement.updated_at <= self.seen_at:
             return None
+        if self.opened_at is not None and agreement.updated_at > self.opened_at:
+            return None
         if agreement.updated_by_id == self.viewer.id:
             return None
         return "new" if agreement.created_at > self.seen_at else "changed"
@@ -141,28 +169,64 @@ class BoardView:
             return not agreement.accepted_by_consultant
         return False
 
+    def talks_on(self, agreement: Card) -> bool:
+        """Takes part in the card's conversation: the citizen and the consultant; a network
+        member on a shared card that names them (as `app.access.rules.may_take_part`)."""
+        if self.viewer.role == Role.network:
+            return agreement.shared and agreement.who_user_id == self.viewer.id
+        return self.can_change
+
+    def thread(self, agreement: Card) -> ThreadMark | None:
+        return self.data.threads.get(agreement.id)
+
+    def awaits_my_answer(self, agreement: Card) -> bool:
+        mark = self.thread(agreement)
+        return bool(mark and self.can_change and mark.waiting_for == side_of(self.viewer.role))
+
     def person(self, user_id: int | None) -> User | None:
         return self.data.people.get(user_id) if user_id else None
 
 
-def last_look(*, session: Session, viewer_id: int, citizen_id: int) -> datetime | None:
-    """What the page the viewer has open marks as new against (None: never looked before)."""
+@dataclass(frozen=True)
+class Look:
+    """The page the viewer has open marks as new what changed after `since` (their look before,
+    None: never looked) and before `opened` (this look; after it they watched it live)."""
+
+    since: datetime | None
+    opened: datetime | None
+
+
+def last_look(*, session: Session, viewer_id: int, citizen_id: int) -> Look:
     seen = _seen(session, viewer_id, citizen_id)
-    return seen.previous_seen_at if seen else None
+    return Look(seen.previous_seen_at, seen.seen_at) if seen else Look(None, None)
 
 
-def mark_seen(
-    *, session: Session, viewer_id: int, citizen_id: int, changed_at: datetime | None
-) -> datetime | None:
-    """Records that the viewer opens the board now; returns when they looked before. A first
-    look marks nothing as new: everything is.
+def watched_until(*, session: Session, viewer_id: int, citizen_id: int) -> None:
+    """The viewer's live view closed now: everything until now they watched happen, so their
+    next look marks as new only what changed after this."""
+    now = utcnow()
+    with unit_of_work(session):
+        session.execute(
+            update(BoardSeen)
+            .where(
+                col(BoardSeen.user_id) == viewer_id,
+                col(BoardSeen.citizen_id) == citizen_id,
+                col(BoardSeen.seen_at) < now,
+            )
+            .values(seen_at=now)
+        )
+
+
+def mark_seen(*, session: Session, viewer_id: int, citizen_id: int, changed_at: datetime | None) -> Look:
+    """Records that the viewer opens the board now; returns that look (since when they looked
+    before, and now). A first look marks nothing as new: everything is.
 
     When the board has not changed since the look before the last one, moving both looks on
     would mark the same cards (none changed in between), so nothing is written: a board
     reloaded or reopened again and again costs no write."""
     row = _seen(session, viewer_id, citizen_id)
     if row and row.previous_seen_at and changed_at and changed_at <= row.previous_seen_at:
-        return row.previous_seen_at
+        return Look(row.previous_seen_at, row.seen_at)
     now = utcnow()
     if row is None:
         row = BoardSeen(user_id=viewer_id, citizen_id=citizen_id, seen_at=now, previous_seen_at=now)
@@ -170,7 +234,7 @@ def mark_seen(
         row.previous_seen_at, row.seen_at = row.seen_at, now
     session.add(row)
     session.commit()
-    return row.previous_seen_at
+    return Look(row.previous_seen_at, row.seen_at)
 
 
 def _seen(session: Session, viewer_id: int, citizen_id: int) -> BoardSeen | None:

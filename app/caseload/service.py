@@ -14,11 +14,13 @@ from app.access import audit
 from app.access.changes import access_changed
 from app.access.consent import ConsentState, states
 from app.access.rules import caseload, consultants_of
+from app.board.agenda import agenda_counts
+from app.conversation.service import waiting_counts
 from app.core.db import lock_person
 from app.core.i18n import Translator
 from app.interventions import alerts
 from app.live.unit_of_work import unit_of_work
-from app.models import Agreement, AgreementStatus, Meeting, User
+from app.models import Agreement, AgreementStatus, Meeting, User, Wish
 from app.models.base import utcnow
 from app.plan.overview import InterventionView, intervention_views, is_active, require_consultant
 
@@ -35,7 +37,14 @@ def flags_for(view: InterventionView, today: date) -> list[alerts.Flag]:
     item = view.intervention
     rated = [alerts.Rated(value=r.value, at=r.rated_at) for r in view.ratings]
     since = item.starts_on or clock.local(item.created_at).date()
-    return alerts.flags(rated, active=is_active(item, today), since=since, today=today)
+    return alerts.flags(
+        rated,
+        active=is_active(item, today),
+        since=since,
+        today=today,
+        rather_not=item.wish == Wish.rather_not,
+        reason=item.wish_reason,
+    )
 
 
 @dataclass
@@ -55,7 +64,11 @@ class CaseloadRow:
     next_meeting: datetime | None = None
     due: int = 0
     overdue: int = 0
+    # How many things are on the agenda for the next meeting (the card says that one exists).
+    agenda: int = 0
     interventions: list[FlaggedIntervention] = field(default_factory=list)
+    # Conversations whose latest question waits for the consultant's answer.
+    waiting_messages: int = 0
 
     @property
     def flag_count(self) -> int:
@@ -108,9 +121,13 @@ def rows(
             row.overdue += 1
         elif agreement.due_on <= soon:
             row.due += 1
+    for cid, waiting in waiting_counts(session=session, citizen_ids=ids).items():
+        result[cid].waiting_messages = waiting
     views: dict[int, list[InterventionView]] = defaultdict(
         list, intervention_views(session=session, citizen_ids=ids)
     )
+    for cid, count in agenda_counts(session=session, citizen_ids=ids).items():
+        result[cid].agenda = count
     for cid in ids:
         result[cid].interventions = [
             FlaggedIntervention(view=v, flags=flags_for(v, today)) for v in views[cid]

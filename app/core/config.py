@@ -149,6 +149,12 @@ class Settings(BaseSettings):
         le=23,
         description="Hour (Copenhagen) at which the consultants' daily digest goes out.",
     )
+    live_heartbeat_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds between heartbeats on a live stream; a board that hears nothing for "
+        "twice as long reconnects, and polls when streams keep failing. Unset: 15.",
+    )
 
     @property
     def oidc(self) -> OidcSettings:

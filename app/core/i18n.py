@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
@@ -101,6 +101,12 @@ class Translator:
         if isinstance(value, datetime):
             return format_date(clock.local(value), format=fmt, locale=self.formats)
         return format_date(value, format=fmt, locale=self.formats)
+
+    def time(self, value: datetime | None, fmt: str = "short") -> str:
+        """The time of day in Copenhagen, as the language writes it (da "10.14", en "10:14")."""
+        if value is None:
+            return ""
+        return format_time(value, format=fmt, tzinfo=clock.ZONE, locale=self.formats)
 
     def datetime(self, value: datetime | None, fmt: str = "medium") -> str:
         if value is None:

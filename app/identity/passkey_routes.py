@@ -12,7 +12,7 @@ from app.core.web import safe_next, see_other
 from app.deps import SessionDep, SettingsDep, WebDep, require_role
 from app.identity import passkeys
 from app.identity import throttle as signin_throttle
-from app.identity.signing_in import as_json, landing, locked_message, signed_in
+from app.identity.signing_in import as_json, landing, locked_message, remember_way, signed_in
 from app.models import User
 
 router = APIRouter(tags=["passkeys"])
@@ -68,7 +68,8 @@ def sign_in(
             {"error": web.gettext("That passkey did not work here. Sign in with your code and PIN instead.")},
             status_code=400,
         )
-    return as_json(signed_in(web, session, settings, user, landing(user) if next == "/" else next))
+    next = landing(user) if next == "/" else next
+    return as_json(signed_in(web, session, settings, user, next, way="passkey"))
 
 
 @router.post("/account/passkeys/options")
@@ -102,7 +103,10 @@ def add(
             {"error": web.gettext("The passkey could not be saved. Try again, or keep using your PIN.")},
             status_code=400,
         )
-    return as_json(see_other("/account/security?added=1"))
+    answer = as_json(see_other("/account/security?added=1"))
+    # Made on this device: it is how this device signs in next time.
+    remember_way(answer, "passkey", settings)
+    return answer
 
 
 @router.post("/account/passkeys/{passkey_id}/delete")

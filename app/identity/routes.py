@@ -11,7 +11,7 @@ from app.core.web import Web, safe_next, see_other
 from app.deps import SESSION_COOKIE, SessionDep, SettingsDep, WebDep
 from app.identity import sessions as auth
 from app.identity import totp
-from app.identity.signing_in import locked_message, signed_in
+from app.identity.signing_in import locked_message, remembered_way, signed_in
 
 router = APIRouter(tags=["auth"])
 
@@ -25,7 +25,21 @@ PASSWORD_MAX = 200
 def citizen_form(web: WebDep, next: str = "/") -> Response:
     if web.user is not None:
         return see_other(safe_next(next))
-    return web.page("login.html", errors={}, values={"code": ""}, next=safe_next(next))
+    return _citizen_page(web, errors={}, code="", next=next)
+
+
+def _citizen_page(
+    web: Web, *, errors: dict[str, str], code: str, next: str, status_code: int = 200
+) -> Response:
+    return web.page(
+        "login.html",
+        status_code=status_code,
+        page_url="/login",
+        errors=errors,
+        values={"code": code},
+        next=safe_next(next),
+        way=remembered_way(web),
+    )
 
 
 @router.post("/login/citizen")
@@ -60,15 +74,8 @@ def citizen_sign_in(
             if user is None:
                 errors["form"] = web.gettext("The code or the PIN is not right. Try again.")
     if user is None:
-        return web.page(
-            "login.html",
-            status_code=400,
-            page_url="/login",
-            errors=errors,
-            values={"code": code},
-            next=safe_next(next),
-        )
-    return signed_in(web, session, settings, user, next)
+        return _citizen_page(web, errors=errors, code=code, next=next, status_code=400)
+    return signed_in(web, session, settings, user, next, way="pin")
 
 
 def _staff_page(

@@ -17,8 +17,17 @@ from app.identity import passkeys
 from app.identity import sessions as auth
 from app.models import Role, User
 
+# Which way this device last signed in ("pin" or "passkey"), so /login offers that way first: a
+# citizen with a passkey and no PIN is never left at a form she cannot use. It names no one and
+# outlives the sign-out on purpose.
+WAY_COOKIE = "tavle_way"
+WAYS = ("pin", "passkey")
+WAY_DAYS = 400
 
-def signed_in(web: Web, session: Session, settings: Settings, user: User, next: str) -> Response:
+
+def signed_in(
+    web: Web, session: Session, settings: Settings, user: User, next: str, *, way: str = ""
+) -> Response:
     """Every way in ends here: the browser's earlier session (whoever's) ends on the server, a
     new one starts, and the pre-session id is replaced, so no CSRF token from before is valid."""
     signed = auth.start_session(
@@ -39,7 +48,29 @@ def signed_in(web: Web, session: Session, settings: Settings, user: User, next: 
     )
     if user.locale:
         set_language_cookie(response, user.locale, settings)
+    if way:
+        remember_way(response, way, settings)
     return response
+
+
+def remember_way(response: Response, way: str, settings: Settings) -> None:
+    """This device signs in this way from now on (see WAY_COOKIE)."""
+    assert way in WAYS
+    response.set_cookie(
+        WAY_COOKIE,
+        way,
+        max_age=WAY_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookies_secure,
+        path="/",
+    )
+
+
+def remembered_way(web: Web) -> str:
+    """ "pin", "passkey", or "" when this device has not signed in yet."""
+    way = web.request.cookies.get(WAY_COOKIE, "")
+    return way if way in WAYS else ""
 
 
 def first_stop(session: Session, user: User, next: str) -> str:

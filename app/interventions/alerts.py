@@ -18,6 +18,8 @@ MESSAGES = {
     "low": N_("Rated %(value)s of 10 for how meaningful it feels: a low rating."),
     "fell": N_("The rating fell from %(before)s to %(value)s."),
     "silent": N_("Not rated for %(days)s days while it is running."),
+    "declined": N_("The citizen would rather not have this. Their reason: “%(reason)s”"),
+    "declined_silent": N_("The citizen would rather not have this, and gave no reason."),
 }
 
 
@@ -29,8 +31,8 @@ class Rated:
 
 @dataclass(frozen=True)
 class Flag:
-    rule: str  # "low", "fell" or "silent"
-    values: dict[str, int] = field(default_factory=dict)
+    rule: str  # "low", "fell", "silent", "declined" or "declined_silent"
+    values: dict[str, int | str] = field(default_factory=dict)
 
     @property
     def message(self) -> str:
@@ -68,7 +70,27 @@ def silent(ratings: Sequence[Rated], *, active: bool, since: date, today: date) 
     return None
 
 
-def flags(ratings: Sequence[Rated], *, active: bool, since: date, today: date) -> list[Flag]:
+def declined(*, rather_not: bool, reason: str) -> Flag | None:
+    """The citizen said "I'd rather not" before it started: the consultant hears it, with why."""
+    if not rather_not:
+        return None
+    return Flag("declined", {"reason": reason}) if reason else Flag("declined_silent")
+
+
+def flags(
+    ratings: Sequence[Rated],
+    *,
+    active: bool,
+    since: date,
+    today: date,
+    rather_not: bool = False,
+    reason: str = "",
+) -> list[Flag]:
     """Every flag for one intervention, ratings oldest first."""
-    found = [low(ratings), fell(ratings), silent(ratings, active=active, since=since, today=today)]
+    found = [
+        declined(rather_not=rather_not, reason=reason),
+        low(ratings),
+        fell(ratings),
+        silent(ratings, active=active, since=since, today=today),
+    ]
     return [f for f in found if f is not None]

@@ -12,15 +12,13 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.access.rules import NotVisible
-from app.board.changes import board_change
+from app.board.changes import board_change, tell_caseloads
 from app.catalogue import N_
 from app.catalogue.interventions import BY_KEY
 from app.core.i18n import Translator
 from app.core.numbers import whole
 from app.core.wording import check
-from app.live import Event, caseload_channel
 from app.models import (
-    CaseloadLink,
     Goal,
     Intervention,
     InterventionGoalLink,
@@ -139,10 +137,12 @@ def set_wish(
     assert citizen.id is not None
     with board_change(
         session, citizen_id=citizen.id, kind="intervention", item_id=item.id, actor_id=actor.id
-    ):
+    ) as change:
         item.wish = Wish(wish)
         item.wish_reason = checked.text
         session.add(item)
+        # "I'd rather not" (or taking it back) is a flag on the consultant's caseload.
+        tell_caseloads(session=session, change=change, citizen_id=citizen.id, kind="intervention")
     return None
 
 
@@ -174,20 +174,7 @@ def rate(
     ) as change:
         rating = MeaningfulnessRating(intervention_id=item.id, value=value, reason=checked.text)
         session.add(rating)
-        consultants = session.exec(
-            select(CaseloadLink.consultant_id).where(CaseloadLink.citizen_id == citizen.id)
-        ).all()
-        for consultant_id in consultants:
-            # No content: each caseload view reads again for its own viewer.
-            change.publish(
-                Event(
-                    channel=caseload_channel(consultant_id),
-                    version=0,
-                    kind="rating",
-                    item_id=citizen.id,
-                    actor_id=actor.id,
-                )
-            )
+        tell_caseloads(session=session, change=change, citizen_id=citizen.id, kind="rating")
     session.refresh(rating)
     return rating
 

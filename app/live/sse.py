@@ -10,12 +10,16 @@ import random
 from collections.abc import AsyncIterator, Iterable
 from typing import Protocol
 
+import anyio
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from app.live.hub import CLOSE, Event, Hub, Viewer
 
 HEARTBEAT_SECONDS = 15.0
+# A heartbeat is an event, not a comment: a page cannot see comments, and it must be able to
+# tell a quiet stream from a dead one (or one a proxy holds back), which it reconnects.
+BEAT = "event: beat\ndata: still here\n\n"
 # Browsers wait this long before they reconnect a dropped stream (their default is ~3 s).
 RETRY_MS = 1000
 HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -71,27 +75,36 @@ class EventStreamResponse(StreamingResponse):
 
 
 def event_stream(
-    *, hub: Hub, channels: Iterable[str], viewer: Viewer | None, feed: Feed
+    *,
+    hub: Hub,
+    channels: Iterable[str],
+    viewer: Viewer | None,
+    feed: Feed,
+    heartbeat: float | None = None,
 ) -> EventStreamResponse:
+    """`heartbeat`: seconds between heartbeats (None: HEARTBEAT_SECONDS)."""
     return EventStreamResponse(
-        _events(hub, tuple(channels), viewer, feed), media_type="text/event-stream", headers=HEADERS
+        _events(hub, tuple(channels), viewer, feed, heartbeat),
+        media_type="text/event-stream",
+        headers=HEADERS,
     )
 
 
 async def _events(
-    hub: Hub, channels: tuple[str, ...], viewer: Viewer | None, feed: Feed
+    hub: Hub, channels: tuple[str, ...], viewer: Viewer | None, feed: Feed, heartbeat: float | None
 ) -> AsyncIterator[str]:
     with hub.subscribe(channels, viewer) as subscription:
         yield f"retry: {RETRY_MS}\n\n"
         try:
             first = await feed.start()
-            if first:
-                yield first
+            # Something at once, even when the view is up to date: a page learns straight away
+            # that streams get through (and so stops polling, see board.js).
+            yield first or BEAT
             while not hub.closed.is_set():
-                events = await subscription.next_batch(jittered(HEARTBEAT_SECONDS))
+                events = await subscription.next_batch(jittered(heartbeat or HEARTBEAT_SECONDS))
                 if not events:
                     await feed.idle()
-                    yield ": still here\n\n"
+                    yield BEAT
                     continue
                 if any(e.kind == CLOSE for e in events):
                     return
@@ -103,3 +116,10 @@ async def _events(
             if ended.farewell:
                 yield ended.farewell
             return
+        finally:
+            # A feed may record that the stream closed (`async def finished()`: the board records
+            # how long it was watched). The viewer's leaving cancels the stream; this still runs.
+            finished = getattr(feed, "finished", None)
+            if finished is not None:
+                with anyio.CancelScope(shield=True):
+                    await finished()

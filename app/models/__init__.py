@@ -9,6 +9,7 @@ from app.models.board_seen import BoardSeen
 from app.models.caseload import CaseloadLink
 from app.models.challenge import Challenge, ChallengeStatus, LifeArea
 from app.models.consent import ConsentRecord, ConsentScope
+from app.models.conversation import Message, Thread, ThreadRead
 from app.models.erasure import ErasureRequest, ErasureStatus
 from app.models.goal import Goal, GoalChallengeLink, ScaleKind, ScaleReading
 from app.models.idempotency import IdempotentRequest
@@ -70,6 +71,7 @@ __all__ = [
     "LoginThrottle",
     "MeaningfulnessRating",
     "Meeting",
+    "Message",
     "NetworkLink",
     "Notice",
     "NoticeAddress",
@@ -90,6 +92,8 @@ __all__ = [
     "SuggestionKind",
     "SuggestionStatus",
     "TargetType",
+    "Thread",
+    "ThreadRead",
     "TotpSecret",
     "User",
     "Wish",

@@ -234,7 +234,7 @@ def choose_pin(
         )
     except invitations.FormError as invalid:
         return _invite_page(web, session, invitation, token, errors=invalid.errors, status=400)
-    return signed_in(web, session, settings, person, landing(person))
+    return signed_in(web, session, settings, person, landing(person), way="pin")
 
 
 @router.post("/invite/{token}/passkey/options")
@@ -281,4 +281,4 @@ def passkey_finish(
         message = web.gettext("This invitation link cannot be used.")
         return _wrong_answer(web, session, settings, invitation, message, 404)
     person = invitations.complete(session=session, invitation=invitation)
-    return as_json(signed_in(web, session, settings, person, landing(person)))
+    return as_json(signed_in(web, session, settings, person, landing(person), way="passkey"))

@@ -15,10 +15,12 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.catalogue import N_
 from app.core.config import Settings
+from app.core.db import lock_person
 from app.core.i18n import Translator
 from app.core.numbers import digits
 from app.core.security import digest, same
 from app.core.wording import cleaned, odd_characters
+from app.live.unit_of_work import unit_of_work
 from app.models import Channel, NoticeAddress, NoticeSettings, PushSubscription, User
 from app.models.base import utcnow
 from app.models.notice import ADDRESS_MAX, ENDPOINT_MAX
@@ -100,6 +102,13 @@ def quiet_end(chosen: NoticeSettings | None, moment: datetime) -> datetime | Non
     return datetime.combine(day, end, tzinfo=clock.ZONE).astimezone(UTC)
 
 
+def _save(session: Session, row: NoticeSettings | NoticeAddress | PushSubscription) -> None:
+    """One of the person's choices, written through the one write path (a form sent twice
+    changes it once)."""
+    with unit_of_work(session):
+        session.add(row)
+
+
 def _settings_row(session: Session, user_id: int) -> NoticeSettings:
     return session.get(NoticeSettings, user_id) or NoticeSettings(user_id=user_id)
 
@@ -137,8 +146,7 @@ def set_quiet(
     if begins is not None and ends is not None:
         row.quiet_from, row.quiet_until = begins, ends
     row.updated_at = utcnow()
-    session.add(row)
-    session.commit()
+    _save(session, row)
     return {}
 
 
@@ -147,8 +155,7 @@ def set_digest(*, session: Session, user: User, on: bool) -> None:
     row = _settings_row(session, user.id)
     row.digest = on
     row.updated_at = utcnow()
-    session.add(row)
-    session.commit()
+    _save(session, row)
 
 
 # --- Addresses confirmed with a code --------------------------------------------------------
@@ -221,8 +228,7 @@ def start_address(
     row.code_digest = _code_digest(user.id, channel, code)
     row.code_sent_at = now
     row.code_attempts = 0
-    session.add(row)
-    session.commit()
+    _save(session, row)
     return None
 
 
@@ -231,34 +237,39 @@ def confirm_address(
 ) -> str | None:
     """The person typed the code: the address is confirmed, and notices may go there."""
     assert user.id is not None
+    # The tries are counted under the person's own lock: codes typed at once (a script guessing)
+    # get no more than CODE_TRIES checks between them.
+    lock_person(session, user.id)
     row = session.exec(
-        select(NoticeAddress).where(NoticeAddress.user_id == user.id, NoticeAddress.channel == channel)
+        select(NoticeAddress)
+        .where(NoticeAddress.user_id == user.id, NoticeAddress.channel == channel)
+        .execution_options(populate_existing=True)
     ).first()
     if row is None or row.code_digest is None or row.code_sent_at is None:
+        session.rollback()
         return t.gettext("Ask for a code first.")
     typed = "".join(code.split())
     if utcnow() - row.code_sent_at > CODE_VALID or row.code_attempts >= CODE_TRIES:
+        session.rollback()
         return t.gettext("The code has expired. Ask for a new one.")
     if not (digits(typed) and same(row.code_digest, _code_digest(user.id, channel, typed))):
         row.code_attempts += 1
-        session.add(row)
-        session.commit()
+        _save(session, row)
         return t.gettext("That code is not right. Type the 6 digits we sent.")
     row.confirmed_at = utcnow()
     row.code_digest = None
     row.code_attempts = 0
-    session.add(row)
-    session.commit()
+    _save(session, row)
     return None
 
 
 def remove_address(*, session: Session, user: User, channel: Channel) -> None:
-    session.execute(
-        delete(NoticeAddress).where(
-            col(NoticeAddress.user_id) == user.id, col(NoticeAddress.channel) == channel
+    with unit_of_work(session):
+        session.execute(
+            delete(NoticeAddress).where(
+                col(NoticeAddress.user_id) == user.id, col(NoticeAddress.channel) == channel
+            )
         )
-    )
-    session.commit()
 
 
 # --- Web Push --------------------------------------------------------------------------------
@@ -285,8 +296,7 @@ def subscribe(
         row = PushSubscription(user_id=user.id, endpoint=endpoint, public_key=p256dh, auth_secret=auth)
     # A phone handed to someone else subscribes again under its new owner.
     row.user_id, row.public_key, row.auth_secret = user.id, p256dh, auth
-    session.add(row)
-    session.commit()
+    _save(session, row)
     return True
 
 
@@ -295,8 +305,8 @@ def unsubscribe(*, session: Session, user: User, endpoint: str | None = None) ->
     statement = delete(PushSubscription).where(col(PushSubscription.user_id) == user.id)
     if endpoint is not None:
         statement = statement.where(col(PushSubscription.endpoint) == endpoint)
-    session.execute(statement)
-    session.commit()
+    with unit_of_work(session):
+        session.execute(statement)
 
 
 def _push_endpoint(settings: Settings, endpoint: str) -> bool:

@@ -2,125 +2,25 @@
 (a challenge, a goal, an agreement) and topics written in their own words. The consultant's
 view of the citizen and the meeting screen show it first."""
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Literal
-
 from sqlmodel import Session, col, select
 
 from app.access.rules import NotVisible
-from app.board.changes import board_change
+from app.board.agenda import OPEN_AGREEMENTS, AgendaItem, agenda_for
+from app.board.changes import board_change, tell_caseloads
 from app.catalogue import N_
 from app.core.i18n import Translator
 from app.core.wording import Checked, check
 from app.models import (
     AgendaTopic,
     Agreement,
-    AgreementStatus,
     Challenge,
-    ChallengeStatus,
     Goal,
     User,
 )
 from app.models.agenda import TOPIC_MAX
 from app.plan.overview import NotAllowed, is_consultant, is_own_plan, require_citizen
 
-ItemKind = Literal["topic", "challenge", "goal", "agreement"]
-OPEN_AGREEMENTS = (AgreementStatus.todo, AgreementStatus.doing)
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    """One thing to talk about. `text` is in the words of whoever wrote it; `href` leads to the
-    item in the plan (None for a free-text topic)."""
-
-    kind: ItemKind
-    item_id: int
-    text: str
-    href: str | None
-    author_id: int | None
-    added_by_citizen: bool
-    at: datetime
-
-
-def agenda_for(*, session: Session, citizen_id: int) -> list[AgendaItem]:
-    """Everything on the citizen's agenda: their own topics first (oldest first), then the marked
-    challenges, goals and open agreements in plan order. Call after `visible_citizen`."""
-    base = f"/citizens/{citizen_id}"
-    topics = session.exec(
-        select(AgendaTopic)
-        .where(AgendaTopic.citizen_id == citizen_id, col(AgendaTopic.done).is_(False))
-        .order_by(col(AgendaTopic.created_at), col(AgendaTopic.id))
-    ).all()
-    challenges = session.exec(
-        select(Challenge)
-        .where(
-            Challenge.citizen_id == citizen_id,
-            col(Challenge.on_agenda).is_(True),
-            col(Challenge.status).in_(
-                (ChallengeStatus.active, ChallengeStatus.parked, ChallengeStatus.solved)
-            ),
-        )
-        .order_by(col(Challenge.position), col(Challenge.id))
-    ).all()
-    goals = session.exec(
-        select(Goal)
-        .where(Goal.citizen_id == citizen_id, col(Goal.on_agenda).is_(True))
-        .order_by(col(Goal.id))
-    ).all()
-    agreements = session.exec(
-        select(Agreement)
-        .where(
-            Agreement.citizen_id == citizen_id,
-            col(Agreement.on_agenda).is_(True),
-            col(Agreement.deleted_at).is_(None),
-            col(Agreement.status).in_(OPEN_AGREEMENTS),
-        )
-        .order_by(col(Agreement.position), col(Agreement.id))
-    ).all()
-    items = [
-        AgendaItem(
-            "topic", t.id or 0, t.text, None, t.created_by_id, t.created_by_id == citizen_id, t.created_at
-        )
-        for t in topics
-    ]
-    items += [
-        AgendaItem(
-            "challenge",
-            c.id or 0,
-            c.title,
-            f"{base}/challenges#challenge-{c.id}",
-            c.created_by_id,
-            True,
-            c.updated_at,
-        )
-        for c in challenges
-    ]
-    items += [
-        AgendaItem(
-            "goal",
-            g.id or 0,
-            g.title,
-            f"{base}/goals/{g.id}",
-            g.created_by_id,
-            True,
-            g.updated_at or g.created_at,
-        )
-        for g in goals
-    ]
-    items += [
-        AgendaItem(
-            "agreement",
-            a.id or 0,
-            a.what,
-            f"{base}/board#agreement-{a.id}",
-            a.created_by_id,
-            True,
-            a.updated_at,
-        )
-        for a in agreements
-    ]
-    return items
+__all__ = ["AgendaItem", "agenda_for"]
 
 
 def open_agreements(*, session: Session, citizen: User) -> list[Agreement]:
@@ -145,8 +45,10 @@ def add_topic(*, session: Session, citizen: User, actor: User, text: str, t: Tra
     checked = check(text, limit=TOPIC_MAX, t=t, empty_message=N_("Write what you want to talk about."))
     if checked.ok:
         assert citizen.id is not None
-        with board_change(session, citizen_id=citizen.id, kind="agenda", actor_id=actor.id):
+        with board_change(session, citizen_id=citizen.id, kind="agenda", actor_id=actor.id) as change:
             session.add(AgendaTopic(citizen_id=citizen.id, text=checked.text, created_by_id=actor.id))
+            # The consultant's caseload card says that an agenda exists.
+            tell_caseloads(session=session, change=change, citizen_id=citizen.id, kind="agenda")
     return checked
 
 
@@ -165,6 +67,7 @@ def topic_done(*, session: Session, citizen: User, actor: User, topic: AgendaTop
         with board_change(session, citizen_id=topic.citizen_id, kind="agenda", actor_id=actor.id) as change:
             topic.done, topic.done_at = True, change.at
             session.add(topic)
+            tell_caseloads(session=session, change=change, citizen_id=topic.citizen_id, kind="agenda")
 
 
 def toggle_agreement(*, session: Session, citizen: User, actor: User, agreement_id: int) -> Agreement:
@@ -175,9 +78,10 @@ def toggle_agreement(*, session: Session, citizen: User, actor: User, agreement_
         raise NotVisible(agreement_id)
     with board_change(
         session, citizen_id=agreement.citizen_id, kind="agreement", item_id=agreement.id, actor_id=actor.id
-    ):
+    ) as change:
         agreement.on_agenda = not agreement.on_agenda
         session.add(agreement)
+        tell_caseloads(session=session, change=change, citizen_id=agreement.citizen_id, kind="agenda")
     return agreement
 
 
@@ -201,6 +105,7 @@ def clear(*, session: Session, citizen: User, actor: User) -> int:
             if marked is not None:
                 marked.on_agenda = False
                 session.add(marked)
+        tell_caseloads(session=session, change=change, citizen_id=citizen.id, kind="agenda")
     return len(items)
 
 

@@ -14,40 +14,159 @@
     { code: "[45]..", swap: false, error: true }
   ];
 
-  // The newest board version this view shows. A new stream asks for what came after it.
+  // The newest board version this view shows. A new stream, or a poll, asks for what came after.
   var version = Number(board.dataset.version || 0);
   // This page's own name, on its stream and on its requests: the server does not send a change
   // back to the page that made it (the page has it from the answer to its request).
   var viewName = "v" + Math.random().toString(36).slice(2) + Date.now().toString(36);
-  htmx.createEventSource = function (url) {
-    var next = url.replace(/([?&])since=\d*/, "$1since=" + version) + "&view=" + viewName;
-    return new EventSource(next, { withCredentials: true });
-  };
   document.body.addEventListener("htmx:configRequest", function (e) {
     e.detail.headers["X-Tavle-View"] = viewName;
   });
 
-  function source() {
-    var data = board["htmx-internal-data"];
-    return data && data.sseEventSource;
+  // -- Live updates that survive hostile networks ---------------------------------------------
+  // The stream sends a heartbeat event every `beatMs` (and one at once when it opens). A stream
+  // that has said nothing for twice that long is dead, or held back by a proxy that buffers:
+  // it is reconnected. After FAILURES_TO_POLL such streams in a row the page polls
+  // `?since=<version>` instead, and tries a stream again now and then; the first stream that
+  // says anything ends the polling. A stream that simply ends is reopened by the browser in a
+  // second (the server's `retry:`), and catches up from the version it names.
+  var eventsUrl = board.dataset.events;
+  // The meeting screen's stream and polls carry its agenda too.
+  var screen = board.dataset.screen ? "&screen=" + board.dataset.screen : "";
+  var beatMs = Number(board.dataset.heartbeat || 15) * 1000;
+  var FAILURES_TO_POLL = 3;
+  var POLL_MS = 3000;
+  var PROBE_MS = Math.max(10000, 4 * beatMs);
+  var stream = null;
+  var heard = false;
+  var lastHeard = Date.now();
+  var failures = 0;
+  var polling = 0;
+  var probing = 0;
+  var reopening = 0;
+  var pollBusy = false;
+
+  function ended() {
+    // The board left the page (its access ended: the server's farewell replaced it).
+    return !board.isConnected;
   }
 
-  // Reconnect at once: the extension reopens a CLOSED source (with ?since=version) in 0.5 s.
-  function reconnect() {
-    var es = source();
-    if (!es || !es.onerror) return;
-    es.close();
-    es.onerror(new Event("error"));
+  function setState(state) {
+    if (!ended()) board.dataset.live = state;
   }
+
+  function connect() {
+    clearTimeout(reopening);
+    if (stream) stream.close();
+    if (ended() || navigator.onLine === false) { stream = null; return; }
+    var url = eventsUrl + "?since=" + version + "&view=" + viewName + screen;
+    var mine = stream = new EventSource(url, { withCredentials: true });
+    heard = false;
+    lastHeard = Date.now();
+    if (!polling) setState("connecting");
+    mine.addEventListener("beat", function () { if (mine === stream) hear(); });
+    mine.addEventListener("board", function (e) {
+      if (mine !== stream) return;
+      hear();
+      receive(e.data, Number(e.lastEventId || 0));
+    });
+    mine.onerror = function () {
+      if (mine !== stream) return;
+      if (ended()) { stop(); return; }
+      if (!heard) failed();
+      heard = false;
+      lastHeard = Date.now();
+      if (!polling) setState("connecting");
+      // CONNECTING: the browser tries again by itself. CLOSED (an answer that was not a stream):
+      // try again in a moment, unless polling has taken over.
+      if (mine.readyState === EventSource.CLOSED) {
+        stream = null;
+        if (!polling) reopening = setTimeout(connect, 1000);
+      }
+    };
+  }
+
+  function hear() {
+    lastHeard = Date.now();
+    if (heard) return;
+    heard = true;
+    failures = 0;
+    if (polling) stopPolling();
+    setState("stream");
+  }
+
+  function failed() {
+    failures += 1;
+    if (failures >= FAILURES_TO_POLL && !polling) startPolling();
+  }
+
+  function close() {
+    clearTimeout(reopening);
+    if (stream) stream.close();
+    stream = null;
+  }
+
+  function stop() {
+    close();
+    stopPolling();
+  }
+
+  function startPolling() {
+    close();
+    setState("polling");
+    poll();
+    polling = setInterval(poll, POLL_MS);
+    probing = setInterval(connect, PROBE_MS);
+  }
+
+  function stopPolling() {
+    clearInterval(polling);
+    clearInterval(probing);
+    polling = probing = 0;
+  }
+
+  function poll() {
+    if (pollBusy || ended() || navigator.onLine === false) return;
+    pollBusy = true;
+    var url = board.dataset.board + "?since=" + version + screen;
+    fetch(url, { headers: { "HX-Request": "true", "X-Tavle-View": viewName }, credentials: "same-origin", cache: "no-store" })
+      .then(function (answer) {
+        // Signed out meanwhile, or no longer allowed: the page itself says what to do.
+        var away = answer.headers.get("HX-Redirect");
+        if (away) { stop(); location.href = away; return ""; }
+        if (answer.redirected || answer.status === 404) { stop(); location.reload(); return ""; }
+        if (answer.status !== 200) return "";
+        var at = Number(answer.headers.get("X-Tavle-Version") || 0);
+        return answer.text().then(function (html) { receive(html, at); });
+      })
+      .catch(function () { /* offline for now: the next poll tries again */ })
+      .then(function () { pollBusy = false; });
+  }
+
+  // Reconnect at once: a new stream asks for what came after `version`.
+  function reconnect() {
+    if (polling) { poll(); return; }
+    connect();
+  }
+
+  // Silence for twice the heartbeat interval: the stream is dead or held back.
+  setInterval(function () {
+    if (document.hidden || ended() || navigator.onLine === false) return;
+    if (!stream || Date.now() - lastHeard <= 2 * beatMs) return;
+    failed();
+    if (polling) close(); else connect();
+  }, 1000);
 
   // Phones end streams in background tabs, and may keep a dead one looking open: after a
   // while away, or coming back online, start a fresh stream that catches up from `version`.
   var hiddenAt = 0;
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) { hiddenAt = Date.now(); return; }
-    var es = source();
-    if (!es || es.readyState !== EventSource.OPEN || Date.now() - hiddenAt > 10000) reconnect();
+    lastHeard = Date.now();
+    if (!stream || stream.readyState !== EventSource.OPEN || Date.now() - hiddenAt > 10000) reconnect();
   });
+  // Offline, a stream cannot work and trying again only counts as failures: wait for "online".
+  window.addEventListener("offline", close);
   window.addEventListener("online", reconnect);
   window.addEventListener("pageshow", function (e) { if (e.persisted) reconnect(); });
 
@@ -64,11 +183,16 @@
     if (waiting && Date.now() - waitingSince > 15000) waiting = 0;
     return dragging || waiting > 0;
   }
-  document.body.addEventListener("htmx:sseBeforeMessage", function (e) {
-    var id = Number(e.detail.lastEventId || 0);
-    if (holding()) { e.preventDefault(); held.push(e.detail.data); }
-    if (id > version) version = id;
-  });
+  // One live update (from the stream or a poll): out-of-band parts of the board.
+  function receive(html, at) {
+    if (at > version) version = at;
+    if (!html) return;
+    // What the page received, for whoever listens (the browser tests record it).
+    htmx.trigger(document.body, "tavle:live", { data: html });
+    if (holding()) { held.push(html); return; }
+    htmx.swap("#board-sink", html, { swapStyle: "none" });
+    if (ended()) stop();
+  }
   function releaseHeld() {
     if (holding()) return;
     var pending = held; held = [];
@@ -152,4 +276,5 @@
     }
   }
   setUp();
+  connect();
 })();

@@ -98,6 +98,13 @@ def test_two_moves_of_one_card_at_once_never_both_land(
         assert codes == [303, 409], f"round {round_}: {codes}"
         moved_to = targets[0] if answers[0].status_code == 303 else targets[1]
         assert _card(db, card.id).status == moved_to
+        # Issue 21, item 12: the one whose move lost is told who moved it, and where it is now,
+        # on the card itself (anna is the first post, so she won when answers[0] is the 303).
+        winner, lost = (
+            ("Anna Jensen", answers[1]) if answers[0].status_code == 303 else ("Mette Hansen", answers[0])
+        )
+        why = f'id="agreement-{card.id}-why"'
+        assert why in lost.text and f"{winner} " in lost.text.split(why, 1)[1].split("</p>", 1)[0]
 
 
 def test_moves_of_neighbouring_cards_at_once_keep_every_column_in_order(

@@ -23,6 +23,7 @@ from app.models import (
     GoalChallengeLink,
     InvitationKind,
     MeaningfulnessRating,
+    Meeting,
     Role,
     ScaleKind,
     ScaleReading,
@@ -108,6 +109,8 @@ def _rich_citizen(db: Session, consultant: User, language: str) -> tuple[User, d
             AgendaTopic(citizen_id=me.id or 0, text="Min cykel", created_by_id=me.id),
         ]
     )
+    meeting = Meeting(citizen_id=me.id or 0, at=utcnow() + timedelta(days=2))
+    db.add(meeting)
     db.commit()
     ids = {
         "citizen_id": _id(me),
@@ -115,6 +118,7 @@ def _rich_citizen(db: Session, consultant: User, language: str) -> tuple[User, d
         "goal_id": _id(goal),
         "agreement_id": _id(overdue),
         "intervention_id": _id(intervention),
+        "meeting_id": _id(meeting),
     }
     return me, ids
 

@@ -79,11 +79,8 @@ def test_an_english_citizen_is_asked_in_english_and_hears_it_in_english(
 def _board(page: Page, citizen_id: int | None) -> None:
     page.goto(f"/citizens/{citizen_id}/board")
     expect(page.locator("#board-columns")).to_be_visible()
-    # The stream is open once the board sees its other viewers (or has said hello).
-    page.wait_for_function(
-        "() => { const b = document.getElementById('board'); const d = b && b['htmx-internal-data'];"
-        " return d && d.sseEventSource && d.sseEventSource.readyState === 1; }"
-    )
+    # The stream is open once it has said something (it says hello at once).
+    expect(page.locator("#board")).to_have_attribute("data-live", "stream")
 
 
 def _withdraw(phone: Page, citizen_id: int | None, scope: str, button: str) -> float:

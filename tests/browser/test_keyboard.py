@@ -157,6 +157,8 @@ FOCUS_RING = """() => {
 }"""
 
 
+# Focus rings are style alone: checked once, on SQLite.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("part", ["board", "goals", "interventions/{item}", "challenges/new"])
 def test_every_focus_stop_shows_a_ring(db: Session, signed_in: Page, citizen: User, part: str) -> None:
     item = factories.intervention(db, citizen)

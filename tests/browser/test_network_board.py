@@ -14,10 +14,10 @@ from tests.browser.conftest import sign_in_citizen, sign_in_staff
 
 pytestmark = pytest.mark.browser
 
-# Everything the stream delivers to the page, as the page receives it (htmx's SSE extension).
+# Everything the stream delivers to the page, as the page receives it (board.js tells).
 RECORD_EVENTS = """
 window.__tavleEvents = [];
-document.addEventListener("htmx:sseMessage", (e) => {
+document.addEventListener("tavle:live", (e) => {
   window.__tavleEvents.push(String((e.detail && e.detail.data) || ""));
 });
 """

@@ -147,3 +147,55 @@ def test_citizen_chooses_a_pin_from_the_invitation_and_signs_in_with_code_and_pi
     sign_out(page)
     sign_in_citizen(page, issued.code.lower(), PIN)
     expect(page.get_by_role("heading", level=1)).to_have_text("Hej Carl")
+
+
+@pytest.mark.parametrize(
+    ("locale", "button", "first_line"),
+    [
+        (
+            "da-DK",
+            "Log ind med adgangsnøgle",
+            "Sidste gang loggede du ind på denne enhed med en adgangsnøgle.",
+        ),
+        ("en-GB", "Sign in with passkey", "Last time you signed in on this device with a passkey."),
+    ],
+)
+def test_a_citizen_with_a_passkey_and_no_pin_signs_in_again_from_the_sign_in_page(
+    db: Session, browser: Browser, localhost_server: str, locale: str, button: str, first_line: str
+) -> None:
+    """Issue 21, item 22: after signing out she lands on /login, which offers her passkey (the
+    device remembers that she signs in that way), so she is not locked out."""
+    person, issued = invited_citizen(db, "Anna Jensen")
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale=locale, base_url=localhost_server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    add_virtual_authenticator(context, page)
+    page.goto(f"/invite/{issued.token}")
+    page.locator("[data-passkey] [data-passkey-button]").click()
+    page.wait_for_url(f"**/citizens/{person.id}")
+    page.locator("form[action='/logout'] button[type=submit]").click()
+    page.wait_for_url("**/login")
+
+    # The way she signs in comes first, with its button on this very page, and a link as well.
+    expect(page.locator("#login-way")).to_have_text(first_line)
+    expect(page.locator("#login-passkey-link a")).to_have_attribute("href", "/login/passkey")
+    passkey = page.get_by_role("button", name=button)
+    pin = page.locator("#pin")
+    assert passkey.bounding_box()["y"] < pin.bounding_box()["y"]  # type: ignore[index]
+    passkey.click()
+    page.wait_for_url(f"**/citizens/{person.id}")
+    context.close()
+
+
+def test_a_device_that_signs_in_with_the_pin_sees_the_pin_first_and_a_passkey_link(
+    db: Session, phone: BrowserContext
+) -> None:
+    factories.citizen(db, name="Bo Borger", code="BO-KODE")
+    page = phone.new_page()
+    sign_in_citizen(page, "BO-KODE")
+    sign_out(page)
+    expect(page.locator("#login-way")).to_have_count(0)
+    link = page.get_by_role("link", name="Log ind med adgangsnøgle")
+    expect(link).to_have_attribute("href", "/login/passkey")
+    link.click()
+    page.wait_for_url("**/login/passkey")

@@ -135,14 +135,14 @@ def test_on_a_wide_screen_the_plan_and_the_links_stay_open(
 def test_a_plan_page_opens_on_its_content_on_a_phone(
     db: Session, new_context: Callable[..., BrowserContext], language: str
 ) -> None:
-    """Item 4: the plan's menu of eight parts took three rows above every plan page; now one
-    line that names the part shown, and opens to all eight."""
+    """Item 4: the plan's menu of nine parts took three rows above every plan page; now one
+    line that names the part shown, and opens to all nine."""
     anna = _full_plan(db, language, f"ANNA-4P{language}")
     page = _phone(new_context, language, f"ANNA-4P{language}")
     page.goto(f"/citizens/{anna.id}/goals")
     assert _top(page, "h1") <= AGREEMENTS_TOP_MAX - 60
     page.locator(".plan-nav summary").click()
-    expect(page.locator(".plan-nav a")).to_have_count(8)
+    expect(page.locator(".plan-nav a")).to_have_count(9)
     expect(page.locator(".plan-nav a[aria-current=page]")).to_be_visible()
 
 

@@ -72,8 +72,9 @@ def test_the_board_prints_the_agreements_and_nothing_to_click(
             expect(element).to_be_hidden()
     expect(page.get_by_text("Ringe til lægen", exact=True)).to_be_visible()
     expect(page.get_by_text("Købe buskort", exact=True)).to_be_visible()
-    # Dropped agreements are not part of the plan on paper.
-    expect(page.locator("#column-dropped-details")).to_be_hidden()
+    # Issue 21, item 21: the dropped column stays on paper, open, with its cards.
+    expect(page.locator("#column-dropped-details")).to_be_visible()
+    expect(page.get_by_text("Gammel idé", exact=True)).to_be_visible()
     assert _style(page, "li.board-card", "breakInside") == "avoid"
     assert _style(page, "li.board-card", "backgroundColor") == WHITE
 
@@ -119,3 +120,28 @@ def test_all_my_data_prints_on_a4_in_plain_words(
     pdf = page.pdf(prefer_css_page_size=True)
     sizes = [tuple(round(float(n)) for n in box.split()[2:]) for box in _media_boxes(pdf)]
     assert len(sizes) >= 2 and set(sizes) == {(595, 842)}, sizes
+
+
+@pytest.mark.parametrize(
+    ("locale", "head"),
+    [
+        ("da-DK", r"Tavle for Lise Lund, udskrevet \d{1,2}\. \w+\.? \d{4}"),
+        ("en-GB", r"Board for Lise Lund, printed \d{1,2} \w+ \d{4}"),
+    ],
+)
+def test_the_printed_board_names_the_citizen_and_the_print_date(
+    db: Session, new_context: Callable[..., BrowserContext], locale: str, head: str
+) -> None:
+    """Issue 21, item 21: a sheet on the table says whose board it is and when it was printed;
+    on the screen that line is not shown (the page says it already)."""
+    citizen = factories.citizen(db, name="Lise Lund", code="LISE-1")
+    factories.agreement(db, citizen, what="Gammel idé", status=AgreementStatus.dropped)
+    page = new_context("phone", locale=locale).new_page()
+    sign_in_citizen(page, "LISE-1")
+    page.goto(f"/citizens/{citizen.id}/board")
+    expect(page.locator("#board-print-head")).to_be_hidden()
+    page.emulate_media(media="print")
+    expect(page.locator("#board-print-head")).to_be_visible()
+    expect(page.locator("#board-print-head")).to_have_text(re.compile(head))
+    expect(page.locator("#column-dropped-details > summary")).to_be_visible()
+    expect(page.get_by_text("Gammel idé", exact=True)).to_be_visible()

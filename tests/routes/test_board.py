@@ -38,7 +38,7 @@ def test_citizen_board_shows_challenges_goal_reading_strengths_and_columns(
     dropped = html.index('id="column-dropped-details"')
     assert "<details" in html[dropped - 20 : dropped] and "open" not in html[dropped : dropped + 80]
     assert html.index("Gammel idé") > dropped
-    assert f'sse-connect="/citizens/{me.id}/board/events?since=' in html
+    assert f'data-events="/citizens/{me.id}/board/events"' in html
 
 
 def test_overdue_cards_stand_out_with_words_not_colour_only(client: Client, db: Session) -> None:

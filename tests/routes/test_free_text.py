@@ -18,6 +18,7 @@ from app.models import (
     Goal,
     Intervention,
     MeaningfulnessRating,
+    Message,
     NetworkLink,
     PlanSuggestion,
     Role,
@@ -126,6 +127,20 @@ FIELDS: list[Field] = [
         lambda p: f"/citizens/{p.citizen.id}/interventions/{p.ids['item']}/ratings",
         {"value": "7", "reason": "TEXT"},
         MeaningfulnessRating,
+    ),
+    (
+        "message on an agreement",
+        "citizen",
+        lambda p: f"/citizens/{p.citizen.id}/agreements/{p.ids['card']}/messages",
+        {"body": "TEXT", "waiting": "yes"},
+        Message,
+    ),
+    (
+        "message in the general thread",
+        "consultant",
+        lambda p: f"/citizens/{p.citizen.id}/messages",
+        {"body": "TEXT"},
+        Message,
     ),
     (
         "network member's name",

@@ -45,3 +45,12 @@ def test_flags_combines_rules_and_says_why() -> None:
     assert [f.rule for f in found] == ["low", "fell", "silent"]
     assert found[1].message % found[1].values == "The rating fell from 8 to 2."
     assert alerts.flags([r(7)], active=True, since=TODAY, today=TODAY) == []
+
+
+def test_declined_flags_with_the_reason_first() -> None:
+    """Issue 21, item 15: "I'd rather not" is a flag, with the citizen's own words."""
+    assert alerts.declined(rather_not=True, reason="Ikke nu") == Flag("declined", {"reason": "Ikke nu"})
+    assert alerts.declined(rather_not=True, reason="") == Flag("declined_silent")
+    assert alerts.declined(rather_not=False, reason="Ikke nu") is None
+    found = alerts.flags([r(2)], active=False, since=TODAY, today=TODAY, rather_not=True, reason="Nej")
+    assert [f.rule for f in found] == ["declined", "low"]

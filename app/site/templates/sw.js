@@ -48,6 +48,11 @@ self.addEventListener("fetch", (event) => {
     if (request.method === "POST" && (url.pathname === "/logout" || url.pathname.startsWith("/login"))) {
       event.waitUntil(forgetPages());
     }
+    // Notices belong to the person, not the phone: after signing out it gets none of theirs (the
+    // push service then answers 410, and the server forgets the subscription).
+    if (request.method === "POST" && url.pathname === "/logout") {
+      event.waitUntil(forgetPush());
+    }
     return;
   }
   if (request.headers.has("HX-Request") || isEventStream(request, url)) {
@@ -124,6 +129,17 @@ async function forgetPages() {
   );
 }
 
+async function forgetPush() {
+  try {
+    const subscription = await self.registration.pushManager.getSubscription();
+    if (subscription) {
+      await subscription.unsubscribe();
+    }
+  } catch (error) {
+    // No push on this browser: nothing to forget.
+  }
+}
+
 async function keepOfflinePageIn(lang) {
   const cache = await caches.open(CACHE);
   const kept = await cache.match(OFFLINE_URL, { ignoreVary: true });
@@ -142,3 +158,35 @@ async function keepOfflinePageIn(lang) {
     await cache.put(OFFLINE_URL, response);
   }
 }
+
+// Web Push (app/notices): the payload is the notice's headline and link, never its content.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "Tavle", {
+      body: data.body || "",
+      tag: data.tag || "tavle",
+      lang: data.lang || "",
+      icon: "/static/icons/icon-192.png",
+      data: { url: data.url || "/" },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  // Only our own pages: a link in a notice never leads elsewhere.
+  const url = target.origin === self.location.origin ? target.href : "/";
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === url);
+      return open ? open.focus() : self.clients.openWindow(url);
+    }),
+  );
+});

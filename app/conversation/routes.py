@@ -1,0 +1,132 @@
+"""The conversation pages: the citizen's general thread, and the thread on each agreement.
+
+Plain forms: a message is POSTed and the answer is a 303 back to the thread (or the form again,
+with what was typed and what to change). The page follows the thread live (`stream.py`)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from app.access.rules import NotVisible, visible_thread
+from app.conversation import service
+from app.conversation.service import Conversation, MessageForm
+from app.core.i18n import Translator
+from app.core.rendering import render
+from app.core.web import Web, see_other
+from app.deps import SessionDep, SignedInWebDep
+from app.models import Agreement, User
+from app.models.conversation import MESSAGE_MAX
+
+router = APIRouter(tags=["conversation"])
+
+TEMPLATE = "conversation.html"
+Text = Annotated[str, Form()]
+
+
+def open_thread(
+    *, session: Session, user: User, citizen_id: int, agreement_id: int | None
+) -> tuple[User, Agreement | None]:
+    """The citizen and the card whose thread `user` may take part in; NotVisible (404) for
+    anything else: another citizen's card id, a card not shared with this member, no consent."""
+    agreement = None
+    if agreement_id is not None:
+        agreement = service.find_agreement(session=session, citizen_id=citizen_id, agreement_id=agreement_id)
+        if agreement is None:
+            raise NotVisible(citizen_id)
+    citizen = visible_thread(session=session, user=user, citizen_id=citizen_id, agreement=agreement)
+    return citizen, agreement
+
+
+def thread_context(conversation: Conversation, **extra: Any) -> dict[str, Any]:
+    return {
+        "conversation": conversation,
+        "c": conversation,
+        "seen_at_text": service.seen_at_text,
+        "message_max": MESSAGE_MAX,
+        **extra,
+    }
+
+
+def render_messages(conversation: Conversation, translator: Translator, **context: Any) -> str:
+    """The thread's messages as an out-of-band part, for a live update."""
+    return render(TEMPLATE, thread_context(conversation, oob=True, **context), translator, block="messages")
+
+
+def _page(
+    web: Web,
+    session: Session,
+    citizen_id: int,
+    agreement_id: int | None,
+    sent: str = "",
+) -> Response:
+    user = web.user
+    assert user is not None
+    citizen, agreement = open_thread(
+        session=session, user=user, citizen_id=citizen_id, agreement_id=agreement_id
+    )
+    conversation = service.load(session=session, citizen=citizen, agreement=agreement, viewer=user)
+    service.mark_read(session=session, conversation=conversation, reader=user)
+    return web.page(TEMPLATE, **thread_context(conversation, form=MessageForm(), sent=sent == "yes"))
+
+
+def _post(
+    web: Web,
+    session: Session,
+    citizen_id: int,
+    agreement_id: int | None,
+    body: str,
+    waiting: str,
+) -> Response:
+    user = web.user
+    assert user is not None
+    citizen, agreement = open_thread(
+        session=session, user=user, citizen_id=citizen_id, agreement_id=agreement_id
+    )
+    form = MessageForm(body=body, waiting=waiting == "yes")
+    text = service.validate(form=form, t=web.translator)
+    if text is None:
+        conversation = service.load(session=session, citizen=citizen, agreement=agreement, viewer=user)
+        return web.page(TEMPLATE, status_code=400, **thread_context(conversation, form=form))
+    message = service.write(
+        session=session,
+        citizen=citizen,
+        author=user,
+        agreement_id=agreement.id if agreement else None,
+        body=text,
+        waiting=form.waiting,
+    )
+    path = service.thread_path(citizen_id=citizen_id, agreement_id=agreement_id)
+    return see_other(f"{path}?sent=yes#message-{message.id}")
+
+
+@router.get("/citizens/{citizen_id}/messages")
+def general_thread(citizen_id: int, web: SignedInWebDep, session: SessionDep, sent: str = "") -> Response:
+    return _page(web, session, citizen_id, None, sent)
+
+
+@router.post("/citizens/{citizen_id}/messages")
+def write_general(
+    citizen_id: int, web: SignedInWebDep, session: SessionDep, body: Text = "", waiting: Text = ""
+) -> Response:
+    return _post(web, session, citizen_id, None, body, waiting)
+
+
+@router.get("/citizens/{citizen_id}/agreements/{agreement_id}/messages")
+def agreement_thread(
+    citizen_id: int, agreement_id: int, web: SignedInWebDep, session: SessionDep, sent: str = ""
+) -> Response:
+    return _page(web, session, citizen_id, agreement_id, sent)
+
+
+@router.post("/citizens/{citizen_id}/agreements/{agreement_id}/messages")
+def write_on_agreement(
+    citizen_id: int,
+    agreement_id: int,
+    web: SignedInWebDep,
+    session: SessionDep,
+    body: Text = "",
+    waiting: Text = "",
+) -> Response:
+    return _post(web, session, citizen_id, agreement_id, body, waiting)

@@ -1,0 +1,103 @@
+"""A thread's open stream, on a live server (SQLite and PostgreSQL): messages arrive live, and
+the stream asks again before every event whether its viewer still takes part. When the card is
+no longer shared with the member it names, consent (b) is withdrawn, or the card is deleted, the
+stream closes within a second and nothing written afterwards reaches it."""
+
+import itertools
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import Session
+
+from tests import factories
+from tests.live import LiveServer, Stream, Visitor
+
+CLOSES_WITHIN = 1.0
+_LATER = itertools.count(1)
+
+
+class Talk:
+    def __init__(self, db: Session, server: LiveServer) -> None:
+        mette = factories.consultant(db, email="mette@example.dk", name="Mette Hansen")
+        self.anna_user = factories.citizen(db, mette, name="Anna Jensen", code="ANNA")
+        louise = factories.network_member(db, self.anna_user, code="LOUISE", name="Louise Jensen")
+        self.card = factories.agreement(db, self.anna_user, what="Køre til tandlægen")
+        self.card.who_user_id = louise.id
+        db.add(self.card)
+        db.commit()
+        self.anna, self.mette, self.louise = Visitor(server), Visitor(server), Visitor(server)
+        self.anna.sign_in_citizen("ANNA")
+        self.mette.sign_in_staff("mette@example.dk")
+        self.louise.sign_in_citizen("LOUISE")
+        assert (
+            self.anna.post(self.url(f"/agreements/{self.card.id}/share"), {"shared": "yes"}).status_code
+            == 303
+        )
+
+    def url(self, tail: str = "") -> str:
+        return f"/citizens/{self.anna_user.id}{tail}"
+
+    @property
+    def thread(self) -> str:
+        return self.url(f"/agreements/{self.card.id}/messages")
+
+    def stream(self, who: Visitor) -> Stream:
+        stream = who.open_stream(f"{self.thread}/events")
+        assert stream.status == 200
+        stream.wait_for('id="thread-messages"')
+        return stream
+
+    def write(self, body: str) -> None:
+        assert self.anna.post(self.thread, {"body": body}).status_code == 303
+
+
+@pytest.fixture
+def talk(db: Session, live_server: LiveServer) -> Iterator[Talk]:
+    made = Talk(db, live_server)
+    yield made
+    for visitor in (made.anna, made.mette, made.louise):
+        visitor.close()
+
+
+def _closes_and_stays_silent(talk: Talk, stream: Stream) -> None:
+    took = stream.wait_until_ended(CLOSES_WITHIN + 1.0)
+    assert took <= CLOSES_WITHIN, f"the stream stayed open {took:.2f} s"
+    count = len(stream.events)
+    after = f"Skrevet efter at adgangen sluttede ({next(_LATER)})"
+    talk.write(after)
+    time.sleep(0.3)
+    assert len(stream.events) == count
+    assert all(after not in e.data for e in stream.events)
+
+
+def test_a_message_reaches_every_open_view_of_the_thread(talk: Talk) -> None:
+    member, consultant = talk.stream(talk.louise), talk.stream(talk.mette)
+    talk.write("Kan du køre mig torsdag?")
+    member.wait_for("Kan du køre mig torsdag?")
+    consultant.wait_for("Kan du køre mig torsdag?")
+    # Read on their open views: Anna's own view is told who has seen it.
+    mine = talk.stream(talk.anna)
+    mine.wait_for("Louise Jensen")
+
+
+def test_unsharing_the_card_closes_the_members_open_thread(talk: Talk) -> None:
+    stream = talk.stream(talk.louise)
+    other = talk.stream(talk.mette)
+    assert talk.anna.post(talk.url(f"/agreements/{talk.card.id}/share"), {"shared": "no"}).status_code == 303
+    _closes_and_stays_silent(talk, stream)
+    other.wait_for("Skrevet efter at adgangen sluttede")
+
+
+def test_withdrawing_consent_b_closes_the_members_open_thread(talk: Talk) -> None:
+    stream = talk.stream(talk.louise)
+    assert talk.anna.post(talk.url("/consent/network"), {"given": "no"}).status_code == 303
+    _closes_and_stays_silent(talk, stream)
+
+
+def test_deleting_the_card_closes_its_thread_for_everyone(talk: Talk) -> None:
+    streams = [talk.stream(talk.louise), talk.stream(talk.mette)]
+    assert talk.anna.post(talk.url(f"/agreements/{talk.card.id}/delete")).status_code == 303
+    for stream in streams:
+        took = stream.wait_until_ended(CLOSES_WITHIN + 1.0)
+        assert took <= CLOSES_WITHIN, f"the stream stayed open {took:.2f} s"
