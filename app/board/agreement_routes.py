@@ -323,9 +323,7 @@ def _refused(
             why=why,
         )
     page = board_context(view, announcement=message, why=why)
-    return web.page(
-        BOARD_TEMPLATE, status_code=status_code, page_url=f"/citizens/{citizen.id}/board", **page
-    )
+    return web.page(BOARD_TEMPLATE, status_code=status_code, page_url=f"/citizens/{citizen.id}/board", **page)
 
 
 # -- one agreement: wording and history ---------------------------------------------------------
