@@ -76,3 +76,12 @@ def test_names_are_not_cut_by_the_browser_either(client: Client, db: Session) ->
     client.sign_in_staff("k9@example.dk")
     new = client.get("/caseload/citizens/new").text
     assert _maxlength(new, "name") == []
+
+
+def test_a_message_on_an_agreement_is_not_cut_by_the_browser(client: Client, db: Session) -> None:
+    citizen = factories.citizen(db, code="ANNA-9M")
+    card = factories.agreement(db, citizen, what="Købe buskort")
+    client.sign_in_citizen("ANNA-9M")
+    page = client.get(f"/citizens/{citizen.id}/agreements/{card.id}/messages")
+    assert page.status_code == 200
+    assert _maxlength(page.text, "body") == [] and "Højst 2.000 tegn." in page.text
