@@ -25,7 +25,7 @@ typecheck: setup
 bench: setup
 	$(BIN)/python -m bench
 
-setup: $(STAMP)/python $(STAMP)/npm $(STATIC_VENDOR) $(STAMP)/locales
+setup: $(STAMP)/python $(STAMP)/npm $(STATIC_VENDOR) $(STAMP)/locales $(STAMP)/vapid
 
 $(STAMP)/python: requirements-dev.lock
 	@mkdir -p $(STAMP)
@@ -47,6 +47,11 @@ app/static/Sortable.min.js: $(STAMP)/npm
 
 $(STAMP)/locales: $(STAMP)/python $(wildcard locales/*/LC_MESSAGES/messages.po)
 	$(BIN)/pybabel compile -d locales -D messages >/dev/null
+	@touch $@
+
+# The Web Push key pair, made once and kept in data/ (outside git); production sets it instead.
+$(STAMP)/vapid: $(STAMP)/python
+	$(BIN)/python -m app vapid-keys --keep
 	@touch $@
 
 # For developers after changing user-facing text: extract, merge, then translate the new entries.

@@ -34,7 +34,7 @@ from app.demo import (
     MANAGER_EMAIL,
     NETWORK_CODE,
 )
-from app.notices.vapid import new_keys
+from app.notices import vapid
 from app.privacy import erasure
 from app.reminders.runner import run_once, run_until
 
@@ -139,8 +139,21 @@ def notify(*, once: bool) -> int:
     return 0
 
 
-def vapid_keys() -> int:
-    keys = new_keys()
+def vapid_keys(*, keep: bool = False) -> int:
+    if keep:
+        # Set-up (`make setup`): this machine's key pair, made once outside git, and kept.
+        settings = get_settings()
+        kept = vapid.vapid_keys(settings)
+        if kept is None:
+            print(
+                "production: set TAVLE_VAPID_PRIVATE_KEY (python -m app vapid-keys makes one)",
+                file=sys.stderr,
+            )
+            return 1
+        where = "TAVLE_VAPID_PRIVATE_KEY" if settings.vapid_private_key else vapid.key_file(settings)
+        print(f"Web Push key pair kept in {where}; public key: {kept.public}")
+        return 0
+    keys = vapid.new_keys()
     print(f"TAVLE_VAPID_PRIVATE_KEY={keys.private}")
     print(f"# public key (applicationServerKey, shown to browsers by Tavle itself): {keys.public}")
     return 0
@@ -157,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     keep.add_argument("--dry-run", action="store_true", help="only list who would be erased")
     sender = commands.add_parser("notify", help="find the reminders that fell due and send what is due")
     sender.add_argument("--once", action="store_true", help="one round, then exit (cron, tests)")
-    commands.add_parser("vapid-keys", help="print a new Web Push key pair for TAVLE_VAPID_PRIVATE_KEY")
+    pair = commands.add_parser("vapid-keys", help="print a new Web Push key pair for TAVLE_VAPID_PRIVATE_KEY")
+    pair.add_argument(
+        "--keep", action="store_true", help="make this machine's pair once, outside git (set-up)"
+    )
     args = parser.parse_args(argv)
     if args.command == "create-admin":
         return create_admin(args.email, args.name)
@@ -166,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "notify":
         return notify(once=args.once)
     if args.command == "vapid-keys":
-        return vapid_keys()
+        return vapid_keys(keep=args.keep)
     serve()
     return 0
 

@@ -5,6 +5,7 @@ sends the same forms and gets back only what changed, rendered for this viewer."
 
 from collections.abc import Iterable
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
@@ -30,7 +31,7 @@ from app.board.routes import (
     moved_by_other,
     update_response,
 )
-from app.board.view import BoardView, last_look, may_change
+from app.board.view import MEETING_REGIONS, BoardView, last_look, may_change
 from app.core.numbers import whole
 from app.core.web import Web, see_other, wants_fragment
 from app.deps import CurrentUser, SessionDep, WebDep
@@ -61,6 +62,13 @@ def _view(session: Session, citizen: User, user: User, regions: Iterable[str] | 
     )
 
 
+def _on_this_screen(web: Web, user: User, regions: set[str]) -> set[str]:
+    """The meeting screen shows the agenda too: a change made there (a card on the agenda moved
+    to done) redraws it in the answer, since its own stream leaves out what it made itself."""
+    page = urlsplit(web.request.headers.get("HX-Current-URL", "")).path
+    return regions | MEETING_REGIONS if page.endswith("/meeting") and may_change(user) else regions
+
+
 def _revision(raw: str) -> int:
     """The version of the wording the form was opened on; -1 (no version) when it is no number."""
     number = whole(raw)
@@ -86,6 +94,7 @@ def _changed(
     """After a card changed: plain forms go back to the board at the card; htmx gets the changed
     regions, the announcement, and focus on the card."""
     anchor = f"agreement-{agreement.id}"
+    regions = _on_this_screen(web, user, regions)
     if not wants_fragment(web.request):
         return see_other(_board_url(citizen, anchor, undo.id if undo else None))
     return update_response(

@@ -13,11 +13,12 @@ from markupsafe import Markup
 from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.access.consent import ConsentState
 from app.access.consent import state as consent_state
 from app.board.agenda import AgendaItem, agenda_for
 from app.catalogue.interventions import BY_KEY, InterventionType
-from app.core.charts import Point, line_chart
+from app.core.charts import Dated, Line, axis_chart
 from app.core.i18n import Translator
 from app.models import (
     Agreement,
@@ -146,15 +147,49 @@ class InterventionView:
         return self.ratings[-1] if self.ratings else None
 
     def trend(self, t: Translator, last: int = 8) -> Markup | None:
-        """A small SVG of the latest ratings with a text alternative in the viewer's language."""
+        """The latest ratings on a 0–10 scale, each dated, with a text alternative in the viewer's
+        language that says every answer and its date."""
         if not self.ratings:
             return None
         shown = self.ratings[-last:]
         name = t.gettext(self.type.name) if self.type else self.intervention.kind
-        values = ", ".join(t.number(r.value) for r in shown)
+        values = "; ".join(
+            t.gettext("%(date)s: %(value)s of 10", date=t.date(r.rated_at), value=t.number(r.value))
+            for r in shown
+        )
         title = t.gettext("How meaningful %(name)s felt, oldest first: %(values)s", name=name, values=values)
-        points = [Point(label=t.date(r.rated_at), value=r.value) for r in shown]
-        return line_chart(points, title=title, width=160, height=48)
+        points = [
+            Dated(
+                tick=t.skeleton(r.rated_at, "MMMd"),
+                label=t.date(r.rated_at),
+                value=r.value,
+                text=t.number(r.value),
+            )
+            for r in shown
+        ]
+        ticks = [(v, t.number(v)) for v in (0, 5, 10)]
+        return axis_chart([Line("chart-series-1", points)], title=title, maximum=10, ticks=ticks)
+
+    def summary(self, t: Translator, last: int = 8) -> str:
+        """The chart in one line: "Up from 3 to 8 since October"."""
+        if not self.ratings:
+            return ""
+        shown = self.ratings[-last:]
+        first, latest = shown[0], shown[-1]
+        if len(shown) == 1:
+            return t.gettext(
+                "Rated %(value)s of 10 on %(date)s",
+                value=t.number(latest.value),
+                date=t.date(latest.rated_at),
+            )
+        same_year = clock.local(first.rated_at).year == clock.local(latest.rated_at).year
+        month = t.date(first.rated_at, "LLLL" if same_year else "LLLL yyyy")
+        values = {"first": t.number(first.value), "last": t.number(latest.value), "month": month}
+        if latest.value > first.value:
+            return t.gettext("Up from %(first)s to %(last)s since %(month)s", **values)
+        if latest.value < first.value:
+            return t.gettext("Down from %(first)s to %(last)s since %(month)s", **values)
+        return t.gettext("Still %(last)s, as in %(month)s", **values)
 
 
 def intervention_views(*, session: Session, citizen_ids: list[int]) -> dict[int, list[InterventionView]]:

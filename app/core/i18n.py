@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from datetime import datetime as _datetime
 from functools import lru_cache
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
@@ -24,6 +25,8 @@ LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 
 # Dates and numbers are written as people read them here: day first, 24-hour clock, in English
 # too (Babel's plain "en" is American: 12/10/26 reads as 12 October in Denmark and Britain).
+# A day or a moment (the class below has methods named date and datetime).
+Day = date | datetime
 FORMAT_LOCALES = {"da": "da_DK", "en": "en_GB"}
 # A short date and time that cannot be misread: "10 Dec 2026, 10:00".
 DATETIME_PATTERNS = {"en": {"short": "d MMM y, HH:mm"}}
@@ -118,6 +121,12 @@ class Translator:
         if isinstance(value, int) and 0 <= value < 1000:
             return _small_number(self.formats, value)
         return format_decimal(value, locale=self.formats)
+
+    def skeleton(self, value: "Day", skeleton: str) -> str:
+        """A date with the fields of a CLDR skeleton, in the order and punctuation the language
+        uses ("MMMd": da "5. okt.", en "5 Oct"; "yMMMM": "oktober 2026", "October 2026")."""
+        day = clock.local(value).date() if isinstance(value, _datetime) else value
+        return format_skeleton(skeleton, day, locale=self.formats)
 
     def percent(self, value: float) -> str:
         return format_percent(value, locale=self.formats)

@@ -122,11 +122,12 @@ async def claim(request: Request) -> None:
     referer = _same_site_path(request.headers.get("referer", ""))
     token = request.cookies.get(SESSION_COOKIE) or ""
     csrf_token: str = request.state.csrf_token
-    who, owner = await anyio.to_thread.run_sync(_owner, engine, token, csrf_token)
-    wanted = _digest(who, key, request.method, request.url.path, fields)
+    sent = (key, request.method, request.url.path, fields)
+    wanted, owner, outcome = await anyio.to_thread.run_sync(
+        _first_claim, engine, token, csrf_token, sent, referer
+    )
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        outcome = await anyio.to_thread.run_sync(_try_claim, engine, wanted, owner, referer)
         if isinstance(outcome, Claim):
             setattr(request.state, STATE, outcome)
             return
@@ -135,6 +136,7 @@ async def claim(request: Request) -> None:
         if time.monotonic() > deadline:
             raise StillSaving()
         await anyio.sleep(0.05)
+        outcome = await anyio.to_thread.run_sync(_try_claim, engine, wanted, owner, referer)
 
 
 async def _client_key(request: Request) -> str | None:
@@ -177,15 +179,25 @@ def _same_site_path(url: str) -> str:
     return path + (f"?{parts.query}" if parts.query else "")
 
 
-def _owner(engine: Engine, token: str, csrf_token: str) -> tuple[str, int | None]:
+def _first_claim(
+    engine: Engine, token: str, csrf_token: str, sent: tuple[str, str, str, str], referer: str
+) -> tuple[str, int | None, Claim | Stored | None]:
+    """Whose key it is, and the first try to claim it, on one connection: the digest, the owner
+    and what `_try_claim` found."""
+    with Session(engine) as session:
+        who, owner = _owner(session, token, csrf_token)
+        wanted = _digest(who, *sent)
+        return wanted, owner, _try_claim(engine, wanted, owner, referer, session=session)
+
+
+def _owner(session: Session, token: str, csrf_token: str) -> tuple[str, int | None]:
     """Whose key it is: the signed-in person (the same across their sign-ins, so a change sent
     again after signing in anew is still known), else this browser's pre-session, by its token.
     Whether the session is still valid is the route's question, asked as ever."""
     if token:
-        with Session(engine) as session:
-            user_id = session.exec(
-                select(AuthSession.user_id).where(AuthSession.token_digest == digest(token))
-            ).first()
+        user_id = session.exec(
+            select(AuthSession.user_id).where(AuthSession.token_digest == digest(token))
+        ).first()
         if user_id is not None:
             return f"user:{user_id}", user_id
     return f"browser:{csrf_token}", None
@@ -194,12 +206,15 @@ def _owner(engine: Engine, token: str, csrf_token: str) -> tuple[str, int | None
 _last_purge = 0.0
 
 
-def _try_claim(engine: Engine, wanted: str, owner: int | None, referer: str) -> Claim | Stored | None:
+def _try_claim(
+    engine: Engine, wanted: str, owner: int | None, referer: str, *, session: Session | None = None
+) -> Claim | Stored | None:
     """A Claim when this request is the first (or takes over from one that died), the first
-    answer when there is one, None while the first is still being answered."""
+    answer when there is one, None while the first is still being answered. `session`: one to
+    go on with (it is ended here), else a new one."""
     global _last_purge
     now = utcnow()
-    with Session(engine) as session:
+    with session or Session(engine) as session:
         if time.monotonic() - _last_purge > PURGE_EVERY_SECONDS:
             _last_purge = time.monotonic()
             session.execute(
@@ -219,7 +234,7 @@ def _try_claim(engine: Engine, wanted: str, owner: int | None, referer: str) -> 
         if row is None:
             # Released a moment ago by a request that did not get through: try again at once.
             session.rollback()
-            return _try_claim(engine, wanted, owner, referer)
+            return _try_claim(engine, wanted, owner, referer, session=session)
         if row.created_at < now - KEPT_FOR or (
             row.status_code is None and not row.committed and row.created_at < now - ABANDONED_AFTER
         ):

@@ -73,8 +73,12 @@ def record_outcome(
 
 @router.get("/outcomes", dependencies=[MANAGER_ONLY])
 def manager_view(web: WebDep, session: SessionDep) -> Response:
+    data = service.aggregates(session=session)
     return web.page(
-        "outcomes_manager.html", data=service.aggregates(session=session), min_group=service.MIN_GROUP
+        "outcomes_manager.html",
+        data=data,
+        min_group=service.MIN_GROUP,
+        months_chart=service.months_chart(data.months, t=web.translator),
     )
 
 

@@ -5,13 +5,16 @@ to the citizen; and the anonymous aggregates a manager sees. No group smaller th
 import csv
 import io
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
+from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from app.catalogue import N_
 from app.catalogue.interventions import INTERVENTION_TYPES
+from app.core.charts import Dated, Guide, Line, axis_chart
 from app.core.i18n import Translator
 from app.core.numbers import decimal, whole
 from app.models import Intervention, MeaningfulnessRating, Outcome, OutcomeStatus, Role, User
@@ -110,10 +113,54 @@ class Meaning:
 
 
 @dataclass(frozen=True)
+class MonthShares:
+    """One month against the targets. The denominator is said plainly on the page: only the
+    citizens with an outcome recorded for that month, not everyone in the programme."""
+
+    month: date
+    citizens: int | None  # with an outcome recorded for the month; None when fewer than MIN_GROUP
+    wage_hours: Share
+    ordinary_job: Share
+
+
+@dataclass(frozen=True)
 class Aggregates:
     citizens: int | None  # with a recorded outcome; None when fewer than MIN_GROUP
     shares: list[Share]
     meaning: list[Meaning]
+    # The latest MONTHS months that have outcomes, oldest first.
+    months: list[MonthShares] = field(default_factory=list)
+
+
+MONTHS = 12
+
+
+def _month_shares(rows: Sequence[Outcome]) -> list[MonthShares]:
+    by_month: dict[date, list[Outcome]] = defaultdict(list)
+    for row in rows:
+        by_month[row.month].append(row)
+    found = []
+    for month in sorted(by_month)[-MONTHS:]:
+        outcomes_ = by_month[month]
+        n = len(outcomes_)
+        big_enough = n >= MIN_GROUP
+
+        def shown(count: int, big_enough: bool = big_enough) -> int | None:
+            return count if big_enough and not 0 < count < MIN_GROUP else None
+
+        hours = sum(1 for o in outcomes_ if o.wage_hours > 0)
+        ordinary = sum(1 for o in outcomes_ if o.status == OutcomeStatus.ordinary_job)
+        found.append(
+            MonthShares(
+                month=month,
+                citizens=n if big_enough else None,
+                wage_hours=Share(N_("Citizens with wage hours"), shown(hours), n, TARGET_WAGE_HOURS),
+                ordinary_job=Share(
+                    N_("Citizens in an ordinary job"), shown(ordinary), n, TARGET_ORDINARY_JOB
+                ),
+            )
+        )
+    return found
 
 
 def aggregates(*, session: Session) -> Aggregates:
@@ -173,7 +220,56 @@ def aggregates(*, session: Session) -> Aggregates:
             )
         else:
             meaning.append(Meaning(item.key, item.name, None, None, None))
-    return Aggregates(citizens=n if big_enough else None, shares=shares, meaning=meaning)
+    return Aggregates(
+        citizens=n if big_enough else None, shares=shares, meaning=meaning, months=_month_shares(rows)
+    )
+
+
+def months_chart(months: Sequence[MonthShares], *, t: Translator) -> Markup | None:
+    """The two shares month by month, in per cent, against their targets (dashed). A month with
+    too few citizens is a gap. The text alternative says every month's figures."""
+    if all(m.citizens is None for m in months):
+        return None
+
+    def points(pick: str) -> list[Dated]:
+        found = []
+        for m in months:
+            share: Share = getattr(m, pick)
+            value = share.share
+            found.append(
+                Dated(
+                    tick=t.date(m.month, "MMM yy"),
+                    label=t.date(m.month, "LLLL yyyy"),
+                    value=None if value is None else round(value * 100, 1),
+                    text="" if value is None else t.percent(value),
+                )
+            )
+        return found
+
+    def spoken(m: MonthShares) -> str:
+        if m.citizens is None:
+            return t.gettext("%(month)s: too few citizens to show", month=t.date(m.month, "LLLL yyyy"))
+        return t.gettext(
+            "%(month)s: wage hours %(hours)s, ordinary job %(job)s, of %(n)s citizens",
+            month=t.date(m.month, "LLLL yyyy"),
+            hours=_said(m.wage_hours, t),
+            job=_said(m.ordinary_job, t),
+            n=t.number(m.citizens),
+        )
+
+    title = t.gettext("Outcomes month by month against the targets") + ": " + "; ".join(map(spoken, months))
+    guides = [
+        Guide(TARGET_WAGE_HOURS * 100, t.gettext("Target %(share)s", share=t.percent(TARGET_WAGE_HOURS))),
+        Guide(TARGET_ORDINARY_JOB * 100, t.gettext("Target %(share)s", share=t.percent(TARGET_ORDINARY_JOB))),
+    ]
+    ticks = [(v * 100, t.percent(v)) for v in (0, 0.2, 0.4, 0.6, 0.8, 1)]
+    lines = [Line("chart-series-1", points("wage_hours")), Line("chart-series-2", points("ordinary_job"))]
+    return axis_chart(lines, title=title, maximum=100, ticks=ticks, guides=guides, width=640, height=240)
+
+
+def _said(share: Share, t: Translator) -> str:
+    value = share.share
+    return t.gettext("hidden") if value is None else t.percent(value)
 
 
 # How a spreadsheet in each language reads a CSV file: Danish Excel splits on semicolons and

@@ -28,10 +28,12 @@ from app.models import (
     ErasureRequest,
     Goal,
     Meeting,
+    Message,
     Outcome,
     ScaleKind,
     ScaleReading,
     Strength,
+    Thread,
     User,
 )
 from app.network.service import Member, network_members
@@ -85,6 +87,14 @@ class AgreementStory:
 
 
 @dataclass(frozen=True)
+class ConversationStory:
+    """One thread: what it was about (None: the general thread) and its messages, oldest first."""
+
+    about: str | None
+    messages: list[Message]
+
+
+@dataclass(frozen=True)
 class GoalStory:
     goal: Goal
     # "Where am I today?", oldest first.
@@ -99,6 +109,7 @@ class ReadableCopy:
     goals: list[GoalStory] = field(default_factory=list)
     strengths: list[Strength] = field(default_factory=list)
     agreements: list[AgreementStory] = field(default_factory=list)
+    conversations: list[ConversationStory] = field(default_factory=list)
     interventions: list[InterventionView] = field(default_factory=list)
     agenda: list[AgendaTopic] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
@@ -176,7 +187,9 @@ def readable_copy(*, session: Session, citizen: User, now: datetime) -> Readable
             .order_by(col(ErasureRequest.requested_at))
         ).all()
     )
+    copy.conversations = _conversations(session, cid)
     mentioned = {cid}
+    mentioned.update(m.author_id or 0 for story in copy.conversations for m in story.messages)
     mentioned.update(c.created_by_id or 0 for c in challenges)
     mentioned.update(g.created_by_id or 0 for g in goals)
     mentioned.update(s.created_by_id or 0 for s in copy.strengths)
@@ -202,3 +215,21 @@ def readable_copy(*, session: Session, citizen: User, now: datetime) -> Readable
         )
     copy.agreements = [AgreementStory(agreement=a, earlier=earlier[a.id or 0]) for a in agreements]
     return copy
+
+
+def _conversations(session: Session, citizen_id: int) -> list[ConversationStory]:
+    """Every thread of the citizen's (a deleted card's too: its messages are still kept)."""
+    threads = session.exec(
+        select(Thread, Agreement.what)
+        .outerjoin(Agreement, col(Agreement.id) == col(Thread.agreement_id))
+        .where(Thread.citizen_id == citizen_id)
+        .order_by(col(Thread.id))
+    ).all()
+    ids = [thread.id for thread, _what in threads if thread.id is not None]
+    messages = session.exec(
+        select(Message).where(col(Message.thread_id).in_(ids)).order_by(col(Message.id))
+    ).all()
+    by_thread: dict[int, list[Message]] = defaultdict(list)
+    for message in messages:
+        by_thread[message.thread_id].append(message)
+    return [ConversationStory(about=what, messages=by_thread[thread.id or 0]) for thread, what in threads]

@@ -33,3 +33,22 @@
     });
   });
 })();
+
+(function () {
+  "use strict";
+  // Signing out leaves no half-written message behind on a shared phone (conversation.js keeps
+  // them under "tavle-draft:").
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || form.getAttribute("action") !== "/logout") return;
+    try {
+      var store = window.localStorage;
+      for (var i = store.length - 1; i >= 0; i--) {
+        var key = store.key(i);
+        if (key && key.indexOf("tavle-draft:") === 0) store.removeItem(key);
+      }
+    } catch (e) {
+      // No storage: nothing was kept.
+    }
+  });
+})();

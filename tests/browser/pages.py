@@ -24,10 +24,12 @@ from app.models import (
     InvitationKind,
     MeaningfulnessRating,
     Meeting,
+    Message,
     Role,
     ScaleKind,
     ScaleReading,
     Strength,
+    Thread,
     User,
 )
 from app.models.base import utcnow
@@ -111,6 +113,24 @@ def _rich_citizen(db: Session, consultant: User, language: str) -> tuple[User, d
     )
     meeting = Meeting(citizen_id=me.id or 0, at=utcnow() + timedelta(days=2))
     db.add(meeting)
+    db.commit()
+    # A conversation on the shared card, waiting for the consultant, so its page is swept full.
+    thread = Thread(
+        citizen_id=me.id or 0,
+        agreement_id=overdue.id,
+        key=f"agreement:{overdue.id}",
+        waiting_for="consultant",
+        messages=2,
+        last_message_at=utcnow(),
+    )
+    db.add(thread)
+    db.commit()
+    db.add_all(
+        [
+            Message(thread_id=thread.id or 0, author_id=consultant.id, body="Hvordan gik det?"),
+            Message(thread_id=thread.id or 0, author_id=me.id, body="Kan vi flytte det?", waiting=True),
+        ]
+    )
     db.commit()
     ids = {
         "citizen_id": _id(me),

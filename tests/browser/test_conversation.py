@@ -15,6 +15,7 @@ from tests import factories
 from tests.browser.conftest import sign_in_citizen, sign_in_staff
 
 pytestmark = pytest.mark.browser
+DRAFTS = "Object.keys(localStorage).filter((key) => key.startsWith('tavle-draft:')).length"
 
 
 def _live(page: Page, selector: str) -> None:
@@ -83,3 +84,9 @@ def test_anna_writes_mette_sees_it_live_answers_and_anna_sees_it_seen(
 
     # Answered: the caseload no longer says it waits for Mette.
     expect(caseload.locator(f"#caseload-waiting-{anna.id}")).to_have_count(0)
+
+    # Signing out leaves no draft behind on the phone.
+    assert phone.evaluate(DRAFTS) == 1
+    phone.locator("form[action='/logout'] button").click()
+    phone.wait_for_url(lambda url: "/messages" not in url)
+    assert phone.evaluate(DRAFTS) == 0

@@ -61,3 +61,28 @@ def test_a_topic_added_on_the_phone_shows_on_the_open_meeting_screen_and_caseloa
     expect(card).to_contain_text(count_text)
     # The same page, still: nothing reloaded it.
     assert screen.evaluate("window.notReloaded") is True
+
+
+def test_a_card_moved_to_done_on_the_meeting_screen_leaves_its_agenda(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    """The meeting screen's own change: its answer redraws the agenda too (its stream leaves
+    out what the page made itself)."""
+    staff = factories.consultant(db, name="Mette Hansen", email="mette@example.dk")
+    citizen = factories.citizen(db, staff, name="Anna Holm", code="ANNA-1")
+    card = factories.agreement(db, citizen, what="Søge tre job")
+    card.on_agenda = True
+    db.add(card)
+    db.commit()
+    factories.changed_board(db, citizen)
+
+    screen = new_context("meeting", locale="en-GB").new_page()
+    sign_in_staff(screen, "mette@example.dk")
+    screen.goto(f"/citizens/{citizen.id}/meeting")
+    agenda = screen.locator("#meeting-agenda")
+    expect(agenda).to_contain_text("Søge tre job")
+    screen.locator(f"#menu-{card.id}-summary").click()
+    screen.locator(f"#move-{card.id}-done").click()
+    expect(screen.locator("#column-done")).to_contain_text("Søge tre job")
+    expect(agenda.locator("li")).to_have_count(0)
+    expect(agenda).to_contain_text("Nothing on the agenda yet.")

@@ -230,6 +230,9 @@ def test_messages_are_in_the_citizens_export_and_read_aloud(client: Client, cast
         f"agreement:{cast.card.id}",
         f"citizen:{cast.anna.id}",
     }
+    readable = client.get(f"/citizens/{cast.anna.id}/export").text
+    assert "My messages" in readable and "Husk kortet" in readable and "Tak for i dag" in readable
+    assert "About “Ringe til tandlægen”" in readable and "Mette Hansen" in readable
     # Jonas's export holds none of it.
     other = json.loads(_as(client, cast.other).get(f"/citizens/{cast.other.id}/export.json").text)
     assert "message" not in other["tables"]
@@ -274,3 +277,13 @@ def test_a_member_sees_the_thread_link_only_on_the_card_that_names_them(
     assert f'id="thread-link-{cast.card.id}"' in board
     assert f'id="thread-link-{named_other.id}"' not in board
     assert 'id="general-thread-link"' not in board
+
+
+def test_the_same_message_sent_twice_is_written_once(client: Client, db: Session, cast: Cast) -> None:
+    url = _thread(cast.anna, cast.card)
+    _as(client, cast.anna)
+    form = {"body": "Dobbelt tryk", "idempotency_key": "double-tap-key-1"}
+    first, again = client.post_form(url, form), client.post_form(url, form)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    assert _count(db) == 1

@@ -8,9 +8,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from app.models import Message, Thread
 from tests import factories
+from tests.board.test_concurrent_changes import at_once
 from tests.live import LiveServer, Stream, Visitor
 
 CLOSES_WITHIN = 1.0
@@ -101,3 +103,25 @@ def test_deleting_the_card_closes_its_thread_for_everyone(talk: Talk) -> None:
     for stream in streams:
         took = stream.wait_until_ended(CLOSES_WITHIN + 1.0)
         assert took <= CLOSES_WITHIN, f"the stream stayed open {took:.2f} s"
+
+
+def test_first_messages_written_at_the_same_moment_make_one_thread(db: Session, talk: Talk) -> None:
+    """Anna and Mette both write a card's first message at once (two threads released by one
+    barrier), round after round on new cards: each time one thread holding both messages, and
+    the waiting flag of the one written last."""
+    for round_ in range(10):
+        card = factories.agreement(db, talk.anna_user, what=f"Runde {round_}")
+        thread = talk.url(f"/agreements/{card.id}/messages")
+        answers = at_once(
+            (talk.anna, thread, {"body": f"Anna {round_}", "waiting": "yes"}),
+            (talk.mette, thread, {"body": f"Mette {round_}", "waiting": "yes"}),
+        )
+        assert [a.status_code for a in answers] == [303, 303]
+        db.expire_all()
+        made = db.exec(select(Thread).where(Thread.agreement_id == card.id)).one()
+        messages = db.exec(
+            select(Message).where(Message.thread_id == made.id).order_by(col(Message.id))
+        ).all()
+        assert made.messages == len(messages) == 2
+        last = messages[-1]
+        assert made.waiting_for == ("citizen" if last.author_id != talk.anna_user.id else "consultant")

@@ -2,6 +2,7 @@
 clock, sends what is due to the real SMTP server the test started."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -38,3 +39,14 @@ def test_vapid_keys_prints_a_key_pair() -> None:
     done = run_command("sqlite:///:memory:", "vapid-keys")
     assert done.returncode == 0
     assert done.stdout.startswith("TAVLE_VAPID_PRIVATE_KEY=")
+
+
+def test_vapid_keys_keep_makes_the_pair_once_outside_git(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'tavle.db'}"
+    first = run_command(database, "vapid-keys", "--keep")
+    again = run_command(database, "vapid-keys", "--keep")
+    assert first.returncode == again.returncode == 0, first.stderr
+    kept = tmp_path / "vapid_private_key"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert first.stdout == again.stdout  # the same public key: made once, then kept
+    assert f"kept in {kept}" in first.stdout

@@ -1,5 +1,7 @@
 """Meaningfulness ratings: only the citizen rates, history is kept, the board shows the latest."""
 
+import re
+
 from sqlmodel import Session, col, select
 
 from app.board.read import board_version
@@ -36,7 +38,10 @@ def test_citizen_rates_twice_and_history_is_kept(client: Client, db: Session) ->
     assert board_version(session=db, citizen_id=citizen.id or 0) == before + 2
     board = client.get(f"/citizens/{citizen.id}/board")
     assert "Meaningful: 3 of 10" in board.text
-    assert 'role="img"' in board.text and "oldest first: 7, 3" in board.text
+    # The text alternative says each answer with its date (issue 21, item 18).
+    assert 'role="img"' in board.text and re.search(
+        r"oldest first: [^;]+: 7 of 10; [^;]+: 3 of 10", board.text
+    )
 
 
 def test_rating_outside_scale_is_refused_and_reason_kept(client: Client, db: Session) -> None:
