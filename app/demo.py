@@ -27,6 +27,7 @@ from app.models import (
     LifeArea,
     MeaningfulnessRating,
     Meeting,
+    Message,
     NetworkLink,
     Outcome,
     OutcomeStatus,
@@ -34,6 +35,7 @@ from app.models import (
     ScaleKind,
     ScaleReading,
     Strength,
+    Thread,
     User,
     Wish,
 )
@@ -118,7 +120,8 @@ def _seed(engine: Engine) -> bool:
             session.add(Board(citizen_id=citizen.id))
             build(session, citizen.id, consultant.id)
             if n == 0:
-                _sister(session, citizen.id, pin_hash)
+                sister = _sister(session, citizen.id, pin_hash)
+                _anna_talks(session, citizen.id, consultant.id, sister)
             _meetings_and_outcomes(session, citizen.id, consultant.id, n)
         _colleagues_caseload(session)
         session.commit()
@@ -199,7 +202,7 @@ def _colleagues_caseload(session: Session) -> None:
         _intervention(session, citizen.id, colleague, kind, "Jobcenter Nord", history)
 
 
-def _sister(session: Session, cid: int, pin_hash: str) -> None:
+def _sister(session: Session, cid: int, pin_hash: str) -> int:
     sister = User(
         name="Louise Jensen",
         role=Role.network,
@@ -210,6 +213,49 @@ def _sister(session: Session, cid: int, pin_hash: str) -> None:
     session.flush()
     assert sister.id is not None
     session.add(NetworkLink(citizen_id=cid, member_id=sister.id, relation="Søster"))
+    return sister.id
+
+
+def _anna_talks(session: Session, cid: int, consultant: int, sister: int) -> None:
+    """Three conversations: a question of Anna's waiting for Mette, a word from Mette in the
+    general thread, and Louise on the walk the card shared with her names her for."""
+    cards = {a.what: a for a in session.exec(select(Agreement).where(Agreement.citizen_id == cid)).all()}
+    walk = cards["Gå tur med min søster to gange om ugen"]
+    walk.who_user_id = sister
+    session.add(walk)
+    for agreement, waiting_for, said in (
+        (
+            cards["Ringe til gældsrådgivningen"],
+            "consultant",
+            [
+                (
+                    cid,
+                    20,
+                    "Jeg har ringet to gange, men de tager ikke telefonen. Skal jeg skrive til dem?",
+                    True,
+                )
+            ],
+        ),
+        (None, None, [(consultant, 26, "Hej Anna. Husk brevet fra inkasso til mødet.", False)]),
+        (walk, None, [(sister, 50, "Vi gik tur i søndags. Det var dejligt!", False)]),
+    ):
+        aid = agreement.id if agreement else None
+        thread = Thread(
+            citizen_id=cid,
+            agreement_id=aid,
+            key=f"agreement:{aid}" if aid else f"citizen:{cid}",
+            waiting_for=waiting_for,
+            messages=len(said),
+            last_message_at=utcnow() - timedelta(hours=said[-1][1]),
+        )
+        session.add(thread)
+        session.flush()
+        assert thread.id is not None
+        for author, hours_ago, body, waiting in said:
+            at = utcnow() - timedelta(hours=hours_ago)
+            session.add(
+                Message(thread_id=thread.id, author_id=author, body=body, waiting=waiting, created_at=at)
+            )
 
 
 def _morning(days: int) -> datetime:

@@ -37,11 +37,11 @@ from app.live.lifecycle import running_hub
 from app.network import invitation_routes
 from app.network import routes as network
 from app.notices import routes as notices
-from app.plan import agenda_routes, challenge_routes, goal_routes, strength_routes
+from app.plan import agenda_routes, challenge_routes, goal_routes, my_agreement_routes, strength_routes
 from app.plan import routes as plan
 from app.privacy import routes as privacy
 from app.reminders.runner import run_until
-from app.site import health, home, language, pwa
+from app.site import health, home, language, pwa, readability
 
 ROUTERS = (
     health,
@@ -60,6 +60,7 @@ ROUTERS = (
     goal_routes,
     strength_routes,
     agenda_routes,
+    my_agreement_routes,
     interventions,
     outcome_routes,
     caseload,
@@ -73,6 +74,7 @@ ROUTERS = (
     calendar,
     admin,
     pwa,
+    readability,
 )
 
 

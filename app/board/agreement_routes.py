@@ -16,6 +16,7 @@ from app.board import agreements as service
 from app.board.agreements import (
     STATUS_NAMES,
     AgreementForm,
+    AskFirst,
     EditConflict,
     ImpossibleMove,
     MoveConflict,
@@ -32,6 +33,7 @@ from app.board.routes import (
     update_response,
 )
 from app.board.view import MEETING_REGIONS, BoardView, last_look, may_change
+from app.catalogue.sensitive import TOPIC_NAMES, Mention
 from app.core.numbers import whole
 from app.core.web import Web, see_other, wants_fragment
 from app.deps import CurrentUser, SessionDep, WebDep
@@ -119,11 +121,28 @@ def create(
     due_on: Text = "",
     goal_id: Text = "",
     shared: Text = "",
+    check: Text = "",
+    sensitive: Text = "",
 ) -> Response:
+    """`check`: the consultant asked to see the wording's readability first; nothing is saved.
+    `sensitive`: the citizen's answer when asked whether a card with sensitive words should be
+    shared ("share" or "private"); until she answers, it is not saved."""
     citizen = _citizen(session, user, citizen_id)
     form = AgreementForm(
-        what=what, who=who, who_name=who_name, due_on=due_on, goal_id=goal_id, shared=shared == "yes"
+        what=what,
+        who=who,
+        who_name=who_name,
+        due_on=due_on,
+        goal_id=goal_id,
+        shared=shared == "yes" and sensitive != "private",
     )
+    if check:
+        view = _view(session, citizen, user)
+        if wants_fragment(web.request):
+            return update_response(
+                web, view=view, regions={"new_agreement"}, form=form, open_form=True, focus="#new-what"
+            )
+        return web.page(BOARD_TEMPLATE, **board_context(view, form=form, open_form=True))
     wording = service.validate(session=session, citizen=citizen, form=form, t=web.translator)
     if wording is None:
         view = _view(session, citizen, user)
@@ -145,11 +164,41 @@ def create(
             page_url=f"/citizens/{citizen_id}/board",
             **board_context(view, form=form, open_form=True),
         )
+    asks = form.shared and user.id == citizen.id
+    found = service.sensitive(what=wording.what, who_name=wording.who_name) if asks else []
+    if found and sensitive != "share":
+        return _ask_first(web, session, citizen, user, form, found)
     agreement = service.propose(
-        session=session, citizen=citizen, actor=user, wording=wording, shared=form.shared
+        session=session,
+        citizen=citizen,
+        actor=user,
+        wording=wording,
+        shared=form.shared,
+        asked=sensitive == "share",
     )
     message = web.gettext("The agreement is proposed. It is agreed when the other side accepts it.")
     return _changed(web, session, citizen, user, agreement, message, {"columns", "new_agreement"})
+
+
+def _ask_first(
+    web: Web, session: Session, citizen: User, user: User, form: AgreementForm, found: list[Mention]
+) -> Response:
+    """The new card is to be shared and its words are sensitive: the form comes back, as typed,
+    with the question. Nothing is saved until the citizen answers."""
+    view = _view(session, citizen, user)
+    question = web.gettext("Before you share: your network can read this agreement.")
+    if wants_fragment(web.request):
+        return update_response(
+            web,
+            view=view,
+            regions={"new_agreement"},
+            announcement=question,
+            form=form,
+            open_form=True,
+            guard=found,
+            focus="#new-guard",
+        )
+    return web.page(BOARD_TEMPLATE, **board_context(view, form=form, open_form=True, guard=found))
 
 
 @router.post("/citizens/{citizen_id}/agreements/{agreement_id}/accept")
@@ -191,24 +240,55 @@ def share(
     session: SessionDep,
     user: CurrentUser,
     shared: Text = "",
+    asked_at: Text = "",
 ) -> Response:
     """The citizen's choice: "shared with my network" (`shared=yes`) or "between me and my
-    consultant" (anything else). Nobody else may change it."""
+    consultant" (anything else). Nobody else may change it. `asked_at`: the wording's version
+    she was asked about, when its words are sensitive (the page below asks)."""
     citizen = _citizen(session, user, citizen_id)
     try:
         agreement = service.set_shared(
-            session=session, citizen=citizen, actor=user, agreement_id=agreement_id, shared=shared == "yes"
+            session=session,
+            citizen=citizen,
+            actor=user,
+            agreement_id=agreement_id,
+            shared=shared == "yes",
+            asked_at=whole(asked_at),
         )
     except NotTheCitizen:
         return _refused(
             web, session, citizen, user, web.gettext("Only the citizen decides what the network sees."), 403
         )
+    except AskFirst:
+        ask = f"/citizens/{citizen.id}/agreements/{agreement_id}/share"
+        if wants_fragment(web.request):
+            return Response(status_code=200, headers={"HX-Redirect": ask})
+        return see_other(ask)
     message = (
         web.gettext("Shared with your network.")
         if agreement.shared
         else web.gettext("Now only between you and your consultant.")
     )
     return _changed(web, session, citizen, user, agreement, message, {"columns"})
+
+
+@router.get("/citizens/{citizen_id}/agreements/{agreement_id}/share")
+def ask_before_sharing(
+    citizen_id: int, agreement_id: int, web: WebDep, session: SessionDep, user: CurrentUser
+) -> Response:
+    """The question before a card with sensitive words is shared: what it mentions, and that
+    the network will read it. Only the citizen shares, so only she is asked."""
+    citizen = _citizen(session, user, citizen_id)
+    if user.id != citizen.id:
+        raise NotVisible(agreement_id)
+    agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
+    return web.page(
+        "board_share_ask.html",
+        citizen=citizen,
+        agreement=agreement,
+        found=service.sensitive(what=agreement.what, who_name=agreement.who_name),
+        topic_names=TOPIC_NAMES,
+    )
 
 
 @router.post("/citizens/{citizen_id}/agreements/{agreement_id}/move")
@@ -363,6 +443,7 @@ def edit(
     due_on: Text = "",
     goal_id: Text = "",
     revision: Text = "",
+    check: Text = "",
 ) -> Response:
     citizen = _citizen(session, user, citizen_id)
     agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
@@ -375,6 +456,10 @@ def edit(
         if started_from != agreement.revision:
             # Checked before the field errors: the person must first see what changed.
             raise EditConflict(agreement)
+        if check:
+            # The readability of the new wording, before it is saved: nothing changes.
+            form.errors.clear()
+            return _agreement_page(web, session, _view(session, citizen, user), agreement, form)
         if wording is None:
             return _agreement_page(web, session, _view(session, citizen, user), agreement, form, 400)
         service.edit(

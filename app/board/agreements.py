@@ -16,6 +16,7 @@ from app.access.rules import NotVisible
 from app.board.changes import BoardChange, board_change
 from app.board.read import Card, read_cards
 from app.catalogue import N_
+from app.catalogue.sensitive import Mention, mentions
 from app.core.i18n import Translator
 from app.core.numbers import whole
 from app.core.wording import check
@@ -82,6 +83,16 @@ class MoveConflict(Exception):
 
 class Unchanged(Exception):
     """The change asks for what is already there: nothing is written, the version stays."""
+
+
+class AskFirst(Exception):
+    """The card's words mention something sensitive (health, addiction, debt, …) and the citizen
+    has not yet been asked, about these words, whether her network should read them."""
+
+    def __init__(self, current: Agreement, found: list[Mention]) -> None:
+        super().__init__(f"agreement {current.id} mentions {[m.topic for m in found]}")
+        self.current = current
+        self.found = found
 
 
 class UndoGone(Exception):
@@ -188,11 +199,21 @@ def validate(
 
 
 def propose(
-    *, session: Session, citizen: User, actor: User, wording: Wording, shared: bool = False
+    *,
+    session: Session,
+    citizen: User,
+    actor: User,
+    wording: Wording,
+    shared: bool = False,
+    asked: bool = False,
 ) -> Agreement:
     """A new card in "to do", accepted by the side that proposed it. Only the citizen can make
-    it "shared with my network"; from anyone else `shared` is ignored."""
+    it "shared with my network"; from anyone else `shared` is ignored. A card about health, the
+    psychologist, addiction treatment, debt or a criminal record stays private unless the
+    citizen was asked about its words and said share (`asked`)."""
     assert citizen.id is not None
+    if shared and not asked and sensitive(what=wording.what, who_name=wording.who_name):
+        shared = False
     with _change(session, citizen, actor, "created") as change:
         last = session.exec(
             select(Agreement.position)
@@ -229,9 +250,24 @@ class NotTheCitizen(Exception):
     """Only the citizen decides what their network may see."""
 
 
-def set_shared(*, session: Session, citizen: User, actor: User, agreement_id: int, shared: bool) -> Agreement:
+def sensitive(*, what: str, who_name: str = "") -> list[Mention]:
+    """What in a card's words the citizen is asked about before her network may read them."""
+    return mentions(what, who_name)
+
+
+def set_shared(
+    *,
+    session: Session,
+    citizen: User,
+    actor: User,
+    agreement_id: int,
+    shared: bool,
+    asked_at: int | None = None,
+) -> Agreement:
     """ "Shared with my network" or "between me and my consultant". Only the citizen may change
-    it. Not a change of wording: no new version, and the card stays agreed."""
+    it. Not a change of wording: no new version, and the card stays agreed. A card whose words
+    are sensitive is shared only when the citizen was asked about these very words (`asked_at`:
+    the wording's version she confirmed); otherwise AskFirst, checked under the board's lock."""
     if actor.id != citizen.id:
         raise NotTheCitizen(agreement_id)
     action = "shared" if shared else "unshared"
@@ -240,6 +276,9 @@ def set_shared(*, session: Session, citizen: User, actor: User, agreement_id: in
             agreement = _current(session, citizen, agreement_id)
             if agreement.shared == shared:
                 raise Unchanged()
+            found = sensitive(what=agreement.what, who_name=agreement.who_name)
+            if shared and found and asked_at != agreement.revision:
+                raise AskFirst(agreement, found)
             _write(session, agreement, change, values={"shared": shared})
     except Unchanged:
         pass

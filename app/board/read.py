@@ -87,8 +87,10 @@ _CARDS = (
     .order_by(col(Agreement.position), col(Agreement.id))
 )
 _THREADS = select(Thread.agreement_id, Thread.messages, Thread.waiting_for).where(
-    Thread.citizen_id == bindparam("citizen_id"), col(Thread.agreement_id).is_not(None)
+    Thread.citizen_id == bindparam("citizen_id")
 )
+# Where the citizen's general thread is kept among the cards' (no card has id 0).
+GENERAL_THREAD = 0
 _STAMP = select(Board.version, Board.updated_at).where(Board.citizen_id == bindparam("citizen_id"))
 _GOALS = select(Goal).where(Goal.citizen_id == bindparam("citizen_id")).order_by(col(Goal.id))
 _TODAY_READINGS = (
@@ -245,7 +247,8 @@ class BoardData:
     changed_at: datetime | None = None
     # What the citizen shares (shown to the consultant; told to the citizen when not shared).
     consent: ConsentState = field(default_factory=ConsentState)
-    # Each card's conversation, by the card's id (cards without one are not there).
+    # Each card's conversation, by the card's id (cards without one are not there), and the
+    # general thread's at GENERAL_THREAD.
     threads: dict[int, ThreadMark] = field(default_factory=dict)
     # The agenda for the next meeting (read for the meeting screen only).
     agenda: list[AgendaItem] = field(default_factory=list)
@@ -270,6 +273,7 @@ REGION_PARTS: dict[str, frozenset[str]] = {
     "agenda": frozenset({"agenda"}),
     # Cards name their goal, and the form for a new card offers the goals: titles are enough.
     "columns": frozenset({"agreements", "goal_titles", "threads"}),
+    "talk": frozenset({"threads"}),
     "new_agreement": frozenset({"goal_titles"}),
     "undo": frozenset(),
     "presence": frozenset(),
@@ -338,7 +342,7 @@ def load_board(*, session: Session, citizen_id: int, parts: frozenset[str] = PAR
 
 def _threads(session: Session, citizen_id: int) -> dict[int, ThreadMark]:
     rows = session.exec(_THREADS, params={"citizen_id": citizen_id}).all()
-    return {aid: ThreadMark(messages, waiting) for aid, messages, waiting in rows if aid is not None}
+    return {aid or GENERAL_THREAD: ThreadMark(messages, waiting) for aid, messages, waiting in rows}
 
 
 def _goals(session: Session, cid: int, *, readings: bool) -> list[GoalView]:

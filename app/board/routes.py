@@ -23,6 +23,7 @@ from app.board.read import Card, board_version, load_board, parts_for
 from app.board.view import MEETING_REGIONS, REGIONS, BoardView, catch_up, last_look, mark_seen, may_change
 from app.catalogue import N_
 from app.catalogue.life_areas import LIFE_AREA_NAMES
+from app.catalogue.sensitive import TOPIC_NAMES
 from app.core.i18n import Translator
 from app.core.numbers import whole
 from app.core.rendering import render
@@ -54,6 +55,9 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
         "undo": None,
         "form": AgreementForm(),
         "goals": view.data.goals,
+        # The sensitive-word guard's question (agreement_form.html), when it is asked.
+        "guard": [],
+        "topic_names": TOPIC_NAMES,
         "heartbeat_seconds": HEARTBEAT_SECONDS,
         # The meeting screen: its stream and its agenda (app/board/meeting_routes.py).
         "meeting": False,

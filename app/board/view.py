@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from app import clock
-from app.board.read import BoardData, Card, ThreadMark
+from app.board.read import GENERAL_THREAD, BoardData, Card, ThreadMark
 from app.live import Event, Hub
 from app.live.unit_of_work import unit_of_work
 from app.models import AgreementStatus, BoardSeen, Role, User
@@ -24,7 +24,17 @@ COLUMNS = (AgreementStatus.todo, AgreementStatus.doing, AgreementStatus.done)
 # The parts of the board page that can be sent on their own; what each kind of change touches.
 # The agenda is a region of the meeting screen only (MEETING_REGIONS): what the citizen marks to
 # talk about (a topic, a challenge, a goal, a card) shows there as it happens.
-REGIONS = ("presence", "consent", "agenda", "challenges", "goals", "strengths", "interventions", "columns")
+REGIONS = (
+    "presence",
+    "consent",
+    "talk",
+    "agenda",
+    "challenges",
+    "goals",
+    "strengths",
+    "interventions",
+    "columns",
+)
 MEETING_REGIONS = frozenset({"agenda"})
 DATA_REGIONS = frozenset(REGIONS) - {"presence"}
 KIND_REGIONS: dict[str, frozenset[str]] = {
@@ -36,7 +46,8 @@ KIND_REGIONS: dict[str, frozenset[str]] = {
     "strength": frozenset({"strengths"}),
     "intervention": frozenset({"interventions"}),
     "rating": frozenset({"interventions"}),
-    "message": frozenset({"columns"}),
+    # A message: its card's count and flag, and the general thread's.
+    "message": frozenset({"columns", "talk"}),
     "presence": frozenset({"presence"}),
 }
 
@@ -178,6 +189,15 @@ class BoardView:
 
     def thread(self, agreement: Card) -> ThreadMark | None:
         return self.data.threads.get(agreement.id)
+
+    @property
+    def general_thread(self) -> ThreadMark | None:
+        return self.data.threads.get(GENERAL_THREAD)
+
+    @property
+    def awaits_my_general_answer(self) -> bool:
+        mark = self.general_thread
+        return bool(mark and self.can_change and mark.waiting_for == side_of(self.viewer.role))
 
     def awaits_my_answer(self, agreement: Card) -> bool:
         mark = self.thread(agreement)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.access.rules import NotVisible, visible_thread
+from app.catalogue.sensitive import TOPIC_NAMES
 from app.conversation import service
 from app.conversation.service import Conversation, MessageForm
 from app.core.i18n import Translator
@@ -45,6 +46,8 @@ def thread_context(conversation: Conversation, **extra: Any) -> dict[str, Any]:
         "c": conversation,
         "seen_at_text": service.seen_at_text,
         "message_max": MESSAGE_MAX,
+        # The sensitive-word guard's question, when it is asked (a card shared with the network).
+        "guard": [],
         **extra,
     }
 
@@ -78,7 +81,11 @@ def _post(
     agreement_id: int | None,
     body: str,
     waiting: str,
+    check: str = "",
+    sensitive: str = "",
 ) -> Response:
+    """`check`: the consultant asked to see the message's readability first (nothing is sent);
+    `sensitive`: "send" when the writer was asked about sensitive words and still sends."""
     user = web.user
     assert user is not None
     citizen, agreement = open_thread(
@@ -86,9 +93,14 @@ def _post(
     )
     form = MessageForm(body=body, waiting=waiting == "yes")
     text = service.validate(form=form, t=web.translator)
-    if text is None:
+    guard = [] if text is None else service.ask_before_sending(agreement=agreement, author=user, body=text)
+    if text is None or check or (guard and sensitive != "send"):
         conversation = service.load(session=session, citizen=citizen, agreement=agreement, viewer=user)
-        return web.page(TEMPLATE, status_code=400, **thread_context(conversation, form=form))
+        status = 400 if text is None else 200
+        context = thread_context(
+            conversation, form=form, guard=[] if check else guard, topic_names=TOPIC_NAMES
+        )
+        return web.page(TEMPLATE, status_code=status, **context)
     message = service.write(
         session=session,
         citizen=citizen,
@@ -108,9 +120,14 @@ def general_thread(citizen_id: int, web: SignedInWebDep, session: SessionDep, se
 
 @router.post("/citizens/{citizen_id}/messages")
 def write_general(
-    citizen_id: int, web: SignedInWebDep, session: SessionDep, body: Text = "", waiting: Text = ""
+    citizen_id: int,
+    web: SignedInWebDep,
+    session: SessionDep,
+    body: Text = "",
+    waiting: Text = "",
+    check: Text = "",
 ) -> Response:
-    return _post(web, session, citizen_id, None, body, waiting)
+    return _post(web, session, citizen_id, None, body, waiting, check)
 
 
 @router.get("/citizens/{citizen_id}/agreements/{agreement_id}/messages")
@@ -128,5 +145,7 @@ def write_on_agreement(
     session: SessionDep,
     body: Text = "",
     waiting: Text = "",
+    check: Text = "",
+    sensitive: Text = "",
 ) -> Response:
-    return _post(web, session, citizen_id, agreement_id, body, waiting)
+    return _post(web, session, citizen_id, agreement_id, body, waiting, check, sensitive)

@@ -17,6 +17,7 @@ from app import clock
 from app.access.rules import consultants_of, may_take_part
 from app.board.changes import board_change
 from app.catalogue import N_
+from app.catalogue.sensitive import Mention, mentions
 from app.core.i18n import Translator
 from app.core.refusals import NotVisible
 from app.core.wording import check
@@ -63,6 +64,15 @@ def validate(*, form: MessageForm, t: Translator) -> str | None:
         form.errors["body"] = checked.error
         return None
     return checked.text
+
+
+def ask_before_sending(*, agreement: Agreement | None, author: User, body: str) -> list[Mention]:
+    """What in a message the writer is asked about first: on a card shared with the network,
+    the network reads the thread, so words about health, addiction, debt or a criminal record
+    are sent only when the writer says so (a member of the network is not asked)."""
+    if agreement is None or not agreement.shared or author.role == Role.network:
+        return []
+    return mentions(body)
 
 
 def find_agreement(*, session: Session, citizen_id: int, agreement_id: int) -> Agreement | None:

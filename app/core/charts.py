@@ -65,8 +65,10 @@ class Dated:
 
 @dataclass(frozen=True)
 class Line:
-    css: str  # the class that colours it, e.g. "chart-series-1"
+    css: str  # its class, e.g. "chart-series-1"
     points: Sequence[Dated]
+    # A second line is dotted, so the two differ without colour.
+    dotted: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,8 @@ def axis_chart(
         path = " ".join(f"{x(i)},{y(p.value or 0)}" for i, p in known)
         if len(known) > 1:
             parts.append(
-                f'<polyline class="{escape(line.css)}" points="{path}" fill="none" stroke-width="2.5"/>'
+                f'<polyline class="{escape(line.css)}" points="{path}" fill="none" stroke-width="2.5"'
+                + (' stroke-dasharray="2 3"/>' if line.dotted else "/>")
             )
         for i, p in known:
             value = p.value or 0
@@ -137,11 +140,12 @@ def axis_chart(
             parts.append(
                 f'<circle class="{escape(line.css)}" cx="{x(i)}" cy="{y(value)}" r="4">'
                 f"<title>{escape(p.label)}: {shown}</title></circle>"
-                f'<text class="chart-value" x="{x(i)}" y="{y(value) - 8}" text-anchor="middle">{shown}</text>'
+                f'<text class="chart-value" x="{x(i)}" y="{y(value) - 8}" text-anchor="middle" '
+                f'font-weight="700">{shown}</text>'
             )
     return Markup(
         f'<svg class="{escape(css_class)}" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(title)}" focusable="false">'
+        f'height="{height}" role="img" aria-label="{escape(title)}" focusable="false" font-size="11">'
         + "".join(parts)
         + "</svg>"
     )

@@ -14,6 +14,7 @@ from app.core.config import ROOT
 from app.core.i18n import LANGUAGE_NAMES, Translator
 from app.core.idempotency import with_form_keys
 from app.core.read_aloud import read_aloud
+from app.core.readability import measure
 
 # Each feature keeps its templates beside its routes; names are unique across the features.
 TEMPLATE_DIRS = sorted((ROOT / "app").glob("*/templates"))
@@ -40,6 +41,7 @@ def environment() -> Environment:
     # When a page was rendered ("last updated" on a copy kept for offline reading).
     env.globals["now"] = clock.now
     env.globals["read_aloud"] = read_aloud
+    env.globals["readability"] = measure
     return env
 
 

@@ -263,7 +263,10 @@ def months_chart(months: Sequence[MonthShares], *, t: Translator) -> Markup | No
         Guide(TARGET_ORDINARY_JOB * 100, t.gettext("Target %(share)s", share=t.percent(TARGET_ORDINARY_JOB))),
     ]
     ticks = [(v * 100, t.percent(v)) for v in (0, 0.2, 0.4, 0.6, 0.8, 1)]
-    lines = [Line("chart-series-1", points("wage_hours")), Line("chart-series-2", points("ordinary_job"))]
+    lines = [
+        Line("chart-series-1", points("wage_hours")),
+        Line("chart-series-2", points("ordinary_job"), dotted=True),
+    ]
     return axis_chart(lines, title=title, maximum=100, ticks=ticks, guides=guides, width=640, height=240)
 
 

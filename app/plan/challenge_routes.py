@@ -282,9 +282,14 @@ def comment_on_challenge(
     user: CurrentUser,
     kind: Annotated[str, Form()] = "comment",
     text: Annotated[str, Form()] = "",
+    check: Annotated[str, Form()] = "",
 ) -> Response:
+    """`check`: the consultant asked to see the text's readability first; nothing is saved."""
     citizen = visible_citizen(session=session, user=user, citizen_id=citizen_id)
     challenge = challenges.get_challenge(session=session, citizen=citizen, challenge_id=challenge_id)
+    if check:
+        comment = {"kind": kind, "text": text, "error": None}
+        return render_challenge(web, session, citizen, user, challenge, comment=comment)
     try:
         checked = suggestions.add(
             session=session,

@@ -240,8 +240,13 @@ def comment_on_goal(
     user: CurrentUser,
     kind: Annotated[str, Form()] = "comment",
     text: Annotated[str, Form()] = "",
+    check: Annotated[str, Form()] = "",
 ) -> Response:
+    """`check`: the consultant asked to see the text's readability first; nothing is saved."""
     citizen, goal = _load(session, user, citizen_id, goal_id)
+    if check:
+        comment = {"kind": kind, "text": text, "error": None}
+        return render_goal(web, session, citizen, user, goal, comment=comment)
     try:
         checked = suggestions.add(
             session=session, citizen=citizen, actor=user, target=goal, kind=kind, text=text, t=web.translator

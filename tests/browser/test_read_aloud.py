@@ -20,7 +20,7 @@ window.SpeechSynthesisUtterance = function (text) { this.text = text; this.lang 
 Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
   speak: function (u) { window.__spoken.push({ text: u.text, lang: u.lang }); },
   cancel: function () {},
-  getVoices: function () { return []; },
+  getVoices: function () { return [{ lang: "da-DK", name: "Dansk" }, { lang: "en-GB", name: "English" }]; },
 } });
 """
 NO_SPEECH = """Object.defineProperty(window, "speechSynthesis", { configurable: true, value: undefined });"""
@@ -101,6 +101,8 @@ def test_no_button_where_the_browser_cannot_speak(
     page = _page(new_context, NO_SPEECH)
     page.goto(f"/citizens/{citizen.id}/board")
     expect(page.locator("li.board-card", has_text="Ringe til lægen")).to_be_visible()
-    assert page.locator("[data-read-aloud]").count() == 3
+    # The three cards' buttons, and those of the help panel.
+    in_help = page.locator("#plain-help [data-read-aloud]").count()
+    assert page.locator("[data-read-aloud]").count() == 3 + in_help
     for button in page.locator("[data-read-aloud]").all():
         expect(button).to_be_hidden()

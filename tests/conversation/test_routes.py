@@ -5,9 +5,17 @@ import json
 import re
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from app.demo import (
+    CITIZEN_PIN,
+    CONSULTANT_EMAIL,
+    CONSULTANT_PASSWORD,
+    DEMO_CITIZENS,
+    NETWORK_CODE,
+    seed_demo,
+)
 from app.models import Agreement, ConsentRecord, ConsentScope, Message, Notice, Thread, ThreadRead, User
 from app.models.conversation import MESSAGE_MAX
 from app.privacy.service import erase_citizen
@@ -287,3 +295,36 @@ def test_the_same_message_sent_twice_is_written_once(client: Client, db: Session
     assert first.status_code == again.status_code == 303
     assert first.headers["location"] == again.headers["location"]
     assert _count(db) == 1
+
+
+def test_the_board_says_when_the_general_thread_waits_for_mette(client: Client, cast: Cast) -> None:
+    _as(client, cast.anna).post_form(_thread(cast.anna), {"body": "Et spørgsmål", "waiting": "yes"})
+    mine = client.get(f"/citizens/{cast.anna.id}/board").text
+    assert "Messages with your consultant (1)" in mine and 'id="general-thread-waiting"' not in mine
+    board = _as(client, cast.mette).get(f"/citizens/{cast.anna.id}/board").text
+    assert "Messages with Anna Jensen (1)" in board and 'id="general-thread-waiting"' in board
+    assert f'id="caseload-waiting-{cast.anna.id}"' in client.get("/caseload").text
+
+
+def test_the_demo_has_a_question_waiting_for_mette_and_louise_on_the_walk(
+    engine: Engine, client: Client
+) -> None:
+    seed_demo(engine)
+    client.headers["Accept-Language"] = "en"
+    client.sign_in_staff(CONSULTANT_EMAIL, CONSULTANT_PASSWORD)
+    anna = DEMO_CITIZENS[0]
+    caseload = client.get("/caseload").text
+    row = caseload[caseload.index(f">{anna.name}<") :]
+    assert "Waiting for your answer" in row[: row.index("</li>")]
+    client.cookies.clear()
+    client.sign_in_citizen(NETWORK_CODE, CITIZEN_PIN)
+    board = client.get("/network", follow_redirects=True).text
+    walk = re.search(r'href="(/citizens/\d+/agreements/\d+/messages)"', client.get(_board_of(board)).text)
+    assert walk is not None
+    assert "Vi gik tur i søndags" in client.get(walk.group(1)).text
+
+
+def _board_of(page: str) -> str:
+    found = re.search(r'href="(/citizens/\d+/board)"', page)
+    assert found is not None
+    return found.group(1)

@@ -32,10 +32,9 @@ class Talk:
         self.anna.sign_in_citizen("ANNA")
         self.mette.sign_in_staff("mette@example.dk")
         self.louise.sign_in_citizen("LOUISE")
-        assert (
-            self.anna.post(self.url(f"/agreements/{self.card.id}/share"), {"shared": "yes"}).status_code
-            == 303
-        )
+        # "tandlægen" is about health: Anna was asked first and said share.
+        asked = {"shared": "yes", "asked_at": str(self.card.revision)}
+        assert self.anna.post(self.url(f"/agreements/{self.card.id}/share"), asked).status_code == 303
 
     def url(self, tail: str = "") -> str:
         return f"/citizens/{self.anna_user.id}{tail}"

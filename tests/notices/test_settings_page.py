@@ -79,7 +79,7 @@ def test_an_address_gets_nothing_but_its_code_until_the_code_comes_back(
     assert "Koden er ikke rigtig." in wrong.text
     confirmed = phone.post_form("/notices/email/code", {"code": _code_in(inbox, "Anna@example.dk")})
     assert confirmed.status_code == 303
-    assert "Din e-mailadresse er bekræftet." in phone.get(confirmed.headers["location"]).text
+    assert "Din mail er nu godkendt." in phone.get(confirmed.headers["location"]).text
 
     assert notify(engine, notify_settings).report.sent == 1
     assert (
@@ -159,7 +159,7 @@ def test_the_phones_subscription_is_kept_and_gets_the_reminder(
             "/notices/push", {"endpoint": browser.endpoint, "p256dh": browser.p256dh, "auth": browser.auth}
         )
         assert on.status_code == 303
-        assert "Notifikationer er slået til for 1 telefon" in phone.get("/notices").text
+        assert "Du får besked på 1 telefon" in phone.get("/notices").text
 
         assert notify(engine, notify_settings).report.sent == 1
         [push] = service.delivered

@@ -78,7 +78,7 @@ def test_cards_someone_else_changed_are_marked_new_until_looked_at(client: Clien
     staff = factories.consultant(db, email="k@example.dk")
     me = factories.citizen(db, staff, code="LISE")
     client.sign_in_citizen("LISE")
-    assert "siden du sidst kiggede" not in client.get(f"/citizens/{me.id}/board").text
+    assert "board-marker" not in client.get(f"/citizens/{me.id}/board").text
     card = factories.agreement(db, me, what="Ny fra konsulenten")
     card.created_by_id = card.updated_by_id = staff.id
     db.add(card)
@@ -91,7 +91,7 @@ def test_cards_someone_else_changed_are_marked_new_until_looked_at(client: Clien
     marked = html[html.index("Ny fra konsulenten") : html.index("Min egen")]
     assert "Nyt siden du sidst kiggede" in marked
     assert "siden du sidst kiggede" not in html[html.index("Min egen") :]
-    assert "siden du sidst kiggede" not in client.get(f"/citizens/{me.id}/board").text
+    assert "board-marker" not in client.get(f"/citizens/{me.id}/board").text
 
 
 def test_consultant_sees_a_proposal_waiting_for_them(client: Client, db: Session) -> None:

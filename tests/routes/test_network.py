@@ -32,7 +32,7 @@ def test_citizen_invites_a_member_who_chooses_a_pin_and_sees_the_citizen(client:
 
     with Client(client.app, base_url="http://testserver") as phone:
         welcome = phone.get(link)
-        assert "Anna Jensen har inviteret dig til at være med i sit netværk" in welcome.text
+        assert "Anna Jensen vil gerne have dig med i sit netværk" in welcome.text
         chosen = phone.post_form(link, {"pin": NEW_PIN, "pin_again": NEW_PIN})
         assert chosen.status_code == 303 and chosen.headers["location"] == "/network"
         home = phone.get("/network")

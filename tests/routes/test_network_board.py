@@ -66,7 +66,9 @@ def test_only_the_citizen_shares_and_unshares_a_card(client: Client, db: Session
     assert not private.shared
     client.post_form("/logout")
     client.sign_in_citizen("LISE")
-    answer = client.post_form(f"/citizens/{me.id}/agreements/{private.id}/share", {"shared": "yes"})
+    # The card mentions debt: she was asked first and said share (tests/routes/test_sensitive_guard.py).
+    asked = {"shared": "yes", "asked_at": str(private.revision)}
+    answer = client.post_form(f"/citizens/{me.id}/agreements/{private.id}/share", asked)
     assert answer.status_code == 303
     client.post_form(f"/citizens/{me.id}/agreements/{shared.id}/share", {"shared": "no"})
     db.refresh(private)

@@ -1,9 +1,9 @@
-// Tavle's service worker, served from /sw.js by app/site/pwa.py.
-// Pages: network first, so a board is never older than it has to be; the citizen's last board
-// is kept so it can be read without a network, and any other page falls back to /offline.
-// Versioned static files (/static/…?v=…) never change, so they come from the cache first.
-// htmx fragments, event streams and anything but GET pass straight to the network: they are
-// live or they change something, and a stale copy of either would mislead.
+{# Tavle's service worker, served from /sw.js by app/site/pwa.py.
+   Pages: network first, so a board is never older than it has to be; the citizen's last board
+   is kept so it can be read without a network, and any other page falls back to /offline.
+   Versioned static files (/static/…?v=…) never change, so they come from the cache first.
+   htmx fragments, event streams and anything but GET pass straight to the network: they are
+   live or they change something, and a stale copy of either would mislead. #}
 "use strict";
 
 const VERSION = {{ version|tojson }};
@@ -11,7 +11,7 @@ const CACHE = "tavle-" + VERSION;
 const OFFLINE_URL = "/offline";
 const PRECACHE = {{ precache|tojson }};
 const KEPT_PAGE = /^\/citizens\/\d+\/board$/;
-// Pages this worker answered from its copy, so their notice can say they are not live.
+{# Pages this worker answered from its copy, so their notice can say they are not live. #}
 const answeredFromCopy = new Set();
 
 self.addEventListener("install", (event) => {
@@ -24,7 +24,7 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
-  // The new version takes over open pages at once; the old version's files go.
+  {# The new version takes over open pages at once; the old version's files go. #}
   event.waitUntil(
     caches
       .keys()
@@ -44,12 +44,12 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method !== "GET") {
-    // Signing in or out may hand the phone to someone else: their board must not stay behind.
+    {# Signing in or out may hand the phone to someone else: their board must not stay behind. #}
     if (request.method === "POST" && (url.pathname === "/logout" || url.pathname.startsWith("/login"))) {
       event.waitUntil(forgetPages());
     }
-    // Notices belong to the person, not the phone: after signing out it gets none of theirs (the
-    // push service then answers 410, and the server forgets the subscription).
+    {# Notices belong to the person, not the phone: after signing out it gets none of theirs (the
+       push service then answers 410, and the server forgets the subscription). #}
     if (request.method === "POST" && url.pathname === "/logout") {
       event.waitUntil(forgetPush());
     }
@@ -114,7 +114,7 @@ async function cacheFirst(request) {
   return response;
 }
 
-// Only the last board is kept: it is the one the citizen expects to see.
+{# Only the last board is kept: it is the one the citizen expects to see. #}
 async function keepPage(key, response) {
   await forgetPages();
   const cache = await caches.open(CACHE);
@@ -136,7 +136,7 @@ async function forgetPush() {
       await subscription.unsubscribe();
     }
   } catch (error) {
-    // No push on this browser: nothing to forget.
+    {# No push on this browser: nothing to forget. #}
   }
 }
 
@@ -153,13 +153,13 @@ async function keepOfflinePageIn(lang) {
     return; // Offline now: the page in the old language is better than none.
   }
   if (response.ok) {
-    // The page varies by cookie, so a plain put could keep the old language beside the new one.
+    {# The page varies by cookie, so a plain put could keep the old language beside the new one. #}
     await cache.delete(OFFLINE_URL, { ignoreVary: true });
     await cache.put(OFFLINE_URL, response);
   }
 }
 
-// Web Push (app/notices): the payload is the notice's headline and link, never its content.
+{# Web Push (app/notices): the payload is the notice's headline and link, never its content. #}
 self.addEventListener("push", (event) => {
   let data = {};
   try {
@@ -181,7 +181,7 @@ self.addEventListener("push", (event) => {
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
-  // Only our own pages: a link in a notice never leads elsewhere.
+  {# Only our own pages: a link in a notice never leads elsewhere. #}
   const url = target.origin === self.location.origin ? target.href : "/";
   event.waitUntil(
     self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
