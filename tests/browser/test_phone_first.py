@@ -37,19 +37,22 @@ WORDS = {
         "plan": "Planen: udfordringer, mål, styrker og hjælp",
         "waiting": "Foreslået – venter på, at du accepterer",
         "accept": "Acceptér",
+        "note": "✋ 1 aftale venter på, at du accepterer den",
         "agreed": "Aftalt",
     },
     "en": {
         "plan": "The plan: challenges, goals, strengths and help",
         "waiting": "Proposed – waiting for you to accept",
         "accept": "Accept",
+        "note": "✋ 1 agreement waits for you to accept it",
         "agreed": "Agreed",
     },
 }
-# What the header and the page's own heading may take before the agreements start on a phone
-# (it was about 330 px, and the agreements started at 1,653 px).
+# What the header and the board's own head may take before the agreements start on a phone
+# (the agreements started at 1,653 px), and where a plan page's heading starts (was 383 px).
 HEADER_MAX = 64
-AGREEMENTS_TOP_MAX = 200
+AGREEMENTS_TOP_MAX = 300
+HEADING_TOP_MAX = 140
 BOX = "s => { const r = document.querySelector(s).getBoundingClientRect(); return [r.top, r.height] }"
 
 
@@ -69,7 +72,13 @@ def _full_plan(db: Session, language: str, code: str) -> User:
         ]
     )
     db.commit()
-    factories.agreement(db, anna, what="Ringe til gældsrådgivningen")
+    card = factories.agreement(db, anna, what="Ringe til gældsrådgivningen")
+    agreed = db.get(Agreement, card.id)
+    assert agreed is not None
+    agreed.accepted_by_citizen = agreed.accepted_by_consultant = True
+    db.add(agreed)
+    db.commit()
+    factories.changed_board(db, anna)
     return anna
 
 
@@ -140,7 +149,7 @@ def test_a_plan_page_opens_on_its_content_on_a_phone(
     anna = _full_plan(db, language, f"ANNA-4P{language}")
     page = _phone(new_context, language, f"ANNA-4P{language}")
     page.goto(f"/citizens/{anna.id}/goals")
-    assert _top(page, "h1") <= AGREEMENTS_TOP_MAX - 60
+    assert _top(page, "h1") <= HEADING_TOP_MAX
     page.locator(".plan-nav summary").click()
     expect(page.locator(".plan-nav a")).to_have_count(9)
     expect(page.locator(".plan-nav a[aria-current=page]")).to_be_visible()
@@ -162,6 +171,11 @@ def test_a_proposal_waiting_for_the_citizen_stands_out_with_its_button(
     page = _phone(new_context, language, f"ANNA-5{language}")
     page.goto(f"/citizens/{anna.id}/board")
 
+    # Said at the top of the agreements, with a link to the card.
+    note = page.locator("#board-waiting-note")
+    expect(note).to_be_in_viewport()
+    expect(note).to_have_text(WORDS[language]["note"])
+    note.get_by_role("link").click()
     box = page.locator(f"#agreement-{card.id} .board-waiting")
     words = box.get_by_text(WORDS[language]["waiting"])
     expect(words).to_be_in_viewport()
@@ -176,6 +190,7 @@ def test_a_proposal_waiting_for_the_citizen_stands_out_with_its_button(
     button.click()
     expect(page.locator(f"#agreement-{card.id}")).to_contain_text(WORDS[language]["agreed"])
     expect(page.locator(f"#agreement-{card.id} .board-waiting")).to_have_count(0)
+    expect(page.locator("#board-waiting-note")).to_have_count(0)
 
 
 # One unbroken word as long as a field takes, and a pasted link.
@@ -306,8 +321,8 @@ def test_the_goal_page_asks_two_different_looking_questions_and_shows_the_last_a
     page.goto(f"/citizens/{anna.id}/goals/{goal.id}")
     words = GOAL_WORDS[language]
     today, belief = page.locator("form:has(#today-scale)"), page.locator("form:has(#belief_citizen-scale)")
-    expect(today.get_by_role("button")).to_have_text(words["save_today"])
-    expect(belief.get_by_role("button")).to_have_text(words["save_belief"])
+    expect(today.locator("button[type=submit]")).to_have_text(words["save_today"])
+    expect(belief.locator("button[type=submit]")).to_have_text(words["save_belief"])
     looks = "f => ((s) => [s.borderRadius, s.borderColor])(getComputedStyle(f.querySelector('.scale-label')))"
     assert today.evaluate(looks) != belief.evaluate(looks), "the two grids look alike"
 
@@ -320,7 +335,7 @@ def test_the_goal_page_asks_two_different_looking_questions_and_shows_the_last_a
     # A new answer is chosen, not taken over from last time.
     expect(today.locator("input:checked")).to_have_count(0)
     today.locator("label[for=today-8]").click()
-    today.get_by_role("button").click()
+    today.locator("button[type=submit]").click()
     expect(page.locator("form:has(#today-scale) .scale-option-last input")).to_have_value("8")
 
 
