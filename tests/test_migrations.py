@@ -11,7 +11,7 @@ from app.core.config import ROOT
 from app.core.db import make_engine
 from app.core.migrate import migrate
 
-HEAD = "0011_conversation"
+HEAD = "0012_intervention_description"
 
 
 def _upgrade(engine: Engine, revision: str) -> None:

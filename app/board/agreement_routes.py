@@ -444,7 +444,10 @@ def edit(
     goal_id: Text = "",
     revision: Text = "",
     check: Text = "",
+    sensitive: Text = "",
 ) -> Response:
+    """`sensitive`: the answer when the new words of a shared card mention something sensitive:
+    "share" saves and keeps sharing, "private" (the citizen only) saves and stops sharing."""
     citizen = _citizen(session, user, citizen_id)
     agreement = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
     form = AgreementForm(what=what, who=who, who_name=who_name, due_on=due_on, goal_id=goal_id)
@@ -462,6 +465,11 @@ def edit(
             return _agreement_page(web, session, _view(session, citizen, user), agreement, form)
         if wording is None:
             return _agreement_page(web, session, _view(session, citizen, user), agreement, form, 400)
+        found = service.newly_sensitive(agreement=agreement, wording=wording)
+        answered = sensitive == "share" or (sensitive == "private" and user.id == citizen.id)
+        if found and not answered:
+            view = _view(session, citizen, user)
+            return _agreement_page(web, session, view, agreement, form, guard=found)
         service.edit(
             session=session,
             citizen=citizen,
@@ -470,6 +478,10 @@ def edit(
             wording=wording,
             revision=started_from,
         )
+        if sensitive == "private" and user.id == citizen.id:
+            service.set_shared(
+                session=session, citizen=citizen, actor=user, agreement_id=agreement_id, shared=False
+            )
     except EditConflict:
         form.errors.clear()
         current = service.get_agreement(session=session, citizen=citizen, agreement_id=agreement_id)
@@ -486,6 +498,7 @@ def _agreement_page(
     form: AgreementForm,
     status_code: int = 200,
     conflict: bool = False,
+    guard: list[Mention] | None = None,
 ) -> Response:
     history = service.history(session=session, agreement=agreement)
     names = {uid: person.name for uid, person in view.data.people.items()}
@@ -508,5 +521,6 @@ def _agreement_page(
             conflict=conflict,
             conflict_by=changed_by,
             changed_by=changed_by,
+            guard=guard or [],
         ),
     )

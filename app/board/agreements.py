@@ -255,6 +255,15 @@ def sensitive(*, what: str, who_name: str = "") -> list[Mention]:
     return mentions(what, who_name)
 
 
+def newly_sensitive(*, agreement: "Agreement | Card", wording: Wording) -> list[Mention]:
+    """What a new wording of a card shared with the network mentions that the old one did not:
+    the network would read it, so whoever writes it is asked first."""
+    if not agreement.shared:
+        return []
+    before = {m.topic for m in sensitive(what=agreement.what, who_name=agreement.who_name)}
+    return [m for m in sensitive(what=wording.what, who_name=wording.who_name) if m.topic not in before]
+
+
 def set_shared(
     *,
     session: Session,

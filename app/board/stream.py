@@ -170,7 +170,11 @@ class BoardFeed:
         data = await anyio.to_thread.run_sync(self._read, frozenset(regions))
         if regions == {PRESENCE}:
             return self._render(data, regions, [])
-        self.sent = max(self.sent, data.version)
+        # Only what was redrawn counts as sent: a change to another part of the board that was
+        # committed while this one was read still goes out when its own event comes.
+        everything = self._shown(DATA_REGIONS) <= regions
+        handled = max((e.version for e in changes), default=self.sent)
+        self.sent = max(self.sent, data.version if everything else handled)
         return self._render(data, regions, [] if behind else changes)
 
     def _shown(self, regions: frozenset[str] | set[str]) -> frozenset[str]:

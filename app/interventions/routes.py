@@ -73,15 +73,25 @@ def add_intervention(
     user: CurrentUser,
     kind: Annotated[str, Form()] = "",
     provider: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
     starts_on: Annotated[str, Form()] = "",
     ends_on: Annotated[str, Form()] = "",
     goal: Annotated[list[str] | None, Form()] = None,
+    check: Annotated[str, Form()] = "",
 ) -> Response:
+    """`check`: the consultant asked to see the description's readability first; nothing is saved."""
     citizen = visible_citizen(session=session, user=user, citizen_id=citizen_id)
     goal_ids = [n for n in (whole(g) for g in goal or []) if n is not None]
     form = InterventionForm(
-        kind=kind, provider=provider, starts_on=starts_on, ends_on=ends_on, goal_ids=goal_ids
+        kind=kind,
+        provider=provider,
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        goal_ids=goal_ids,
     )
+    if check:
+        return _list_page(web, session, citizen, user, form=form)
     if len(goal_ids) != len(goal or []):
         form.errors["goals"] = web.gettext("Choose goals from this plan only.")
     try:

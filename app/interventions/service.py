@@ -26,7 +26,7 @@ from app.models import (
     User,
     Wish,
 )
-from app.models.intervention import REASON_MAX
+from app.models.intervention import DESCRIPTION_MAX, REASON_MAX
 from app.plan.overview import (
     NotAllowed,
     intervention_views,
@@ -47,6 +47,7 @@ class InterventionForm:
 
     kind: str = ""
     provider: str = ""
+    description: str = ""
     starts_on: str = ""
     ends_on: str = ""
     goal_ids: list[int] = field(default_factory=list)
@@ -65,6 +66,12 @@ def validate(form: InterventionForm, *, t: Translator, goal_ids: set[int]) -> tu
     form.provider = checked.text
     if checked.error:
         form.errors["provider"] = checked.error
+    described = check(
+        form.description, limit=DESCRIPTION_MAX, t=t, empty_message="", required=False, multiline=True
+    )
+    form.description = described.text
+    if described.error:
+        form.errors["description"] = described.error
     starts = ends = None
     try:
         starts = _parse_date(form.starts_on)
@@ -97,6 +104,7 @@ def add(
             citizen_id=citizen.id,
             kind=form.kind,
             provider=form.provider,
+            description=form.description,
             starts_on=starts,
             ends_on=ends,
             created_by_id=actor.id,

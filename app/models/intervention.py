@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 from app.models.base import UTCDateTime, utcnow
 
 REASON_MAX = 1000
+DESCRIPTION_MAX = 1000
 
 
 class Wish(StrEnum):
@@ -21,6 +22,8 @@ class InterventionBase(SQLModel):
     # A key into the intervention menu (app/catalogue), e.g. "mentor" or "internship".
     kind: str = Field(max_length=40)
     provider: str = Field(default="", max_length=200)
+    # What will happen, in plain words, written by whoever added it for the citizen to read.
+    description: str = Field(default="", max_length=DESCRIPTION_MAX, sa_column_kwargs={"server_default": ""})
     starts_on: date | None = None
     ends_on: date | None = None
 

@@ -8,7 +8,7 @@ from typing import Literal
 from sqlmodel import Session, col, select
 
 from app.access.rules import NotVisible
-from app.board.changes import board_change
+from app.board.changes import board_change, tell_caseloads
 from app.catalogue import N_
 from app.catalogue.challenges import BY_KEY
 from app.core.i18n import Translator, translator
@@ -98,7 +98,8 @@ def _next_position(session: Session, citizen: User) -> int:
     return 0 if last is None else last + 1
 
 
-def _save(session: Session, challenge: Challenge, actor: User) -> Challenge:
+def _save(session: Session, challenge: Challenge, actor: User, *, agenda: bool = False) -> Challenge:
+    """`agenda`: the change puts it on the agenda or takes it off (the caseload card counts it)."""
     with board_change(
         session, citizen_id=challenge.citizen_id, kind="challenge", item_id=challenge.id, actor_id=actor.id
     ) as change:
@@ -107,6 +108,8 @@ def _save(session: Session, challenge: Challenge, actor: User) -> Challenge:
         session.add(challenge)
         session.flush()
         change.item_id = challenge.id
+        if agenda:
+            tell_caseloads(session=session, change=change, citizen_id=challenge.citizen_id, kind="agenda")
     session.refresh(challenge)
     return challenge
 
@@ -283,4 +286,4 @@ def toggle_agenda(*, session: Session, citizen: User, actor: User, challenge: Ch
     if challenge.status not in IN_PLAN:
         raise NotAllowed()
     challenge.on_agenda = not challenge.on_agenda
-    return _save(session, challenge, actor)
+    return _save(session, challenge, actor, agenda=True)

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app.access.rules import NotVisible
 from app.board import agreements
 from app.board.agreements import Wording
-from app.board.changes import board_change
+from app.board.changes import board_change, tell_caseloads
 from app.catalogue import N_
 from app.core.charts import Point, line_chart
 from app.core.i18n import Translator
@@ -148,9 +148,14 @@ def update(
     return goal
 
 
-def _save(session: Session, goal: Goal, actor: User) -> Goal:
-    with board_change(session, citizen_id=goal.citizen_id, kind="goal", item_id=goal.id, actor_id=actor.id):
+def _save(session: Session, goal: Goal, actor: User, *, agenda: bool = False) -> Goal:
+    """`agenda`: the change puts it on the agenda or takes it off (the caseload card counts it)."""
+    with board_change(
+        session, citizen_id=goal.citizen_id, kind="goal", item_id=goal.id, actor_id=actor.id
+    ) as change:
         session.add(goal)
+        if agenda:
+            tell_caseloads(session=session, change=change, citizen_id=goal.citizen_id, kind="agenda")
     session.refresh(goal)
     return goal
 
@@ -293,4 +298,4 @@ def agreements_for(*, session: Session, citizen: User, goal: Goal) -> list[Agree
 def toggle_agenda(*, session: Session, citizen: User, actor: User, goal: Goal) -> Goal:
     require_citizen(actor, citizen)
     goal.on_agenda = not goal.on_agenda
-    return _save(session, goal, actor)
+    return _save(session, goal, actor, agenda=True)

@@ -20,17 +20,23 @@ BACKGROUND_COLOUR = "#ffffff"
 DESCRIPTION = N_("Your plan and your agreements with the job centre, on your phone.")
 SERVICE_WORKER = "sw.js"
 OFFLINE_TEMPLATE = "offline.html"
-# Fetched when the worker installs: the offline page and what the board needs to be read offline.
+# Fetched when the worker installs: what the board needs to be read offline. The offline page
+# comes later, in the person's language, once the worker controls a page (sw.js
+# keepOfflinePageIn): a first visit has a weight budget.
 PRECACHED_STATIC = (
     "app.css",
     "htmx.min.js",
-    "sse.js",
     "Sortable.min.js",
     "board.js",
     "pwa.js",
     "read_aloud.js",
     "icon.svg",
 )
+# Fetched by the worker once it controls a page (not on the first visit, which has a weight
+# budget): what a page needs to keep changes made offline (pwa.js loads it when needed).
+LATER_STATIC = ("outbox_store.js", "outbox.js")
+# Part of the worker itself, for Background Sync: the outbox's store.
+OUTBOX_STORE = "outbox_store.js"
 TEMPLATES = Path(__file__).parent / "templates"
 # The worker must always be fetched fresh, or a deploy would not reach the phones.
 NO_CACHE = "no-cache"
@@ -90,7 +96,9 @@ def service_worker() -> Response:
         .get_template(SERVICE_WORKER)
         .render(
             version=app_version(),
-            precache=["/offline", *(static_url(name) for name in PRECACHED_STATIC)],
+            precache=[static_url(name) for name in PRECACHED_STATIC],
+            later=[static_url(name) for name in LATER_STATIC],
+            outbox_store=_without_comments((STATIC_DIR / OUTBOX_STORE).read_text(encoding="utf-8")),
         )
     )
     return Response(
@@ -98,6 +106,11 @@ def service_worker() -> Response:
         media_type="text/javascript",
         headers={"Service-Worker-Allowed": "/", "Cache-Control": NO_CACHE},
     )
+
+
+def _without_comments(script: str) -> str:
+    """The store's comment lines are for its readers; the worker's bytes count on a first visit."""
+    return "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("//"))
 
 
 @router.get("/offline")

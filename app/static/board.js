@@ -23,13 +23,8 @@
     e.detail.headers["X-Tavle-View"] = viewName;
   });
 
-  // -- Live updates that survive hostile networks ---------------------------------------------
-  // The stream sends a heartbeat event every `beatMs` (and one at once when it opens). A stream
-  // that has said nothing for twice that long is dead, or held back by a proxy that buffers:
-  // it is reconnected. After FAILURES_TO_POLL such streams in a row the page polls
-  // `?since=<version>` instead, and tries a stream again now and then; the first stream that
-  // says anything ends the polling. A stream that simply ends is reopened by the browser in a
-  // second (the server's `retry:`), and catches up from the version it names.
+  // Hostile networks: a stream silent for two heartbeats is dead or held back by a proxy, and is
+  // replaced; after a few such in a row, poll ?since=<version> and try a stream now and then.
   var eventsUrl = board.dataset.events;
   // The meeting screen's stream and polls carry its agenda too.
   var screen = board.dataset.screen ? "&screen=" + board.dataset.screen : "";
@@ -47,8 +42,7 @@
   var pollBusy = false;
 
   function ended() {
-    // The board left the page (its access ended: the server's farewell replaced it).
-    return !board.isConnected;
+    return !board.isConnected; // The server's farewell replaced the board.
   }
 
   function setState(state) {
@@ -77,8 +71,7 @@
       heard = false;
       lastHeard = Date.now();
       if (!polling) setState("connecting");
-      // CONNECTING: the browser tries again by itself. CLOSED (an answer that was not a stream):
-      // try again in a moment, unless polling has taken over.
+      // CLOSED (an answer that was not a stream): the browser will not try again by itself.
       if (mine.readyState === EventSource.CLOSED) {
         stream = null;
         if (!polling) reopening = setTimeout(connect, 1000);
@@ -131,7 +124,6 @@
     var url = board.dataset.board + "?since=" + version + screen;
     fetch(url, { headers: { "HX-Request": "true", "X-Tavle-View": viewName }, credentials: "same-origin", cache: "no-store" })
       .then(function (answer) {
-        // Signed out meanwhile, or no longer allowed: the page itself says what to do.
         var away = answer.headers.get("HX-Redirect");
         if (away) { stop(); location.href = away; return ""; }
         if (answer.redirected || answer.status === 404) { stop(); location.reload(); return ""; }
@@ -143,13 +135,11 @@
       .then(function () { pollBusy = false; });
   }
 
-  // Reconnect at once: a new stream asks for what came after `version`.
   function reconnect() {
     if (polling) { poll(); return; }
     connect();
   }
 
-  // Silence for twice the heartbeat interval: the stream is dead or held back.
   setInterval(function () {
     if (document.hidden || ended() || navigator.onLine === false) return;
     if (!stream || Date.now() - lastHeard <= 2 * beatMs) return;
@@ -165,7 +155,7 @@
     lastHeard = Date.now();
     if (!stream || stream.readyState !== EventSource.OPEN || Date.now() - hiddenAt > 10000) reconnect();
   });
-  // Offline, a stream cannot work and trying again only counts as failures: wait for "online".
+  // Offline, trying again would only count as failures.
   window.addEventListener("offline", close);
   window.addEventListener("online", reconnect);
   window.addEventListener("pageshow", function (e) { if (e.persisted) reconnect(); });
@@ -187,7 +177,6 @@
   function receive(html, at) {
     if (at > version) version = at;
     if (!html) return;
-    // What the page received, for whoever listens (the browser tests record it).
     htmx.trigger(document.body, "tavle:live", { data: html });
     if (holding()) { held.push(html); return; }
     htmx.swap("#board-sink", html, { swapStyle: "none" });

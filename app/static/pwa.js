@@ -3,6 +3,7 @@
 // this page from its copy. The notice and its time are rendered by the server; this only shows it.
 (function () {
   "use strict";
+  loadOutboxWhenNeeded();
   if (!("serviceWorker" in navigator)) {
     return;
   }
@@ -32,6 +33,47 @@
       // No worker (a private window, or blocked by policy): Tavle works as a plain website.
     });
   });
+
+  // outbox.js only when needed: offline, changes waiting (its mark), a failed request.
+  function loadOutboxWhenNeeded() {
+    var outbox = document.getElementById("outbox");
+    if (!outbox) {
+      return;
+    }
+    window.tavleEarlyErrors = [];
+    function load() {
+      if (outbox.dataset.loaded) {
+        return;
+      }
+      outbox.dataset.loaded = "1";
+      outbox.dataset.scripts.split(" ").reduce(function (before, src) {
+        return before.then(function () {
+          return new Promise(function (done) {
+            var script = document.createElement("script");
+            script.src = src;
+            script.onload = script.onerror = done;
+            document.head.appendChild(script);
+          });
+        });
+      }, Promise.resolve());
+    }
+    var marked = false;
+    try {
+      marked = Boolean(localStorage.getItem("tavle-outbox"));
+    } catch (error) {
+      marked = true;
+    }
+    if (marked || navigator.onLine === false) {
+      load();
+    }
+    window.addEventListener("offline", load);
+    document.addEventListener("htmx:sendError", function (event) {
+      if (window.tavleEarlyErrors) {
+        window.tavleEarlyErrors.push(event.detail);
+      }
+      load();
+    });
+  }
 })();
 
 (function () {

@@ -52,6 +52,8 @@ def _controlled_board(
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     _wait_until_kept(page, board)
+    # The offline page is fetched once the worker controls a page (not on the first visit).
+    _wait_until_kept(page, "/offline")
     return context, page
 
 
@@ -156,10 +158,10 @@ def test_the_worker_keeps_only_the_board_static_files_and_the_offline_page(
     assert len(names) == 1 and next(iter(names)).startswith("tavle-"), names
     paths = [url.split(" ")[1] for url in urls]
     assert "/offline" in paths and f"/citizens/{citizen.id}/board" in paths
+    # The plan page was opened too: it is kept beside the board, for reading offline.
+    kept = ("/offline", f"/citizens/{citizen.id}/board", f"/citizens/{citizen.id}")
     for path in paths:
-        assert path in ("/offline", f"/citizens/{citizen.id}/board") or re.fullmatch(
-            r"/static/\S+\?v=\w+", path
-        ), path
+        assert path in kept or re.fullmatch(r"/static/\S+\?v=\w+", path), path
 
 
 def test_signing_out_forgets_the_kept_board(db: Session, new_context: Callable[..., BrowserContext]) -> None:

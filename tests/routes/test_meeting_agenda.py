@@ -3,11 +3,13 @@ to those who may open one; its access is checked like every other part of the bo
 
 import asyncio
 
+import pytest
 from sqlmodel import Session
 
 from app.models import AgendaTopic
 from tests import factories
 from tests.conftest import Client
+from tests.live import LiveServer, Visitor
 from tests.routes.test_events import OpenStream
 
 
@@ -59,3 +61,30 @@ def test_the_caseload_card_says_an_agenda_exists(client: Client, db: Session) ->
     client.sign_in_staff("mette@example.dk")
     page = client.get("/caseload").text
     assert f'id="caseload-agenda-{anna}"' in page and "1 thing to talk about" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "count"), [("en", "1 thing to talk about"), ("da", "1 ting at tale om")]
+)
+def test_a_goal_put_on_the_agenda_reaches_the_open_caseload_live(
+    db: Session, live_server: LiveServer, language: str, count: str
+) -> None:
+    staff = factories.consultant(db, email="mette@example.dk")
+    staff.locale = language  # the stream speaks the consultant's own language
+    db.add(staff)
+    db.commit()
+    anna = factories.citizen(db, staff, name="Anna", code="ANNA-1")
+    goal = factories.goal(db, anna, title="Arbejde 10 timer om ugen")
+    mette, citizen = Visitor(live_server), Visitor(live_server)
+    mette.sign_in_staff("mette@example.dk")
+    citizen.sign_in_citizen("ANNA-1")
+    stream = mette.open_stream("/caseload/events")
+    try:
+        citizen.get(f"/citizens/{anna.id}/agenda")
+        answer = citizen.post(f"/citizens/{anna.id}/goals/{goal.id}/agenda")
+        assert answer.status_code == 303
+        stream.wait_for(count, seconds=10)
+    finally:
+        stream.close()
+        mette.close()
+        citizen.close()

@@ -71,9 +71,13 @@ def test_service_worker_is_served_from_the_root_fresh_and_allowed_to_control_eve
     listed = re.search(r"const PRECACHE = (\[.*?\]);", script)
     assert listed, "the service worker lists no files to keep"
     precache = json.loads(listed.group(1))
-    assert "/offline" in precache
-    assert all(url == "/offline" or re.fullmatch(r"/static/[\w./]+\?v=[0-9a-f]{10}", url) for url in precache)
-    for url in precache:
+    assert all(re.fullmatch(r"/static/[\w./]+\?v=[0-9a-f]{10}", url) for url in precache)
+    # Fetched once the worker controls a page, not on the first visit: what keeps changes offline.
+    later = re.search(r"const LATER = (\[.*?\]);", script)
+    assert later, "the service worker lists nothing to fetch later"
+    kept_later = json.loads(later.group(1))
+    assert any("/static/outbox.js?v=" in url for url in kept_later)
+    for url in [*precache, *kept_later, "/offline"]:
         assert client.get(url).status_code == 200, url
 
 

@@ -4,7 +4,7 @@ readability", which saves nothing). A hint that never blocks; the citizen's own 
 
 from sqlmodel import Session, select
 
-from app.models import Agreement, PlanSuggestion, User
+from app.models import Agreement, Intervention, PlanSuggestion, User
 from tests import factories
 from tests.conftest import Client
 
@@ -110,3 +110,27 @@ def test_a_comment_is_checked_before_it_is_sent(client: Client, db: Session) -> 
         {"kind": "comment", "text": HARD, "check": "readability"},
     )
     assert page.status_code == 200 and "LIX 103 – Svær" in page.text
+
+
+def test_an_intervention_description_is_written_with_the_meter_and_read_aloud(
+    client: Client, db: Session
+) -> None:
+    _staff, citizen = _pair(db)
+    client.sign_in_staff("k@example.dk")
+    url = f"/citizens/{citizen.id}/interventions"
+    page = client.get(url).text
+    assert 'hx-post="/readability?field=description&amp;meter=intervention-description"' in page
+    form = {"kind": "mentor", "description": HARD}
+    checked = client.post_form(url, {**form, "check": "readability"})
+    assert checked.status_code == 200 and "LIX 103 – Svær" in checked.text
+    assert db.exec(select(Intervention)).first() is None
+    plain = "Du mødes med din mentor en gang om ugen. I taler om, hvad der går godt."
+    added = client.post_form(url, {**form, "description": plain})
+    assert added.status_code == 303
+    item = db.exec(select(Intervention)).one()
+    assert item.description == plain
+    client.cookies.clear()
+    client.sign_in_citizen("LISE")
+    detail = client.get(f"{url}/{item.id}").text
+    assert f'data-read-aloud="{plain}"' in detail and "Det her sker" in detail
+    assert "readability" not in client.get(url).text

@@ -146,3 +146,33 @@ def test_the_consultants_message_has_the_meter_and_check_sends_nothing(client: C
     )
     assert checked.status_code == 200 and "LIX 103 – Svær" in checked.text
     assert db.exec(select(Message)).first() is None
+
+
+def test_new_words_on_a_shared_card_are_asked_about_before_the_network_reads_them(
+    client: Client, db: Session
+) -> None:
+    staff, me = _citizen(db)
+    card = factories.agreement(db, me, what="Gå tur med Louise", shared=True)
+    base = f"/citizens/{me.id}/agreements/{card.id}"
+    form = {"what": "Gå tur med Louise og tale om min gæld", "who": "citizen", "revision": str(card.revision)}
+    client.sign_in_staff(staff)
+    asked = client.post_form(base, form)
+    assert asked.status_code == 200
+    assert "Før du gemmer: Borgerens netværk kan læse denne aftale." in asked.text
+    db.expire_all()
+    assert db.get(Agreement, card.id).what == "Gå tur med Louise"  # type: ignore[union-attr]
+    # Only the citizen can keep it private; from the consultant "private" is no answer.
+    assert client.post_form(base, {**form, "sensitive": "private"}).status_code == 200
+    client.cookies.clear()
+    client.sign_in_citizen("LISE")
+    kept = client.post_form(base, {**form, "sensitive": "private"})
+    assert kept.status_code == 303
+    db.expire_all()
+    saved = db.get(Agreement, card.id)
+    assert saved is not None and saved.what == form["what"] and not saved.shared
+    # Words already asked about are not asked again: a typo fixed on a shared card just saves.
+    saved.shared = True
+    db.add(saved)
+    db.commit()
+    again = {**form, "what": "Gå tur med Louise og tale om min gæld.", "revision": str(saved.revision)}
+    assert client.post_form(base, again).status_code == 303

@@ -1,6 +1,8 @@
 {# Tavle's service worker, served from /sw.js by app/site/pwa.py.
-   Pages: network first, so a board is never older than it has to be; the citizen's last board
-   is kept so it can be read without a network, and any other page falls back to /offline.
+   Pages: network first, so a board is never older than it has to be; the citizen's last board,
+   plan and intervention pages are kept so they can be read (and rated) without a network, and
+   any other page falls back to /offline. Changes made offline wait in the outbox
+   (outbox_store.js) and are sent on Background Sync where the browser has it.
    Versioned static files (/static/…?v=…) never change, so they come from the cache first.
    htmx fragments, event streams and anything but GET pass straight to the network: they are
    live or they change something, and a stale copy of either would mislead. #}
@@ -10,7 +12,10 @@ const VERSION = {{ version|tojson }};
 const CACHE = "tavle-" + VERSION;
 const OFFLINE_URL = "/offline";
 const PRECACHE = {{ precache|tojson }};
-const KEPT_PAGE = /^\/citizens\/\d+\/board$/;
+const KEPT_PAGE = /^\/citizens\/\d+(\/board|\/interventions\/\d+)?$/;
+const LATER = {{ later|tojson }};
+{# The outbox's store (app/static/outbox_store.js), part of the worker for Background Sync. #}
+{{ outbox_store|safe }}
 {# Pages this worker answered from its copy, so their notice can say they are not live. #}
 const answeredFromCopy = new Set();
 
@@ -48,10 +53,11 @@ self.addEventListener("fetch", (event) => {
     if (request.method === "POST" && (url.pathname === "/logout" || url.pathname.startsWith("/login"))) {
       event.waitUntil(forgetPages());
     }
-    {# Notices belong to the person, not the phone: after signing out it gets none of theirs (the
-       push service then answers 410, and the server forgets the subscription). #}
+    {# Signing out: notices belong to the person, not the phone (the push service then answers
+       410, and the server forgets the subscription); and what waits in the outbox belongs to the
+       person signing out (the page asked them first). #}
     if (request.method === "POST" && url.pathname === "/logout") {
-      event.waitUntil(forgetPush());
+      event.waitUntil(Promise.all([forgetPush(), self.TavleOutbox.clear()]));
     }
     return;
   }
@@ -74,8 +80,21 @@ self.addEventListener("message", (event) => {
     answeredFromCopy.delete(event.source.id);
     event.source.postMessage({ type: "offline-copy" });
   }
-  event.waitUntil(keepOfflinePageIn(data.lang));
+  event.waitUntil(Promise.all([keepOfflinePageIn(data.lang), keepLater()]));
 });
+
+{# Background Sync (Chromium-based browsers): the outbox goes out when the connection is back,
+   even with no Tavle page open. Elsewhere the page sends it (outbox.js). #}
+self.addEventListener("sync", (event) => {
+  if (event.tag === self.TavleOutbox.TAG) {
+    event.waitUntil(self.TavleOutbox.flush().then(tellPages));
+  }
+});
+
+async function tellPages() {
+  const pages = await self.clients.matchAll({ type: "window" });
+  pages.forEach((page) => page.postMessage({ type: "outbox" }));
+}
 
 function isEventStream(request, url) {
   return (request.headers.get("Accept") || "").includes("text/event-stream") || url.pathname.endsWith("/events");
@@ -114,19 +133,31 @@ async function cacheFirst(request) {
   return response;
 }
 
-{# Only the last board is kept: it is the one the citizen expects to see. #}
+{# Only the pages of the last citizen looked at are kept: the ones the person expects to see. #}
 async function keepPage(key, response) {
-  await forgetPages();
+  const citizen = new URL(key).pathname.split("/")[2];
+  await forgetPages((path) => path.split("/")[2] !== citizen);
   const cache = await caches.open(CACHE);
   await cache.put(key, response);
 }
 
-async function forgetPages() {
+async function forgetPages(which) {
   const cache = await caches.open(CACHE);
   const keys = await cache.keys();
-  await Promise.all(
-    keys.filter((key) => KEPT_PAGE.test(new URL(key.url).pathname)).map((key) => cache.delete(key)),
-  );
+  const gone = keys.filter((key) => {
+    const path = new URL(key.url).pathname;
+    return KEPT_PAGE.test(path) && (!which || which(path));
+  });
+  await Promise.all(gone.map((key) => cache.delete(key)));
+}
+
+async function keepLater() {
+  const cache = await caches.open(CACHE);
+  for (const url of LATER) {
+    if (!(await cache.match(url))) {
+      await cache.add(url).catch(() => {}); // Offline now: the next page asks again.
+    }
+  }
 }
 
 async function forgetPush() {
