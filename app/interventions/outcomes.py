@@ -322,6 +322,21 @@ def to_csv(data: Aggregates, *, t: Translator) -> str:
                 hidden if share.hidden else "",
             ]
         )
+    # Month by month, as the page's chart and table: each month's citizens with a recorded outcome.
+    for month in data.months:
+        for share in (month.wage_hours, month.ordinary_job):
+            writer.writerow(
+                [
+                    t.gettext("Outcome by month"),
+                    f"{t.skeleton(month.month, 'yMMMM')}: {t.gettext(share.label)}",
+                    "" if month.citizens is None else month.citizens,
+                    "" if share.count is None else share.count,
+                    number(share.share, 3),
+                    number(share.target, 2),
+                    "",
+                    hidden if share.hidden else "",
+                ]
+            )
     for item in data.meaning:
         writer.writerow(
             [

@@ -3,6 +3,8 @@ a one-line summary ("op fra 3 til 8 siden oktober") and a text alternative with 
 manager sees outcomes month by month against the 30 % / 15 % targets, as a chart and a table,
 with the denominator said plainly. Both languages, SQLite and PostgreSQL."""
 
+import csv
+import io
 import re
 from datetime import UTC, date, datetime
 
@@ -101,3 +103,22 @@ def test_the_manager_sees_outcomes_by_month_against_the_targets(
     assert month in table and share in table and ">6</td>" in table
     label = re.search(r'aria-label="([^"]+)"', svg)
     assert label is not None and month in label.group(1)
+
+
+def test_the_csv_has_the_months_too(client: Client, db: Session) -> None:
+    """The same months as the page's chart and table, with each month's own denominator."""
+    _months(db)
+    factories.staff(db, Role.manager, "leder@example.dk", name="Lene Leder")
+    client.headers["Accept-Language"] = "en"
+    client.sign_in_staff("leder@example.dk")
+    body = client.get("/outcomes.csv").content.decode("utf-8-sig")
+    rows = {(r["Part"], r["Group"]): r for r in csv.DictReader(io.StringIO(body))}
+    november = rows[("Outcome by month", "November 2026: Citizens with wage hours")]
+    assert (november["Citizens"], november["Count"], november["Share"], november["Target"]) == (
+        "6",
+        "5",
+        "0.833",
+        "0.30",
+    )
+    hidden = rows[("Outcome by month", "November 2026: Citizens in an ordinary job")]
+    assert hidden["Count"] == "" and hidden["Note"]
