@@ -14,6 +14,7 @@ from app.catalogue.sensitive import TOPIC_NAMES
 from app.conversation import service
 from app.conversation.service import Conversation, MessageForm
 from app.core.i18n import Translator
+from app.core.numbers import whole
 from app.core.rendering import render
 from app.core.web import Web, see_other
 from app.deps import SessionDep, SignedInWebDep
@@ -71,7 +72,20 @@ def _page(
     )
     conversation = service.load(session=session, citizen=citizen, agreement=agreement, viewer=user)
     service.mark_read(session=session, conversation=conversation, reader=user)
-    return web.page(TEMPLATE, **thread_context(conversation, form=MessageForm(), sent=sent == "yes"))
+    return web.page(
+        TEMPLATE,
+        **thread_context(
+            conversation, form=MessageForm(), sent=sent == "yes", **_network(session, conversation)
+        ),
+    )
+
+
+def _network(session: Session, conversation: Conversation) -> dict[str, Any]:
+    """On a card's thread, the citizen may choose who in their network takes part."""
+    if conversation.agreement is None or conversation.viewer.id != conversation.citizen.id:
+        return {"network": []}
+    assert conversation.citizen.id is not None
+    return {"network": service.network_of(session=session, citizen_id=conversation.citizen.id)}
 
 
 def _post(
@@ -149,3 +163,23 @@ def write_on_agreement(
     sensitive: Text = "",
 ) -> Response:
     return _post(web, session, citizen_id, agreement_id, body, waiting, check, sensitive)
+
+
+@router.post("/citizens/{citizen_id}/agreements/{agreement_id}/messages/member")
+def choose_member(
+    citizen_id: int, agreement_id: int, web: SignedInWebDep, session: SessionDep, member: Text = ""
+) -> Response:
+    """The citizen's choice of who in their network the card names: `member` is their id, or
+    empty for nobody. Anyone else, or a person outside the citizen's network, gets 404."""
+    user = web.user
+    citizen, agreement = open_thread(
+        session=session, user=user, citizen_id=citizen_id, agreement_id=agreement_id
+    )
+    assert agreement is not None and agreement.id is not None
+    member_id = whole(member) if member.strip() else None
+    if member.strip() and member_id is None:
+        raise NotVisible(citizen_id)
+    service.name_member(
+        session=session, citizen=citizen, actor=user, agreement_id=agreement.id, member_id=member_id
+    )
+    return see_other(service.thread_path(citizen_id=citizen_id, agreement_id=agreement_id) + "#thread-member")

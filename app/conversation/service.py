@@ -153,6 +153,43 @@ def write(
     return message
 
 
+def network_of(*, session: Session, citizen_id: int) -> list[User]:
+    """The members of the citizen's network with an account, by name."""
+    return list(
+        session.exec(
+            select(User)
+            .join(NetworkLink, col(NetworkLink.member_id) == col(User.id))
+            .where(NetworkLink.citizen_id == citizen_id)
+            .order_by(col(User.name), col(User.id))
+        ).all()
+    )
+
+
+def name_member(
+    *, session: Session, citizen: User, actor: User, agreement_id: int, member_id: int | None
+) -> None:
+    """The citizen chooses which member of their network the card names (None: nobody), and so
+    who takes part in its thread while the card is shared. Only the citizen; only their own
+    network's members (else NotVisible). A member no longer named has their open thread closed
+    by the agreement event this publishes."""
+    assert citizen.id is not None
+    if actor.id != citizen.id:
+        raise NotVisible(citizen.id)
+    cid = citizen.id
+    with board_change(session, citizen_id=cid, kind="agreement", actor_id=actor.id, item_id=agreement_id):
+        agreement = find_agreement(session=session, citizen_id=cid, agreement_id=agreement_id)
+        if agreement is None:
+            raise NotVisible(cid)
+        if member_id is not None and member_id not in {
+            m.id for m in network_of(session=session, citizen_id=cid)
+        }:
+            raise NotVisible(cid)
+        agreement.who_user_id = member_id
+        agreement.updated_by_id = actor.id
+        agreement.updated_at = utcnow()
+        session.add(agreement)
+
+
 def participants(*, session: Session, citizen: User, agreement: Agreement | None) -> list[User]:
     """Everyone who may take part in the thread now: the citizen, the consultants who see the
     plan, and on a card shared with the network the member it names."""
@@ -160,13 +197,7 @@ def participants(*, session: Session, citizen: User, agreement: Agreement | None
     cid = citizen.id
     people = [citizen, *consultants_of(session=session, citizen_id=cid)]
     if agreement is not None and agreement.who_user_id is not None:
-        linked = session.exec(
-            select(User)
-            .join(NetworkLink, col(NetworkLink.member_id) == col(User.id))
-            .where(NetworkLink.citizen_id == cid, col(User.id) == agreement.who_user_id)
-        ).first()
-        if linked is not None:
-            people.append(linked)
+        people += [m for m in network_of(session=session, citizen_id=cid) if m.id == agreement.who_user_id]
     return [p for p in people if may_take_part(session=session, user=p, citizen_id=cid, agreement=agreement)]
 
 

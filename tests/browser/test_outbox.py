@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Dialog, Page, expect
 from sqlmodel import Session, col, func, select
 
-from app.models import Agreement, AgreementStatus, MeaningfulnessRating, User
+from app.models import AgendaTopic, Agreement, AgreementStatus, MeaningfulnessRating, User
 from tests import factories
 from tests.browser.conftest import sign_in_citizen, sign_in_staff
 from tests.browser.test_pwa import _wait_until_kept
@@ -184,3 +184,49 @@ def test_signing_out_with_changes_waiting_asks_first(
         })"""
     )
     assert left == 0, "what was signed out of is not sent later"
+
+
+def test_a_wording_changed_offline_meets_mettes_and_anna_keeps_her_text(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    staff = factories.consultant(db, name="Mette Hansen", email="mette3@example.dk")
+    anna = factories.citizen(db, staff, name="Anna Berg", code="ANNA-3")
+    card = factories.agreement(db, anna, what="Købe buskort")
+    wording = f"/citizens/{anna.id}/agreements/{card.id}"
+    agenda = f"/citizens/{anna.id}/agenda"
+    context = new_context("phone", locale="da-DK")
+    phone = context.new_page()
+    sign_in_citizen(phone, "ANNA-3")
+    phone.goto(f"/citizens/{anna.id}/board")
+    _kept_by_the_worker(phone, agenda, wording)
+
+    context.set_offline(True)
+    phone.get_by_label("Hvad er aftalt?").fill("Købe klippekort")
+    phone.get_by_role("button", name="Gem den nye udgave").click()
+    phone.goto(agenda)
+    phone.get_by_label("Hvad vil du tale om?").fill("Kan jeg få buskort?")
+    phone.get_by_role("button", name="Sæt det på dagsordenen").click()
+    expect(phone.locator("#outbox-count")).to_have_text("Venter på at blive sendt: 2")
+
+    # Mette saves her own wording meanwhile.
+    laptop = new_context("meeting", locale="en-GB").new_page()
+    sign_in_staff(laptop, "mette3@example.dk")
+    laptop.goto(wording)
+    laptop.get_by_label("What is agreed?").fill("Købe månedskort")
+    laptop.get_by_role("button", name="Save the new version").click()
+    expect(laptop).to_have_url(re.compile(rf"/citizens/{anna.id}/board"))
+
+    context.set_offline(False)
+    waiting = phone.locator("#outbox-items li")
+    expect(waiting.filter(has_text="Sendt ✓")).to_have_count(1, timeout=20_000)
+    conflict = waiting.filter(has_text="Ikke sendt: det blev ændret imens")
+    expect(conflict).to_contain_text("Købe klippekort")
+    conflict.get_by_role("button", name="Se hvad der skete").click()
+    # The same conflict page as online: her text kept, the current card shown.
+    expect(phone.get_by_role("alert")).to_contain_text("En anden har ændret aftalen, mens du skrev")
+    expect(phone.get_by_label("Hvad er aftalt?")).to_have_value("Købe klippekort")
+    expect(phone.locator("main")).to_contain_text("Købe månedskort")
+    topics = (
+        select(func.count()).select_from(AgendaTopic).where(col(AgendaTopic.text) == "Kan jeg få buskort?")
+    )
+    assert _count(db, topics) == 1

@@ -328,3 +328,29 @@ def _board_of(page: str) -> str:
     found = re.search(r'href="(/citizens/\d+/board)"', page)
     assert found is not None
     return found.group(1)
+
+
+def test_anna_chooses_who_in_her_network_takes_part(client: Client, db: Session, cast: Cast) -> None:
+    url = _thread(cast.anna, cast.card)
+    stranger = factories.network_member(db, cast.other, name="Fremmed Person", code="STRANGER")
+    _as(client, cast.anna)
+    page = client.get(url).text
+    assert 'id="thread-member-choice"' in page and "Louise Jensen" in page and "Fremmed Person" not in page
+    # Only her own network's members, and only she chooses.
+    assert client.post_form(f"{url}/member", {"member": str(stranger.id)}).status_code == 404
+    assert client.post_form(f"{url}/member", {"member": "abc"}).status_code == 404
+    assert (
+        _as(client, cast.mette).post_form(f"{url}/member", {"member": str(cast.louise.id)}).status_code == 404
+    )
+    assert 'id="thread-member-choice"' not in client.get(url).text
+    chosen = _as(client, cast.anna).post_form(f"{url}/member", {"member": str(cast.louise.id)})
+    assert chosen.status_code == 303
+    db.refresh(cast.card)
+    assert cast.card.who_user_id == cast.louise.id
+    # Named, but the card is not shared yet: not hers.
+    assert _as(client, cast.louise).get(url).status_code == 404
+    _share_with(db, cast.card, cast.louise)
+    assert _as(client, cast.louise).get(url).status_code == 200
+    # No one again: closed to her.
+    assert _as(client, cast.anna).post_form(f"{url}/member", {"member": ""}).status_code == 303
+    assert _as(client, cast.louise).get(url).status_code == 404

@@ -1,7 +1,7 @@
 {# Tavle's service worker, served from /sw.js by app/site/pwa.py.
-   Pages: network first, so a board is never older than it has to be; the citizen's last board,
-   plan and intervention pages are kept so they can be read (and rated) without a network, and
-   any other page falls back to /offline. Changes made offline wait in the outbox
+   Pages: network first, so a board is never older than it has to be; the last citizen's board,
+   plan, agenda, agreement and intervention pages are kept, so they can be read and changed
+   (rated, a topic added, …) without a network, and any other page falls back to /offline. Changes made offline wait in the outbox
    (outbox_store.js) and are sent on Background Sync where the browser has it.
    Versioned static files (/static/…?v=…) never change, so they come from the cache first.
    htmx fragments, event streams and anything but GET pass straight to the network: they are
@@ -12,7 +12,7 @@ const VERSION = {{ version|tojson }};
 const CACHE = "tavle-" + VERSION;
 const OFFLINE_URL = "/offline";
 const PRECACHE = {{ precache|tojson }};
-const KEPT_PAGE = /^\/citizens\/\d+(\/board|\/interventions\/\d+)?$/;
+const KEPT_PAGE = /^\/citizens\/\d+(\/board|\/agenda|\/interventions\/\d+|\/agreements\/\d+)?$/;
 const LATER = {{ later|tojson }};
 {# The outbox's store (app/static/outbox_store.js), part of the worker for Background Sync. #}
 {{ outbox_store|safe }}
