@@ -40,8 +40,9 @@ def test_anna_reads_her_plan_on_one_page(client: Client, db: Session, engine: En
         assert expected in text, expected
     assert "Gå tur med min søster" not in text
     assert "Der er ikke aftalt et møde endnu." not in text
-    # The board leads here.
-    assert f'href="/citizens/{anna.id}/my-agreement"' in client.get(f"/citizens/{anna.id}/board").text
+    # The board and the plan lead here.
+    for start in (f"/citizens/{anna.id}/board", f"/citizens/{anna.id}"):
+        assert f'href="/citizens/{anna.id}/my-agreement"' in client.get(start).text
 
 
 def test_the_consultant_prints_it_in_the_citizens_language(
