@@ -26,7 +26,6 @@
   // Hostile networks: a stream silent for two heartbeats is dead or held back by a proxy, and is
   // replaced; after a few such in a row, poll ?since=<version> and try a stream now and then.
   var eventsUrl = board.dataset.events;
-  // The meeting screen's stream and polls carry its agenda too.
   var screen = board.dataset.screen ? "&screen=" + board.dataset.screen : "";
   var beatMs = Number(board.dataset.heartbeat || 15) * 1000;
   var FAILURES_TO_POLL = 3;
@@ -71,7 +70,6 @@
       heard = false;
       lastHeard = Date.now();
       if (!polling) setState("connecting");
-      // CLOSED (an answer that was not a stream): the browser will not try again by itself.
       if (mine.readyState === EventSource.CLOSED) {
         stream = null;
         if (!polling) reopening = setTimeout(connect, 1000);

@@ -37,46 +37,32 @@
   // outbox.js only when needed: offline, changes waiting (its mark), a failed request.
   function loadOutboxWhenNeeded() {
     var outbox = document.getElementById("outbox");
-    if (!outbox) {
-      return;
-    }
+    if (!outbox) return;
     window.tavleEarlyErrors = [];
     function load() {
-      if (outbox.dataset.loaded) {
-        return;
-      }
+      if (outbox.dataset.loaded) return;
       outbox.dataset.loaded = "1";
       outbox.dataset.scripts.split(" ").reduce(function (before, src) {
         return before.then(function () {
           return new Promise(function (done) {
             var css = /\.css\?/.test(src);
             var file = document.createElement(css ? "link" : "script");
-            if (css) {
-              file.rel = "stylesheet";
-              file.href = src;
-            } else {
-              file.src = src;
-            }
+            if (css) file.rel = "stylesheet";
+            file[css ? "href" : "src"] = src;
             file.onload = file.onerror = done;
             document.head.appendChild(file);
           });
         });
       }, Promise.resolve());
     }
-    var marked = false;
+    var marked = true;
     try {
       marked = Boolean(localStorage.getItem("tavle-outbox"));
-    } catch (error) {
-      marked = true;
-    }
-    if (marked || navigator.onLine === false) {
-      load();
-    }
+    } catch (error) {}
+    if (marked || navigator.onLine === false) load();
     window.addEventListener("offline", load);
     document.addEventListener("htmx:sendError", function (event) {
-      if (window.tavleEarlyErrors) {
-        window.tavleEarlyErrors.push(event.detail);
-      }
+      if (window.tavleEarlyErrors) window.tavleEarlyErrors.push(event.detail);
       load();
     });
   }

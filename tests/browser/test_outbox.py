@@ -45,6 +45,18 @@ def _kept_by_the_worker(page: Page, *paths: str) -> None:
     )
 
 
+def _go_offline(context: BrowserContext, page: Page) -> None:
+    """The connection goes; the page loads its outbox (pwa.js) and is ready to keep changes."""
+    context.set_offline(True)
+    _outbox_ready(page)
+
+
+def _outbox_ready(page: Page) -> None:
+    """A page opened offline loads its outbox at once (pwa.js); a person takes longer than that
+    to make a change, a test does not."""
+    page.wait_for_function("() => document.getElementById('outbox').dataset.pending !== undefined")
+
+
 def _count(db: Session, statement: object) -> int:
     db.expire_all()
     return int(db.exec(statement).one())  # type: ignore[call-overload]
@@ -70,7 +82,7 @@ def test_changes_made_offline_wait_then_arrive_once_and_a_conflict_is_shown(
     screen.goto(board)
     expect(screen.locator("#board-presence")).to_contain_text("Anna Berg")
 
-    context.set_offline(True)
+    _go_offline(context, phone)
     count = phone.locator("#outbox-count")
     # 1. A card moved.
     _move(phone, card.id, "doing")
@@ -83,6 +95,7 @@ def test_changes_made_offline_wait_then_arrive_once_and_a_conflict_is_shown(
     expect(count).to_have_text("Venter på at blive sendt: 2")
     # 3. An intervention rated, on its page as the worker kept it.
     phone.goto(rating_page)
+    _outbox_ready(phone)
     phone.locator("label[for=rating-7]").click()
     phone.locator("#rating-reason").fill("Mentoren lytter")
     phone.get_by_role("button", name="Gem mit svar").click()
@@ -143,7 +156,7 @@ def test_signing_out_with_changes_waiting_asks_first(
     phone.goto(board)
     _kept_by_the_worker(phone, board)
 
-    context.set_offline(True)
+    _go_offline(context, phone)
     phone.get_by_text("Ny aftale").click()
     phone.get_by_label("Hvad er aftalt?").fill("Købe frimærker")
     phone.get_by_role("button", name="Foreslå aftalen").click()
@@ -199,10 +212,11 @@ def test_a_wording_changed_offline_meets_mettes_and_anna_keeps_her_text(
     phone.goto(f"/citizens/{anna.id}/board")
     _kept_by_the_worker(phone, agenda, wording)
 
-    context.set_offline(True)
+    _go_offline(context, phone)
     phone.get_by_label("Hvad er aftalt?").fill("Købe klippekort")
     phone.get_by_role("button", name="Gem den nye udgave").click()
     phone.goto(agenda)
+    _outbox_ready(phone)
     phone.get_by_label("Hvad vil du tale om?").fill("Kan jeg få buskort?")
     phone.get_by_role("button", name="Sæt det på dagsordenen").click()
     expect(phone.locator("#outbox-count")).to_have_text("Venter på at blive sendt: 2")
