@@ -26,6 +26,7 @@ def _page(web: Web, session: SessionDep, status_code: int = 200, **context: Any)
     return web.page(
         "admin.html",
         status_code=status_code,
+        page_url="/admin",
         users=users,
         consultants=[u for u in users if u.role == Role.consultant],
         citizens=[u for u in users if u.role == Role.citizen],

@@ -155,9 +155,15 @@ def create(
                 status_code=400,
                 form=form,
                 open_form=True,
-                focus="#form-errors",
+                # The first field in error, as after a refused plain form (static/forms.js).
+                focus='#agreement-new [aria-invalid="true"]',
             )
-        return web.page(BOARD_TEMPLATE, status_code=400, **board_context(view, form=form, open_form=True))
+        return web.page(
+            BOARD_TEMPLATE,
+            status_code=400,
+            page_url=f"/citizens/{citizen_id}/board",
+            **board_context(view, form=form, open_form=True),
+        )
     asks = form.shared and user.id == citizen.id
     found = service.sensitive(what=wording.what, who_name=wording.who_name) if asks else []
     if found and sensitive != "share":
@@ -406,7 +412,7 @@ def _refused(
             why=why,
         )
     page = board_context(view, announcement=message, why=why)
-    return web.page(BOARD_TEMPLATE, status_code=status_code, **page)
+    return web.page(BOARD_TEMPLATE, status_code=status_code, page_url=f"/citizens/{citizen.id}/board", **page)
 
 
 # -- one agreement: wording and history ---------------------------------------------------------

@@ -19,7 +19,7 @@ from app.catalogue import N_
 from app.catalogue.sensitive import Mention, mentions
 from app.core.i18n import Translator
 from app.core.numbers import whole
-from app.core.wording import cleaned, problem
+from app.core.wording import check
 from app.models import (
     Actor,
     Agreement,
@@ -153,27 +153,26 @@ def validate(
     """Checks the form; on errors, fills `form.errors` (in the user's language) and returns None."""
     errors = form.errors
     errors.clear()
-    what = cleaned(form.what)
-    form.what = what
-    if wrong := problem(what):
-        errors["what"] = t.gettext(wrong)
-    elif not what:
-        errors["what"] = t.gettext("Write what is agreed.")
-    elif len(what) > WHAT_MAX:
-        errors["what"] = t.gettext("Please keep it under %(n)s characters.", n=WHAT_MAX)
+    # Too long is said, with the text kept, the same way as in every other field (wording.check).
+    what_checked = check(form.what, limit=WHAT_MAX, t=t, empty_message=N_("Write what is agreed."))
+    form.what = what_checked.text
+    if what_checked.error:
+        errors["what"] = what_checked.error
     try:
         who = Actor(form.who)
     except ValueError:
         who = Actor.citizen
         errors["who"] = t.gettext("Choose who does it.")
-    who_name = cleaned(form.who_name)
-    form.who_name = who_name
-    if wrong := problem(who_name):
-        errors["who_name"] = t.gettext(wrong)
-    elif who in NAMED_ACTORS and not who_name:
-        errors["who_name"] = t.gettext("Write the person's name.")
-    elif len(who_name) > WHO_NAME_MAX:
-        errors["who_name"] = t.gettext("Please keep it under %(n)s characters.", n=WHO_NAME_MAX)
+    name_checked = check(
+        form.who_name,
+        limit=WHO_NAME_MAX,
+        t=t,
+        empty_message=N_("Write the person's name."),
+        required=who in NAMED_ACTORS,
+    )
+    form.who_name = who_name = name_checked.text
+    if name_checked.error:
+        errors["who_name"] = name_checked.error
     due_on = None
     if form.due_on.strip():
         try:
@@ -196,7 +195,7 @@ def validate(
             goal_id = goal.id
     if errors:
         return None
-    return Wording(what=what, who=who, who_name=who_name, due_on=due_on, goal_id=goal_id)
+    return Wording(what=what_checked.text, who=who, who_name=who_name, due_on=due_on, goal_id=goal_id)
 
 
 def propose(

@@ -31,6 +31,7 @@ from app.core.web import VARY, SignedInWeb, Web, wants_fragment
 from app.deps import SessionDep, SignedInWebDep
 from app.live import Event, Hub, board_channel
 from app.live.sse import HEARTBEAT_SECONDS
+from app.models.agreement import WHAT_MAX, WHO_NAME_MAX
 
 router = APIRouter(tags=["board"])
 
@@ -62,6 +63,8 @@ def board_context(view: BoardView, **extra: Any) -> dict[str, Any]:
         "meeting": False,
         # Cards whose move by this viewer lost to another's, with where each is now and why.
         "why": {},
+        "what_max": WHAT_MAX,
+        "who_name_max": WHO_NAME_MAX,
         **extra,
     }
 

@@ -128,6 +128,7 @@ class BoardFeed:
     # The cards this page moved, and when (monotonic seconds): another's move of one of them
     # soon after is a near-simultaneous move this viewer lost, and they are told so.
     my_moves: dict[int, float] = field(default_factory=dict)
+    away: tuple[datetime, datetime] | None = None
 
     @property
     def channel(self) -> str:
@@ -143,6 +144,10 @@ class BoardFeed:
             touched, missed = catch_up(
                 hub=self.hub, channel=self.channel, known=self.known, version=now.version
             )
+            if self.known < now.version and self.look.opened is not None:
+                # Back after a gap (a phone in a pocket): what changed since this viewer last
+                # watched was not watched, so it is marked new.
+                self.away = (self.look.opened, utcnow())
             regions = self._shown(touched)
             if not regions:
                 return None
@@ -245,7 +250,9 @@ class BoardFeed:
                 raise self._ended() from None
 
     def _render(self, data: BoardData, regions: set[str] | frozenset[str], events: Sequence[Event]) -> str:
-        view = BoardView(data=data, viewer=self.user, seen_at=self.look.since, opened_at=self.look.opened)
+        view = BoardView(
+            data=data, viewer=self.user, seen_at=self.look.since, opened_at=self.look.opened, away=self.away
+        )
         why = self._lost_moves(view, events)
         context = {
             "user": self.user,

@@ -108,6 +108,8 @@ class BoardView:
     # When the page this view is drawn for was opened (this look): what changed after it, the
     # viewer watched happen live, so it is not "new since you last looked".
     opened_at: datetime | None = None
+    # A stream that came back after a gap: what changed while it was away (from, until) is new.
+    away: tuple[datetime, datetime] | None = None
     today: date = field(default_factory=clock.today)
 
     @property
@@ -165,7 +167,8 @@ class BoardView:
         """Says "new" or "changed" when someone else touched the card since this viewer looked."""
         if self.seen_at is None or agreement.updated_at <= self.seen_at:
             return None
-        if self.opened_at is not None and agreement.updated_at > self.opened_at:
+        missed = self.away is not None and self.away[0] < agreement.updated_at <= self.away[1]
+        if self.opened_at is not None and agreement.updated_at > self.opened_at and not missed:
             return None
         if agreement.updated_by_id == self.viewer.id:
             return None

@@ -100,6 +100,7 @@ def plan_meeting(
         return web.page(
             "caseload.html",
             status_code=400,
+            page_url="/caseload",
             meeting_error=error,
             meeting_for=citizen_id,
             meeting_at=at,

@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.routing import Match
 
 from app.core.i18n import Translator
 from app.core.rendering import render
@@ -42,11 +43,21 @@ class Web:
         }
 
     def page(
-        self, template: str, *, block: str | None = None, status_code: int = 200, **context: Any
+        self,
+        template: str,
+        *,
+        block: str | None = None,
+        status_code: int = 200,
+        page_url: str | None = None,
+        **context: Any,
     ) -> HTMLResponse:
-        """The whole page, or only `block` of it when htmx asked for a fragment."""
+        """The whole page, or only `block` of it when htmx asked for a fragment.
+
+        `page_url`: the page's own address, when this is the page again after a refused form
+        sent elsewhere (by default the form's own address, when that is a page too)."""
         chosen = block if block and wants_fragment(self.request) else None
-        html = render(template, self.context(**context), self.translator, block=chosen)
+        own = own_address(self.request, page_url)
+        html = render(template, self.context(page_url=own, **context), self.translator, block=chosen)
         return self.html(html, status_code=status_code)
 
     def html(self, html: str, *, status_code: int = 200) -> HTMLResponse:
@@ -66,6 +77,19 @@ class SignedInWeb(Web):
 def see_other(url: str) -> RedirectResponse:
     """303 after a state change, so a reload never posts twice."""
     return RedirectResponse(url, status_code=303)
+
+
+def own_address(request: Request, page_url: str | None) -> str | None:
+    """Where a page answering a sent form really lives, so that the browser shows that address
+    and a reload asks for the page instead of sending the form again (static/forms.js). None
+    for a page that was asked for."""
+    if request.method != "POST":
+        return None
+    if page_url is not None:
+        return page_url
+    get = {**request.scope, "method": "GET"}
+    routes = request.app.router.routes
+    return request.url.path if any(r.matches(get)[0] == Match.FULL for r in routes) else None
 
 
 def _path(request: Request) -> str:

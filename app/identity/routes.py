@@ -34,6 +34,7 @@ def _citizen_page(
     return web.page(
         "login.html",
         status_code=status_code,
+        page_url="/login",
         errors=errors,
         values={"code": code},
         next=safe_next(next),

@@ -40,7 +40,7 @@ def _page(
             context["totp_secret"] = " ".join(
                 record.secret[i : i + 4] for i in range(0, len(record.secret), 4)
             )
-    return web.page("account_security.html", status_code=status, **context)
+    return web.page("account_security.html", status_code=status, page_url="/account/security", **context)
 
 
 @router.get("/account/security")

@@ -130,6 +130,7 @@ def _detail_page(
     return web.page(
         "intervention.html",
         status_code=status_code,
+        page_url=f"/citizens/{citizen.id}/interventions/{item_id}",
         view=view,
         item=item,
         kind=BY_KEY.get(item.kind),

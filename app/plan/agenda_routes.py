@@ -40,6 +40,7 @@ def _page(
     return web.page(
         "agenda.html",
         status_code=status_code,
+        page_url=f"/citizens/{citizen.id}/agenda",
         agenda=items,
         people=people(session=session, ids=[i.author_id for i in items]),
         challenges=challenges.lists(session=session, citizen=citizen).active,

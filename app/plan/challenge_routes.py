@@ -68,6 +68,7 @@ def _catalogue_page(
     return web.page(
         "challenge_new.html",
         status_code=status_code,
+        page_url=f"/citizens/{citizen.id}/challenges/new",
         catalogue=by_area(),
         chosen=challenges.lists(session=session, citizen=citizen).catalogue_keys,
         form=form,
@@ -145,6 +146,7 @@ def render_challenge(
     return web.page(
         "challenge.html",
         status_code=status_code,
+        page_url=f"/citizens/{citizen.id}/challenges/{challenge.id}",
         challenge=challenge,
         form=form or ChallengeForm.of(challenge),
         thread=thread,

@@ -88,6 +88,7 @@ def render_goal(
     return web.page(
         "goal.html",
         status_code=status_code,
+        page_url=f"/citizens/{citizen.id}/goals/{goal.id}",
         view=view,
         goal=goal,
         chart=goals.history_chart(view.readings, web.translator) if view.readings else None,

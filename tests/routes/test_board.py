@@ -167,9 +167,9 @@ def test_meeting_screen_shows_the_agenda_then_the_agreements_then_the_plan(
     html = client.get(f"/citizens/{me.id}/meeting").text
     assert "Min husleje" in html
     assert html.index("Min husleje") < html.index("Ringe til lægen") < html.index("Komme op om morgenen")
-    # The board page itself keeps the citizen's plan first.
+    # The board page opens on the agreements too, the plan folded beneath (issue 21 item 4).
     board = client.get(f"/citizens/{me.id}/board").text
-    assert board.index("Komme op om morgenen") < board.index("Ringe til lægen")
+    assert board.index("Ringe til lægen") < board.index('id="board-plan-fold"') < board.index("Komme op")
 
 
 def test_the_meeting_qr_link_opens_the_board_on_the_phone_after_sign_in(client: Client, db: Session) -> None:
