@@ -34,7 +34,7 @@ PRECACHED_STATIC = (
 )
 # Fetched by the worker once it controls a page (not on the first visit, which has a weight
 # budget): what a page needs to keep changes made offline (pwa.js loads it when needed).
-LATER_STATIC = ("outbox_store.js", "outbox.js")
+LATER_STATIC = ("outbox_store.js", "outbox.js", "outbox.css")
 # Part of the worker itself, for Background Sync: the outbox's store.
 OUTBOX_STORE = "outbox_store.js"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -110,7 +110,8 @@ def service_worker() -> Response:
 
 def _without_comments(script: str) -> str:
     """The store's comment lines are for its readers; the worker's bytes count on a first visit."""
-    return "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("//"))
+    lines = (line.strip() for line in script.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
 @router.get("/offline")

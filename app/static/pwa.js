@@ -49,10 +49,16 @@
       outbox.dataset.scripts.split(" ").reduce(function (before, src) {
         return before.then(function () {
           return new Promise(function (done) {
-            var script = document.createElement("script");
-            script.src = src;
-            script.onload = script.onerror = done;
-            document.head.appendChild(script);
+            var css = /\.css\?/.test(src);
+            var file = document.createElement(css ? "link" : "script");
+            if (css) {
+              file.rel = "stylesheet";
+              file.href = src;
+            } else {
+              file.src = src;
+            }
+            file.onload = file.onerror = done;
+            document.head.appendChild(file);
           });
         });
       }, Promise.resolve());

@@ -57,7 +57,7 @@ def test_the_consultant_adds_a_social_frikort_from_the_menu(
 ) -> None:
     page, citizen = _mette(db, new_context)
     page.goto(f"/citizens/{citizen.id}/interventions")
-    page.get_by_label("Social frikort").check()
+    page.get_by_role("radio", name="Social frikort").check()
     page.get_by_role("button", name="Add to the plan").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Social frikort")
     phone = new_context("phone", locale="da-DK").new_page()

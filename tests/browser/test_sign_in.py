@@ -33,7 +33,7 @@ def test_wrong_pin_shows_a_message_and_keeps_the_code(
     page.goto("/login")
     page.locator("#code").fill("LISE-2")
     page.locator("#pin").fill("000000")
-    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("button", name="Log ind", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Koden eller pinkoden er forkert")
     expect(page.locator("#code")).to_have_value("LISE-2")
 
