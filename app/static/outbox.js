@@ -95,21 +95,29 @@
 
   // htmx's requests: kept at once when the browser knows it is offline; kept after the fact when
   // the network failed under it (the same key then, as the request may have got through).
+  // A request that only asks and changes nothing (the readability meter, [data-measure]) is
+  // never a change to keep.
+  function onlyAsks(elt) {
+    return !!(elt && elt.closest && elt.closest("[data-measure]"));
+  }
+
   document.addEventListener("htmx:beforeRequest", function (e) {
     var config = e.detail.requestConfig;
-    if (!offline() || !config || config.verb === "get") return;
+    if (!offline() || !config || config.verb === "get" || onlyAsks(e.detail.elt)) return;
     e.preventDefault();
     e.stopPropagation();
     keepRequest(config, e.detail.elt);
   }, true);
   document.addEventListener("htmx:sendError", function (e) {
     var config = e.detail.requestConfig;
-    if (config && config.verb !== "get") keepRequest(config, e.detail.elt);
+    if (config && config.verb !== "get" && !onlyAsks(e.detail.elt)) keepRequest(config, e.detail.elt);
   });
 
   // Requests the network failed before this script was loaded (pwa.js kept them).
   (window.tavleEarlyErrors || []).forEach(function (detail) {
-    if (detail.requestConfig && detail.requestConfig.verb !== "get") keepRequest(detail.requestConfig, detail.elt);
+    if (detail.requestConfig && detail.requestConfig.verb !== "get" && !onlyAsks(detail.elt)) {
+      keepRequest(detail.requestConfig, detail.elt);
+    }
   });
   window.tavleEarlyErrors = null;
 

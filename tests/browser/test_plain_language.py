@@ -198,3 +198,21 @@ def test_no_voice_for_the_pages_language_is_said_not_read_with_another(
     card.locator(".read-aloud").click()
     expect(card.locator(".read-aloud-no-voice")).to_contain_text(said)
     assert _spoken(page) == []
+
+
+def test_offline_the_meter_asks_nothing_that_waits_in_the_outbox(
+    db: Session, new_context: Callable[..., BrowserContext]
+) -> None:
+    page, citizen = _mette(db, new_context, "da-DK")
+    # Counts the meter's requests that went on their way (the outbox stops those it keeps).
+    page.add_init_script(
+        "document.addEventListener('htmx:beforeRequest', function (e) {"
+        " if (e.detail.elt.hasAttribute('data-measure')) document.documentElement.dataset.asked = 'yes'; });"
+    )
+    page.goto(f"/citizens/{citizen.id}/board")
+    page.locator("#agreement-new > summary").click()
+    page.context.set_offline(True)
+    page.get_by_label("Hvad er aftalt?").press_sequentially("Vi ses i morgen.")
+    expect(page.locator("html")).to_have_attribute("data-asked", "yes")
+    expect(page.locator("#outbox-count")).to_be_hidden()
+    page.context.set_offline(False)
