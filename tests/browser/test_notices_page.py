@@ -56,6 +56,8 @@ def test_anna_confirms_her_email_and_sets_quiet_hours_on_her_phone(
 ) -> None:
     factories.citizen(db, factories.consultant(db), name="Anna Jensen", code="ANNA-1", locale="da")
     sign_in_citizen(phone, "ANNA-1")
+    # On a phone the header's links are in its menu.
+    phone.locator(".site-menu > summary").click()
     phone.get_by_role("link", name="Notifikationer").click()
     phone.wait_for_url("**/notices")
 
@@ -69,7 +71,7 @@ def test_anna_confirms_her_email_and_sets_quiet_hours_on_her_phone(
     assert found is not None
     phone.locator("#email_code").fill(found.group(1))
     phone.get_by_role("button", name="Bekræft").click()
-    expect(phone.get_by_role("status")).to_contain_text("Din e-mailadresse er bekræftet.")
+    expect(phone.get_by_role("status")).to_contain_text("Din mail er nu godkendt.")
     expect(phone.locator("#email")).to_contain_text("Notifikationer sendes til anna@example.dk.")
 
     phone.locator("#quiet_from").fill("25.00")
@@ -91,6 +93,8 @@ def test_anna_adds_her_next_meeting_to_her_calendar(db: Session, phone: Page) ->
     db.commit()
     sign_in_citizen(phone, "ANNA-1")
     phone.goto(f"/citizens/{anna.id}/agenda")
+    # On a phone the plan's menu is one line that opens to all its parts.
+    phone.locator(".plan-nav summary").click()
     phone.get_by_role("navigation", name="Planen").get_by_role("link", name="Møder").click()
     phone.wait_for_url(f"**/citizens/{anna.id}/meetings")
 

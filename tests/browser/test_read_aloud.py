@@ -62,6 +62,8 @@ def test_the_agreement_on_the_board_is_read_aloud_in_danish(
     assert spoken[0]["text"] == "Ringe til lægen"
     assert spoken[0]["lang"].startswith("da")
 
+    # On a phone the plan is folded beneath the agreements: one tap opens it.
+    page.locator("#board-plan-fold > summary").click()
     page.locator("#board-goals").get_by_role("button", name="Læs op").click()
     page.locator("#board-challenges").get_by_role("button", name="Læs op").click()
     assert [s["text"] for s in _spoken(page)[1:]] == ["Kunne cykle til praktik", "Sove bedre om natten"]
