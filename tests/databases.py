@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tables)
@@ -55,24 +55,24 @@ def postgres_database() -> Iterator[str]:
 def wipe(engine: Engine) -> None:
     """Empties every table between tests; far faster than migrating a new database each time.
     Ids are not restarted: like production, an id is never given to a second person, and a
-    live server kept across tests must not mistake a new citizen for an earlier one."""
+    live server kept across tests must not mistake a new citizen for an earlier one.
+
+    DELETE, children first, on both databases: a test leaves a few rows, and PostgreSQL's
+    TRUNCATE costs a new file per table whatever it holds (0.12 s for the 39 tables against
+    0.015 s for DELETE on an idle machine)."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    if engine.dialect.name != "postgresql":
-        with engine.begin() as connection:
-            for name in tables:
-                connection.execute(text(f'DELETE FROM "{name}"'))
-        return
-    quoted = ", ".join(f'"{name}"' for name in tables)
     # A live server may still be finishing a request of the test that just ended (a look at the
-    # board, a sign-in's touch). TRUNCATE locks every table; should it meet such a transaction
-    # midway, PostgreSQL may end one of the two as a deadlock: then try again.
+    # board, a sign-in's touch): should it hold a row, or add one under a row just deleted,
+    # the wipe waits a moment or fails as a whole, and tries again.
     for attempt in range(WIPE_ATTEMPTS):
         try:
             with engine.begin() as connection:
-                connection.execute(text(f"SET LOCAL lock_timeout = '{WIPE_LOCK_TIMEOUT}'"))
-                connection.execute(text(f"TRUNCATE {quoted} CASCADE"))
+                if engine.dialect.name == "postgresql":
+                    connection.execute(text(f"SET LOCAL lock_timeout = '{WIPE_LOCK_TIMEOUT}'"))
+                for name in tables:
+                    connection.execute(text(f'DELETE FROM "{name}"'))
             return
-        except OperationalError:
+        except (OperationalError, IntegrityError):
             if attempt == WIPE_ATTEMPTS - 1:
                 raise
             time.sleep(0.2)

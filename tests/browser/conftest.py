@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from tests import factories
 from tests.databases import require_or_skip
@@ -30,6 +30,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Assertions wait as long as actions do: on a loaded 2-core CI machine (two test workers, each
+# with Chromium and a server) a live update can take longer than Playwright's default 5 s.
+expect.set_options(timeout=10_000)
+# Browser tests of pages, forms and layout run on SQLite only: every route they use is tested
+# over HTTP on both databases too, and the markup does not depend on which one serves it. The
+# tests that watch a change travel live between open views (the in-process hub on SQLite,
+# NOTIFY on PostgreSQL) run on both.
+ON_SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture(scope="session")

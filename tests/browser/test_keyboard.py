@@ -19,10 +19,10 @@ from app.models import (
     User,
 )
 from tests import factories
-from tests.browser.conftest import sign_in_citizen
+from tests.browser.conftest import ON_SQLITE_ONLY, sign_in_citizen
 from tests.browser.keys import tab_to
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
 CODE = "LISE-KEYS"
 
@@ -157,8 +157,6 @@ FOCUS_RING = """() => {
 }"""
 
 
-# Focus rings are style alone: checked once, on SQLite.
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("part", ["board", "goals", "interventions/{item}", "challenges/new"])
 def test_every_focus_stop_shows_a_ring(db: Session, signed_in: Page, citizen: User, part: str) -> None:
     item = factories.intervention(db, citizen)

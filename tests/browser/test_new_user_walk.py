@@ -10,9 +10,9 @@ from sqlmodel import Session
 from app.board.agreements import UNDO_SECONDS
 from app.models import AgreementStatus, Challenge, ChallengeStatus, LifeArea, MeaningfulnessRating
 from tests import factories
-from tests.browser.conftest import sign_in_citizen, sign_in_staff
+from tests.browser.conftest import ON_SQLITE_ONLY, sign_in_citizen, sign_in_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
 
 def test_saying_no_thanks_to_a_suggestion_is_confirmed(

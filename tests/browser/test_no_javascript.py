@@ -11,10 +11,10 @@ from sqlmodel import Session, select
 
 from app.models import Agreement, AgreementStatus, Challenge, Goal, MeaningfulnessRating, User
 from tests import factories
-from tests.browser.conftest import VIEWPORTS, LiveServer
+from tests.browser.conftest import ON_SQLITE_ONLY, VIEWPORTS, LiveServer
 from tests.browser.pages import arrange, html_pages, sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
 CODE = "LISE-NOJS"
 

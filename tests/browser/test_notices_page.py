@@ -17,11 +17,11 @@ from sqlmodel import Session
 from app import clock
 from app.models import Meeting
 from tests import factories
-from tests.browser.conftest import VIEWPORTS, sign_in_citizen
+from tests.browser.conftest import ON_SQLITE_ONLY, VIEWPORTS, sign_in_citizen
 from tests.live import LiveServer
 from tests.notice_services import Inbox, smtp_server
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 CODE = re.compile(r"\b(\d{6})\b")
 
 

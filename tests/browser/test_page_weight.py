@@ -17,9 +17,9 @@ from sqlmodel import Session
 from app import clock
 from app.models import AgreementStatus
 from tests import factories
-from tests.browser.conftest import VIEWPORTS, LiveServer, sign_in_citizen
+from tests.browser.conftest import ON_SQLITE_ONLY, VIEWPORTS, LiveServer, sign_in_citizen
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
 BUDGET_BYTES = 64 * 1024
 

@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 from app.models import InvitationKind, PasskeyCredential, User
 from app.network import invitations
 from tests import factories
-from tests.browser.conftest import VIEWPORTS, LiveServer, sign_in_citizen
+from tests.browser.conftest import ON_SQLITE_ONLY, VIEWPORTS, LiveServer, sign_in_citizen
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 PIN = "482916"
 
 

@@ -26,10 +26,10 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.suggestion import PlanSuggestion, SuggestionKind, TargetType
 from tests import factories
-from tests.browser.conftest import LiveServer, sign_in_citizen
+from tests.browser.conftest import ON_SQLITE_ONLY, LiveServer, sign_in_citizen
 from tests.browser.pages import BROWSER_LOCALES, Person, arrange, html_pages, sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
 LANGUAGES = {"da": "da-DK", "en": "en-GB"}
 WORDS = {
@@ -243,8 +243,6 @@ def _long_words_everywhere(db: Session, person: Person) -> None:
     factories.changed_board(db, citizen)
 
 
-# Layout does not depend on the database: like the axe sweep, this runs on SQLite only.
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("role", ["citizen", "consultant", "network"])
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_one_long_word_wraps_on_every_page_of_a_phone(

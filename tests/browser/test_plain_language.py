@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from app.demo import CITIZEN_PIN, seed_demo
 from app.models import Agreement, User
 from tests import factories
-from tests.browser.conftest import sign_in_citizen, sign_in_staff
+from tests.browser.conftest import ON_SQLITE_ONLY, sign_in_citizen, sign_in_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
 
 def _mette(db: Session, new_context: Callable[..., BrowserContext], locale: str) -> tuple[Page, User]:

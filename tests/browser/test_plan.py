@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 
 from app.models import Agreement, Challenge, Goal, ScaleReading
 from tests import factories
-from tests.browser.conftest import sign_in_citizen, sign_in_staff
+from tests.browser.conftest import ON_SQLITE_ONLY, sign_in_citizen, sign_in_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
 
 def _no_sideways_scroll(page: Page) -> None:

@@ -15,9 +15,9 @@ from sqlmodel import Session
 
 from app.models import User
 from tests import factories
-from tests.browser.conftest import LiveServer, sign_in_citizen
+from tests.browser.conftest import ON_SQLITE_ONLY, LiveServer, sign_in_citizen
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
 CACHED_URLS = """async () => {
   const urls = [];

@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from app.models import User
 from tests import factories
-from tests.browser.conftest import sign_in_citizen
+from tests.browser.conftest import ON_SQLITE_ONLY, sign_in_citizen
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
 RECORD_SPEECH = """
 window.__spoken = [];

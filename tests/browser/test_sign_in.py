@@ -7,9 +7,9 @@ from playwright.sync_api import BrowserContext, expect
 from sqlmodel import Session
 
 from tests import factories
-from tests.browser.conftest import sign_in_citizen, sign_in_staff
+from tests.browser.conftest import ON_SQLITE_ONLY, sign_in_citizen, sign_in_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
 
 @pytest.mark.parametrize("viewport", ["phone", "meeting"])
