@@ -2,6 +2,7 @@
 free 127.0.0.1 port, on the test's throwaway database), and a visitor that talks to it over
 HTTP the way a browser does: cookies, the form token from the page, and its event streams."""
 
+import itertools
 import os
 import re
 import socket
@@ -10,7 +11,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,3 +219,20 @@ class Stream:
 def visitors(server: "LiveServer", count: int) -> Iterator[Visitor]:
     for _ in range(count):
         yield Visitor(server)
+
+
+# The issues' promise: a changed access closes the affected streams within one second.
+CLOSES_WITHIN = 1.0
+_LATER = itertools.count(1)
+
+
+def closes_and_stays_silent(stream: Stream, write: Callable[[str], None]) -> None:
+    """`stream` ends within CLOSES_WITHIN, and what `write` adds afterwards never reaches it."""
+    took = stream.wait_until_ended(CLOSES_WITHIN + 1.0)
+    assert took <= CLOSES_WITHIN, f"the stream stayed open {took:.2f} s"
+    count = len(stream.events)
+    after = f"Skrevet efter at adgangen sluttede ({next(_LATER)})"
+    write(after)
+    time.sleep(0.3)
+    assert len(stream.events) == count
+    assert all(after not in e.data for e in stream.events)

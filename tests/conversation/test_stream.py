@@ -3,8 +3,6 @@ the stream asks again before every event whether its viewer still takes part. Wh
 no longer shared with the member it names, consent (b) is withdrawn, or the card is deleted, the
 stream closes within a second and nothing written afterwards reaches it."""
 
-import itertools
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,10 +11,7 @@ from sqlmodel import Session, col, select
 from app.models import Message, Thread
 from tests import factories
 from tests.board.test_concurrent_changes import at_once
-from tests.live import LiveServer, Stream, Visitor
-
-CLOSES_WITHIN = 1.0
-_LATER = itertools.count(1)
+from tests.live import CLOSES_WITHIN, LiveServer, Stream, Visitor, closes_and_stays_silent
 
 
 class Talk:
@@ -61,17 +56,6 @@ def talk(db: Session, live_server: LiveServer) -> Iterator[Talk]:
         visitor.close()
 
 
-def _closes_and_stays_silent(talk: Talk, stream: Stream) -> None:
-    took = stream.wait_until_ended(CLOSES_WITHIN + 1.0)
-    assert took <= CLOSES_WITHIN, f"the stream stayed open {took:.2f} s"
-    count = len(stream.events)
-    after = f"Skrevet efter at adgangen sluttede ({next(_LATER)})"
-    talk.write(after)
-    time.sleep(0.3)
-    assert len(stream.events) == count
-    assert all(after not in e.data for e in stream.events)
-
-
 def test_a_message_reaches_every_open_view_of_the_thread(talk: Talk) -> None:
     member, consultant = talk.stream(talk.louise), talk.stream(talk.mette)
     talk.write("Kan du køre mig torsdag?")
@@ -86,14 +70,14 @@ def test_unsharing_the_card_closes_the_members_open_thread(talk: Talk) -> None:
     stream = talk.stream(talk.louise)
     other = talk.stream(talk.mette)
     assert talk.anna.post(talk.url(f"/agreements/{talk.card.id}/share"), {"shared": "no"}).status_code == 303
-    _closes_and_stays_silent(talk, stream)
+    closes_and_stays_silent(stream, talk.write)
     other.wait_for("Skrevet efter at adgangen sluttede")
 
 
 def test_withdrawing_consent_b_closes_the_members_open_thread(talk: Talk) -> None:
     stream = talk.stream(talk.louise)
     assert talk.anna.post(talk.url("/consent/network"), {"given": "no"}).status_code == 303
-    _closes_and_stays_silent(talk, stream)
+    closes_and_stays_silent(stream, talk.write)
 
 
 def test_deleting_the_card_closes_its_thread_for_everyone(talk: Talk) -> None:
