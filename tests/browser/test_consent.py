@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from tests import factories
 from tests.browser.conftest import sign_in_citizen, sign_in_staff
-from tests.browser.test_read_aloud import RECORD_SPEECH
+from tests.browser.speech import record_speech, spoken
 
 pytestmark = pytest.mark.browser
 
@@ -23,15 +23,15 @@ def test_the_first_sign_in_asks_both_questions_in_plain_words_with_read_aloud(
 ) -> None:
     citizen = factories.citizen(db, name="Lise Lund", code="LISE-NY", consent=False)
     context = new_context("phone", locale="da-DK")
-    context.add_init_script(RECORD_SPEECH)
+    context.add_init_script(record_speech())
     page = context.new_page()
     sign_in_citizen(page, "LISE-NY", lands=f"**/citizens/{citizen.id}/consent**")
     expect(page.get_by_role("heading", level=1)).to_have_text("Før du går i gang")
     question = page.get_by_role("group", name="1. Må din konsulent se din plan i Tavle?")
     expect(question).to_be_visible()
     question.get_by_role("button", name="Læs op: Må din konsulent se din plan i Tavle?").click()
-    spoken = page.evaluate("window.__spoken")
-    assert spoken[0]["text"] == "Må din konsulent se din plan i Tavle?" and spoken[0]["lang"].startswith("da")
+    said = spoken(page)
+    assert said[0]["text"] == "Må din konsulent se din plan i Tavle?" and said[0]["lang"].startswith("da")
 
     # One answer missing: told in plain words, the other answer kept.
     page.get_by_role("radio", name="Ja: Min konsulent i jobcentret må se min plan i Tavle").check()
@@ -54,15 +54,15 @@ def test_an_english_citizen_is_asked_in_english_and_hears_it_in_english(
 ) -> None:
     citizen = factories.citizen(db, name="Sara Ahmed", code="SARA-NY", locale="en", consent=False)
     context = new_context("phone", locale="en-GB")
-    context.add_init_script(RECORD_SPEECH)
+    context.add_init_script(record_speech())
     page = context.new_page()
     sign_in_citizen(page, "SARA-NY", lands=f"**/citizens/{citizen.id}/consent**")
     expect(page.get_by_role("heading", level=1)).to_have_text("Before you start")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     question = page.get_by_role("group", name="2. May your network see the cards you choose to share?")
     question.get_by_role("button", name="Read aloud: No: my network sees nothing.").click()
-    spoken = page.evaluate("window.__spoken")
-    assert spoken[-1]["text"] == "No: my network sees nothing." and spoken[-1]["lang"].startswith("en")
+    said = spoken(page)
+    assert said[-1]["text"] == "No: my network sees nothing." and said[-1]["lang"].startswith("en")
     # Nothing is shared before the answer: leaving the page for the start page asks again.
     page.goto("/")
     page.wait_for_url(f"**/citizens/{citizen.id}/consent**")

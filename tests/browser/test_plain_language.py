@@ -15,6 +15,7 @@ from app.demo import CITIZEN_PIN, seed_demo
 from app.models import Agreement, User
 from tests import factories
 from tests.browser.conftest import ON_SQLITE_ONLY, sign_in_citizen, sign_in_staff
+from tests.browser.speech import record_speech, spoken
 
 pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
@@ -89,31 +90,15 @@ def test_min_aftale_for_the_demo_citizen_prints_on_one_a4_page(
     assert _pdf_pages(page.pdf(format="A4")) == 1
 
 
-RECORD_SPEECH = """
-window.__spoken = [];
-window.SpeechSynthesisUtterance = function (text) { this.text = text; this.lang = ""; };
-Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
-  speak: function (u) { window.__spoken.push({ text: u.text, lang: u.lang }); },
-  cancel: function () {},
-  getVoices: function () { return window.__voices; },
-} });
-"""
-
-
 def _citizen_page(
     db: Session, new_context: Callable[..., BrowserContext], locale: str = "da-DK", voices: str = "da-DK"
 ) -> tuple[Page, User]:
     citizen = factories.citizen(db, factories.consultant(db), name="Lise Lund", code="LISE-1")
     context = new_context("phone", locale=locale)
-    listed = ", ".join(f'{{ lang: "{lang}", name: "{lang}" }}' for lang in voices.split())
-    context.add_init_script(f"window.__voices = [{listed}];" + RECORD_SPEECH)
+    context.add_init_script(record_speech(voices.split()))
     page = context.new_page()
     sign_in_citizen(page, "LISE-1")
     return page, citizen
-
-
-def _spoken(page: Page) -> list[dict[str, str]]:
-    return list(page.evaluate("window.__spoken"))
 
 
 def test_sharing_a_card_that_mentions_misbrug_asks_first(
@@ -178,7 +163,7 @@ def test_the_help_panel_opens_by_keyboard_and_reads_aloud(
     expect(page.locator("#plain-help .read-aloud").first).to_be_focused()
     page.keyboard.press("Enter")
     said = "Aftalt. Både du og din konsulent har sagt ja til den."
-    assert _spoken(page) == [{"text": said, "lang": "da-DK"}]
+    assert spoken(page) == [{"text": said, "lang": "da-DK"}]
 
 
 @pytest.mark.parametrize(
@@ -197,7 +182,7 @@ def test_no_voice_for_the_pages_language_is_said_not_read_with_another(
     card = page.locator("li.board-card", has_text="Ringe til lægen")
     card.locator(".read-aloud").click()
     expect(card.locator(".read-aloud-no-voice")).to_contain_text(said)
-    assert _spoken(page) == []
+    assert spoken(page) == []
 
 
 def test_offline_the_meter_asks_nothing_that_waits_in_the_outbox(

@@ -11,18 +11,10 @@ from sqlmodel import Session
 from app.models import User
 from tests import factories
 from tests.browser.conftest import ON_SQLITE_ONLY, sign_in_citizen
+from tests.browser.speech import record_speech, spoken
 
 pytestmark = [pytest.mark.browser, ON_SQLITE_ONLY]
 
-RECORD_SPEECH = """
-window.__spoken = [];
-window.SpeechSynthesisUtterance = function (text) { this.text = text; this.lang = ""; };
-Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
-  speak: function (u) { window.__spoken.push({ text: u.text, lang: u.lang }); },
-  cancel: function () {},
-  getVoices: function () { return [{ lang: "da-DK", name: "Dansk" }, { lang: "en-GB", name: "English" }]; },
-} });
-"""
 NO_SPEECH = """Object.defineProperty(window, "speechSynthesis", { configurable: true, value: undefined });"""
 
 
@@ -42,58 +34,54 @@ def _page(new_context: Callable[..., BrowserContext], script: str, locale: str =
     return page
 
 
-def _spoken(page: Page) -> list[dict[str, str]]:
-    return list(page.evaluate("window.__spoken"))
-
-
 def test_the_agreement_on_the_board_is_read_aloud_in_danish(
     db: Session, new_context: Callable[..., BrowserContext]
 ) -> None:
     citizen = _citizen(db)
-    page = _page(new_context, RECORD_SPEECH)
+    page = _page(new_context, record_speech())
     page.goto(f"/citizens/{citizen.id}/board")
     card = page.locator("li.board-card", has_text="Ringe til lægen")
     button = card.get_by_role("button", name="Læs op")
     expect(button).to_be_visible()
     expect(button).to_have_accessible_name("Læs op: Ringe til lægen")
     button.click()
-    spoken = _spoken(page)
-    assert len(spoken) == 1
-    assert spoken[0]["text"] == "Ringe til lægen"
-    assert spoken[0]["lang"].startswith("da")
+    said = spoken(page)
+    assert len(said) == 1
+    assert said[0]["text"] == "Ringe til lægen"
+    assert said[0]["lang"].startswith("da")
 
     # On a phone the plan is folded beneath the agreements: one tap opens it.
     page.locator("#board-plan-fold > summary").click()
     page.locator("#board-goals").get_by_role("button", name="Læs op").click()
     page.locator("#board-challenges").get_by_role("button", name="Læs op").click()
-    assert [s["text"] for s in _spoken(page)[1:]] == ["Kunne cykle til praktik", "Sove bedre om natten"]
+    assert [s["text"] for s in spoken(page)[1:]] == ["Kunne cykle til praktik", "Sove bedre om natten"]
 
 
 def test_the_plan_is_read_aloud_in_english_when_the_citizen_reads_english(
     db: Session, new_context: Callable[..., BrowserContext]
 ) -> None:
     citizen = _citizen(db, locale="en")
-    page = _page(new_context, RECORD_SPEECH, locale="en-GB")
+    page = _page(new_context, record_speech(), locale="en-GB")
     page.goto(f"/citizens/{citizen.id}")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_role("button", name="Read aloud: Kunne cykle til praktik").click()
-    spoken = _spoken(page)
-    assert spoken == [{"text": "Kunne cykle til praktik", "lang": spoken[0]["lang"]}]
-    assert spoken[0]["lang"].startswith("en")
+    said = spoken(page)
+    assert said == [{"text": "Kunne cykle til praktik", "lang": said[0]["lang"]}]
+    assert said[0]["lang"].startswith("en")
 
 
 def test_a_button_added_by_a_live_update_reads_aloud_too(
     db: Session, new_context: Callable[..., BrowserContext]
 ) -> None:
     citizen = _citizen(db)
-    page = _page(new_context, RECORD_SPEECH)
+    page = _page(new_context, record_speech())
     page.goto(f"/citizens/{citizen.id}/board")
     page.get_by_text("Ny aftale").click()
     page.get_by_label("Hvad er aftalt?").fill("Købe buskort")
     page.get_by_role("button", name="Foreslå aftalen").click()
     card = page.locator("li.board-card", has_text="Købe buskort")
     card.get_by_role("button", name="Læs op").click()
-    assert _spoken(page)[-1]["text"] == "Købe buskort"
+    assert spoken(page)[-1]["text"] == "Købe buskort"
 
 
 def test_no_button_where_the_browser_cannot_speak(
