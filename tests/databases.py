@@ -58,8 +58,7 @@ def wipe(engine: Engine) -> None:
     live server kept across tests must not mistake a new citizen for an earlier one.
 
     DELETE, children first, on both databases: a test leaves a few rows, and PostgreSQL's
-    TRUNCATE costs a new file per table whatever it holds (0.12 s for the 39 tables against
-    0.015 s for DELETE on an idle machine)."""
+    TRUNCATE costs a new file per table however few rows it holds."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     # A live server may still be finishing a request of the test that just ended (a look at the
     # board, a sign-in's touch): should it hold a row, or add one under a row just deleted,
