@@ -13,7 +13,7 @@ event; a change is published as a change of access, so open views check again at
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, true
 from sqlmodel import Session, col, select
 
 from app.access import audit
@@ -109,6 +109,11 @@ _LATEST_ANSWER = (
     .order_by(col(ConsentRecord.at).desc(), col(ConsentRecord.id).desc())
     .limit(1)
 )
+
+
+# The same answer as a condition inside another statement (its parameters: citizen_id, scope),
+# so that a link and the consent it rests on are asked in one round trip.
+GIVEN = _LATEST_ANSWER.scalar_subquery() == true()
 
 
 def is_given(*, session: Session, citizen_id: int, scope: ConsentScope) -> bool:

@@ -42,9 +42,7 @@ def can_see_citizen(*, session: Session, user: User, citizen_id: int) -> bool:
     if user.role == Role.citizen:
         return user.id == citizen_id
     if user.role == Role.consultant:
-        return in_caseload(session=session, user=user, citizen_id=citizen_id) and consent.is_given(
-            session=session, citizen_id=citizen_id, scope=ConsentScope.consultant
-        )
+        return _linked(session, user, citizen_id, consenting=ConsentScope.consultant)
     return False
 
 
@@ -52,9 +50,7 @@ def can_open_board(*, session: Session, user: User, citizen_id: int) -> bool:
     """The board: as the plan, and also a member of the citizen's network while the citizen
     consents (b) (read-only, the cards shared with the network only)."""
     if user.role == Role.network:
-        return _linked(session, user, citizen_id) and consent.is_given(
-            session=session, citizen_id=citizen_id, scope=ConsentScope.network
-        )
+        return _linked(session, user, citizen_id, consenting=ConsentScope.network)
     return can_see_citizen(session=session, user=user, citizen_id=citizen_id)
 
 
@@ -81,21 +77,32 @@ def in_caseload(*, session: Session, user: User, citizen_id: int) -> bool:
     return user.role == Role.consultant and user.active and _linked(session, user, citizen_id)
 
 
-# Asked before every page and every live event: built (and keyed) once.
+# Asked before every page and every live event: built (and keyed) once. The link and the
+# consent it rests on are one statement: one round trip, and one moment they are both true.
 _IN_CASELOAD = select(CaseloadLink.citizen_id).where(
     CaseloadLink.consultant_id == bindparam("user_id"), CaseloadLink.citizen_id == bindparam("citizen_id")
 )
 _IN_NETWORK = select(NetworkLink.citizen_id).where(
     NetworkLink.member_id == bindparam("user_id"), NetworkLink.citizen_id == bindparam("citizen_id")
 )
+_CONSENTED = {
+    Role.consultant: _IN_CASELOAD.where(consent.GIVEN),
+    Role.network: _IN_NETWORK.where(consent.GIVEN),
+}
 
 
-def _linked(session: Session, user: User, citizen_id: int) -> bool:
-    """In the consultant's caseload, or in the citizen's network."""
+def _linked(session: Session, user: User, citizen_id: int, consenting: ConsentScope | None = None) -> bool:
+    """In the consultant's caseload, or in the citizen's network; with `consenting`, only while
+    the citizen's latest answer for that scope is yes."""
     if not user.active:
         return False
-    query = _IN_CASELOAD if user.role == Role.consultant else _IN_NETWORK
-    return session.exec(query, params={"user_id": user.id, "citizen_id": citizen_id}).first() is not None
+    params: dict[str, object] = {"user_id": user.id, "citizen_id": citizen_id}
+    if consenting is None:
+        query = _IN_CASELOAD if user.role == Role.consultant else _IN_NETWORK
+    else:
+        query = _CONSENTED[Role.consultant if user.role == Role.consultant else Role.network]
+        params["scope"] = consenting
+    return session.exec(query, params=params).first() is not None
 
 
 def citizen_row(*, session: Session, citizen_id: int) -> User | None:

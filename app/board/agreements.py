@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, delete, select
 
 from app import clock
@@ -552,21 +552,33 @@ def _place_cards(
         card = before[card_id]
         if (card.status, card.position) == (status, position):
             continue
-        values: dict[str, object] = {"status": status, "position": position}
+        params = {
+            "card_id": card_id,
+            "read_status": card.status,
+            "read_position": card.position,
+            "new_status": status,
+            "new_position": position,
+        }
         if card_id == moved_id:
-            values.update(updated_at=change.at, updated_by_id=change.actor_id)
-        written = session.execute(
-            update(Agreement)
-            .where(
-                col(Agreement.id) == card_id,
-                col(Agreement.status) == card.status,
-                col(Agreement.position) == card.position,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+            params.update(at=change.at, actor_id=change.actor_id)
+        statement = _PLACE_MOVED if card_id == moved_id else _PLACE
+        written = session.execute(statement, params)
         if written.rowcount != 1:  # type: ignore[attr-defined]
             raise MoveConflict(card)
+
+
+# Every move runs these: built (and their cache keys made) once.
+_PLACE = (
+    update(Agreement)
+    .where(
+        col(Agreement.id) == bindparam("card_id"),
+        col(Agreement.status) == bindparam("read_status"),
+        col(Agreement.position) == bindparam("read_position"),
+    )
+    .values(status=bindparam("new_status"), position=bindparam("new_position"))
+    .execution_options(synchronize_session=False)
+)
+_PLACE_MOVED = _PLACE.values(updated_at=bindparam("at"), updated_by_id=bindparam("actor_id"))
 
 
 def _wording(agreement: Agreement) -> Wording:
