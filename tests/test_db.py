@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, event, insert, text
+from sqlalchemy import Engine, bindparam, event, insert, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from app import clock
-from app.core.db import make_engine
+from app.core.db import column_rows, make_engine
 from app.models import ScaleKind, ScaleReading, User
 from tests import factories
 
@@ -109,3 +109,16 @@ def test_sqlite_writers_in_one_process_take_turns_without_the_busy_handler(tmp_p
         assert connection.execute(text("SELECT count(*) FROM tally WHERE n >= 0")).scalar_one() == 100
         assert connection.execute(text("SELECT count(*) FROM tally WHERE n < 0")).scalar_one() == 0
     engine.dispose()
+
+
+def test_a_column_read_sees_what_the_session_holds_unflushed(db: Session) -> None:
+    """`column_rows` runs beside the ORM, not through it: it must still flush first, as the ORM
+    would, so a read in the middle of a change sees that change (and not under no_autoflush)."""
+    person = factories.citizen(db, name="Ada Alsing")
+    statement = select(col(User.name)).where(col(User.id) == bindparam("user_id"))
+    person.name = "Ada Berg"
+    db.add(person)
+    with db.no_autoflush:
+        assert [row[0] for row in column_rows(db, statement, {"user_id": person.id})] == ["Ada Alsing"]
+    assert [row[0] for row in column_rows(db, statement, {"user_id": person.id})] == ["Ada Berg"]
+    db.rollback()

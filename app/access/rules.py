@@ -11,6 +11,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.access import audit, consent
+from app.core.db import column_rows
 from app.core.refusals import NotVisible
 from app.models import Agreement, CaseloadLink, ConsentScope, NetworkLink, Role, User
 
@@ -102,7 +103,7 @@ def _linked(session: Session, user: User, citizen_id: int, consenting: ConsentSc
     else:
         query = _CONSENTED[Role.consultant if user.role == Role.consultant else Role.network]
         params["scope"] = consenting
-    return session.exec(query, params=params).first() is not None
+    return bool(column_rows(session, query, params))
 
 
 def citizen_row(*, session: Session, citizen_id: int) -> User | None:

@@ -19,6 +19,7 @@ from app.access.consent import state as consent_state
 from app.board.agenda import AgendaItem, agenda_for
 from app.catalogue.interventions import BY_KEY, InterventionType
 from app.core.charts import Dated, Line, axis_chart
+from app.core.db import column_rows
 from app.core.i18n import Translator
 from app.models import (
     Agreement,
@@ -111,13 +112,13 @@ _PEOPLE = select(User).where(
 
 def read_cards(session: Session, citizen_id: int) -> list[Card]:
     """The citizen's cards in board order (deleted ones, kept for undo, left out)."""
-    return [Card(*row) for row in session.exec(_CARDS, params={"citizen_id": citizen_id})]
+    return [Card(*row) for row in column_rows(session, _CARDS, {"citizen_id": citizen_id})]
 
 
 def board_stamp(*, session: Session, citizen_id: int) -> tuple[int, datetime | None]:
     """The board's version and when it last changed (0 and None: never)."""
-    row = session.exec(_STAMP, params={"citizen_id": citizen_id}).first()
-    return (row[0], row[1]) if row else (0, None)
+    rows = column_rows(session, _STAMP, {"citizen_id": citizen_id})
+    return (rows[0][0], rows[0][1]) if rows else (0, None)
 
 
 def board_version(*, session: Session, citizen_id: int) -> int:
@@ -341,7 +342,7 @@ def load_board(*, session: Session, citizen_id: int, parts: frozenset[str] = PAR
 
 
 def _threads(session: Session, citizen_id: int) -> dict[int, ThreadMark]:
-    rows = session.exec(_THREADS, params={"citizen_id": citizen_id}).all()
+    rows = column_rows(session, _THREADS, {"citizen_id": citizen_id})
     return {aid or GENERAL_THREAD: ThreadMark(messages, waiting) for aid, messages, waiting in rows}
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlalchemy import bindparam, update
+from sqlmodel import Session, col, select
 
 from app import clock
 from app.board.read import GENERAL_THREAD, BoardData, Card, ThreadMark
+from app.core.db import column_rows
 from app.live import Event, Hub
 from app.live.unit_of_work import unit_of_work
 from app.models import AgreementStatus, BoardSeen, Role, User
@@ -219,9 +220,15 @@ class Look:
     opened: datetime | None
 
 
+# Asked by every answer that draws the board: built (and keyed) once.
+_LOOK = select(BoardSeen.previous_seen_at, BoardSeen.seen_at).where(
+    BoardSeen.user_id == bindparam("viewer_id"), BoardSeen.citizen_id == bindparam("citizen_id")
+)
+
+
 def last_look(*, session: Session, viewer_id: int, citizen_id: int) -> Look:
-    seen = _seen(session, viewer_id, citizen_id)
-    return Look(seen.previous_seen_at, seen.seen_at) if seen else Look(None, None)
+    rows = column_rows(session, _LOOK, {"viewer_id": viewer_id, "citizen_id": citizen_id})
+    return Look(rows[0][0], rows[0][1]) if rows else Look(None, None)
 
 
 def watched_until(*, session: Session, viewer_id: int, citizen_id: int) -> None:
