@@ -215,6 +215,8 @@ def test_a_wording_changed_offline_meets_mettes_and_anna_keeps_her_text(
     _go_offline(context, phone)
     phone.get_by_label("Hvad er aftalt?").fill("Købe klippekort")
     phone.get_by_role("button", name="Gem den nye udgave").click()
+    # Kept, as the page says, before she goes on: leaving sooner may end the keeping.
+    expect(phone.locator("#outbox-count")).to_have_text("Venter på at blive sendt: 1")
     phone.goto(agenda)
     _outbox_ready(phone)
     phone.get_by_label("Hvad vil du tale om?").fill("Kan jeg få buskort?")
