@@ -86,10 +86,8 @@ _IN_CASELOAD = select(CaseloadLink.citizen_id).where(
 _IN_NETWORK = select(NetworkLink.citizen_id).where(
     NetworkLink.member_id == bindparam("user_id"), NetworkLink.citizen_id == bindparam("citizen_id")
 )
-_CONSENTED = {
-    Role.consultant: _IN_CASELOAD.where(consent.GIVEN),
-    Role.network: _IN_NETWORK.where(consent.GIVEN),
-}
+_IN_CASELOAD_CONSENTED = _IN_CASELOAD.where(consent.GIVEN)
+_IN_NETWORK_CONSENTED = _IN_NETWORK.where(consent.GIVEN)
 
 
 def _linked(session: Session, user: User, citizen_id: int, consenting: ConsentScope | None = None) -> bool:
@@ -97,12 +95,12 @@ def _linked(session: Session, user: User, citizen_id: int, consenting: ConsentSc
     the citizen's latest answer for that scope is yes."""
     if not user.active:
         return False
-    params: dict[str, object] = {"user_id": user.id, "citizen_id": citizen_id}
+    consultant = user.role == Role.consultant
     if consenting is None:
-        query = _IN_CASELOAD if user.role == Role.consultant else _IN_NETWORK
+        query = _IN_CASELOAD if consultant else _IN_NETWORK
     else:
-        query = _CONSENTED[Role.consultant if user.role == Role.consultant else Role.network]
-        params["scope"] = consenting
+        query = _IN_CASELOAD_CONSENTED if consultant else _IN_NETWORK_CONSENTED
+    params = {"user_id": user.id, "citizen_id": citizen_id, "scope": consenting}
     return bool(column_rows(session, query, params))
 
 

@@ -89,7 +89,7 @@ def column_rows(session: Session, statement: Executable, params: Mapping[str, An
     """The rows of a statement that selects columns, not ORM objects, run in the session's
     transaction through its connection. The ORM's way of running a statement builds no
     objects here, but costs more than the statement itself on a small read; pending changes
-    are flushed first, as the ORM would."""
-    if session.autoflush and (session.new or session.dirty or session.deleted):
+    are flushed first, as the ORM would (a clean session's flush does nothing)."""
+    if session.autoflush:
         session.flush()
     return session.connection().execute(statement, params).all()
