@@ -1,37 +1,57 @@
-"""The collector's settings for a server with many open streams (app.core.collector)."""
+"""The collector's settings for a server with many open streams (app.core.collector).
 
-import gc
-from collections.abc import Iterator
+Each check runs in an interpreter of its own: the settings belong to the whole process, and
+undoing them in a test worker that has started hundreds of apps would make its next collection
+walk every object they left (24 s, once per run)."""
 
-import pytest
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
-from app.core import collector
-
-
-@pytest.fixture
-def restored() -> Iterator[None]:
-    threshold = gc.get_threshold()
-    yield
-    gc.unfreeze()
-    gc.set_threshold(*threshold)
+ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.usefixtures("restored")
+def in_a_fresh_interpreter(code: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+
+
 def test_start_up_objects_are_frozen_and_young_collections_come_less_often() -> None:
-    made_at_start_up = [object() for _ in range(1000)]
-    collector.settle()
-    assert gc.get_freeze_count() >= len(made_at_start_up)
-    assert gc.get_threshold()[0] == collector.YOUNG_THRESHOLD
+    in_a_fresh_interpreter(
+        """
+        import gc
+        from app.core import collector
+        made_at_start_up = [object() for _ in range(1000)]
+        collector.settle()
+        assert gc.get_freeze_count() >= len(made_at_start_up)
+        assert gc.get_threshold()[0] == collector.YOUNG_THRESHOLD
+        """
+    )
 
 
-@pytest.mark.usefixtures("restored")
 def test_cycles_are_still_collected() -> None:
-    collector.settle()
+    in_a_fresh_interpreter(
+        """
+        import gc
+        from app.core import collector
+        collector.settle()
+        class Node:
+            pass
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        del a, b
+        assert gc.collect() >= 2
+        """
+    )
 
-    class Node:
-        other: "Node"
 
-    a, b = Node(), Node()
-    a.other, b.other = b, a
-    del a, b
-    assert gc.collect() >= 2
+def test_a_failed_check_fails_the_test() -> None:
+    try:
+        in_a_fresh_interpreter("assert 1 == 2, 'the check ran'")
+    except AssertionError as failed:
+        assert "the check ran" in str(failed)
+    else:
+        raise AssertionError("a failing check in the fresh interpreter passed")
