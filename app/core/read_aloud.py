@@ -3,6 +3,7 @@ text in the page's language). A plain function rather than a template macro: a b
 one per card, and importing a macro into each card's template cost more than the card itself.
 The button is hidden until the browser turns out to be able to speak."""
 
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import pass_context
@@ -22,6 +23,8 @@ BUTTON = Markup(
 
 
 @pass_context
-def read_aloud(context: Any, text: str) -> Markup:
-    gettext = context["_"]
+def read_aloud(context: Any, text: str, gettext: Callable[..., str] | None = None) -> Markup:
+    """`gettext`: the page's, where the context is not the page's (a macro imported without
+    context, partials/read_aloud.html)."""
+    gettext = gettext or context["_"]
     return BUTTON.format(text=text, title=gettext(TITLE), label=gettext(LABEL, text=text))

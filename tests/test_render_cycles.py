@@ -1,0 +1,78 @@
+"""A page leaves nothing for the garbage collector in its templates. Jinja builds a macro module
+imported `with context` anew at each render, as closures that refer to the render's context;
+that cycle holds the page's objects (its request, rows and views) until a collection, and with
+thousands of open streams those collections are the pauses behind the embedded p99
+(bench/NOTES.md). The board's macros are imported without context, so Jinja builds them once."""
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import jinja2.runtime
+from sqlmodel import Session
+
+from tests import factories
+from tests.conftest import Client
+
+
+@contextmanager
+def cyclic_garbage() -> Iterator[list[object]]:
+    """What the block leaves that only the collector can free."""
+    found: list[object] = []
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        yield found
+        gc.collect()
+    finally:
+        gc.set_debug(0)
+        found.extend(gc.garbage)
+        gc.garbage.clear()
+
+
+def template_contexts(garbage: list[object]) -> list[str | None]:
+    return [o.name for o in garbage if isinstance(o, jinja2.runtime.Context)]
+
+
+def test_the_board_leaves_no_template_in_a_cycle_for_citizen_nor_consultant(
+    client: Client, db: Session
+) -> None:
+    staff = factories.consultant(db, email="mette@example.dk")
+    citizen = factories.citizen(db, staff, code="ANNA-1")
+    factories.agreement(db, citizen, what="Ringe til lægen")
+    factories.challenge(db, citizen, title="Søvn")
+    url = f"/citizens/{citizen.id}/board"
+
+    def as_citizen() -> None:
+        client.sign_in_citizen("ANNA-1")
+
+    def as_consultant() -> None:
+        client.sign_in_staff(staff)
+
+    for sign_in in (as_citizen, as_consultant):
+        client.cookies.clear()
+        sign_in()
+        assert client.get(url).status_code == 200  # the first render compiles and caches
+        with cyclic_garbage() as garbage:
+            page = client.get(url)
+        assert page.status_code == 200 and "Ringe til lægen" in page.text
+        # The page still has what the macros draw: read-aloud buttons and plain-words help.
+        assert "read-aloud-row" in page.text
+        assert template_contexts(garbage) == []
+
+
+def test_an_import_with_context_is_seen() -> None:
+    """The check above finds the cycle it looks for."""
+    environment = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "macros.html": "{% macro hello() %}{{ name }}{% endmacro %}",
+                "page.html": '{% from "macros.html" import hello with context %}{{ hello() }}',
+            }
+        )
+    )
+    page = environment.get_template("page.html")
+    page.render(name="Anna")
+    with cyclic_garbage() as garbage:
+        assert page.render(name="Anna") == "Anna"
+    assert "macros.html" in template_contexts(garbage)
