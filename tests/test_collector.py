@@ -2,7 +2,7 @@
 
 Each check runs in an interpreter of its own: the settings belong to the whole process, and
 undoing them in a test worker that has started hundreds of apps would make its next collection
-walk every object they left (24 s, once per run)."""
+walk every object they left."""
 
 import subprocess
 import sys

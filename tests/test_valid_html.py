@@ -26,8 +26,8 @@ def validate(folder: Path) -> list[dict[str, object]]:
     result = subprocess.run(
         [
             str(java),
-            # One short run: the quick compiler alone halves its CPU (4.8 -> 2.1 s for the demo's
-            # pages), and its larger frames need more than the default stack for the schema.
+            # One short run: the quick compiler alone needs about half the CPU (measured in the
+            # commit that chose it), and its larger frames need more stack for the schema.
             "-XX:TieredStopAtLevel=1",
             "-Xss8m",
             "-jar",
