@@ -35,6 +35,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.network import invitations
 from tests import factories
+from tests.browser.conftest import post_sign_in
 
 ROLES = ("citizen", "consultant", "network", "manager", "admin", "anonymous")
 BROWSER_LOCALES = {"da": "da-DK", "en": "en-GB"}
@@ -177,22 +178,16 @@ def arrange(db: Session, role: str, language: str) -> Person:
 
 
 def sign_in(context: BrowserContext, person: Person, language: str, base_url: str) -> Page:
-    """Signs `person` in through the sign-in form; nobody gets the language as a cookie."""
+    """Signs `person` in through the sign-in form's route; nobody gets the language as a cookie."""
     page = context.new_page()
     if person.code is not None:
-        page.goto("/login")
-        page.locator("#code").fill(person.code)
-        page.locator("#pin").fill(factories.PIN)
-        page.locator("form[action='/login/citizen'] button[type=submit]").click()
+        post_sign_in(page, "/login", "/login/citizen", {"code": person.code, "pin": factories.PIN})
     elif person.email is not None:
-        page.goto("/login/staff")
-        page.locator("#email").fill(person.email)
-        page.locator("#password").fill(factories.PASSWORD)
-        page.locator("form[action='/login/staff'] button[type=submit]").click()
+        post_sign_in(
+            page, "/login/staff", "/login/staff", {"email": person.email, "password": factories.PASSWORD}
+        )
     else:
         context.add_cookies([{"name": LANG_COOKIE, "value": language, "url": base_url}])
-        return page
-    page.wait_for_url(lambda url: "/login" not in url)
     return page
 
 

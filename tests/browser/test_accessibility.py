@@ -151,8 +151,9 @@ def test_every_form_with_its_errors_passes_axe(
     sent = 0
     for path in html_pages(context, live_server.url, person):
         page.goto(path)
-        for action in page.evaluate(FILLED_FORMS):
-            page.goto(path)
+        for index, action in enumerate(page.evaluate(FILLED_FORMS)):
+            if index > 0:  # the page as it was drawn, not as the last form's answer left it
+                page.goto(path)
             with page.expect_response(lambda response: response.request.method == "POST"):
                 page.evaluate(SUBMIT_EMPTY, action)
             page.wait_for_load_state()

@@ -32,7 +32,7 @@ def test_saying_no_thanks_to_a_suggestion_is_confirmed(
     db.add(suggestion)
     db.commit()
     page = new_context("phone").new_page()
-    sign_in_citizen(page, "ANNA-3")
+    sign_in_citizen(page, "ANNA-3", through_form=True)
     page.goto(f"/citizens/{anna.id}/challenges")
     page.get_by_role("button", name="Nej tak").click()
     notice = page.locator(".plan-notice")
@@ -121,7 +121,7 @@ def test_each_reader_gets_wording_meant_for_them(
     expect(phone.get_by_role("heading", name="Dine svar indtil nu")).to_be_visible()
 
     laptop = new_context("meeting", locale="da-DK").new_page()
-    sign_in_staff(laptop, "mette-2@example.dk")
+    sign_in_staff(laptop, "mette-2@example.dk", through_form=True)
     laptop.goto(f"/citizens/{anna.id}/interventions/{help_.id}")
     main = laptop.locator("main")
     expect(laptop.get_by_role("heading", name="Svar fra Anna Jensen indtil nu")).to_be_visible()
