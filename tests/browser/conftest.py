@@ -76,27 +76,30 @@ def sign_in_citizen(
     consent questions at a citizen's first sign-in, /network for a member). The form is filled
     in where the sign-in is what a test is about (`through_form`); elsewhere the same form is
     sent over HTTP, in the page's own context (see `post_sign_in`)."""
-    if through_form:
-        page.goto("/login")
-        page.locator("#code").fill(code)
-        page.locator("#pin").fill(pin)
-        page.locator("form[action='/login/citizen'] button[type=submit]").click()
-    else:
-        post_sign_in(page, "/login", "/login/citizen", {"code": code, "pin": pin})
+    send_sign_in(page, "/login", "/login/citizen", {"code": code, "pin": pin}, through_form=through_form)
     page.wait_for_url(lands)
 
 
 def sign_in_staff(
     page: Page, email: str, password: str = factories.PASSWORD, *, through_form: bool = False
 ) -> None:
-    if through_form:
-        page.goto("/login/staff")
-        page.locator("#email").fill(email)
-        page.locator("#password").fill(password)
-        page.locator("form[action='/login/staff'] button[type=submit]").click()
-    else:
-        post_sign_in(page, "/login/staff", "/login/staff", {"email": email, "password": password})
+    fields = {"email": email, "password": password}
+    send_sign_in(page, "/login/staff", "/login/staff", fields, through_form=through_form)
     page.wait_for_url("**/caseload")
+
+
+def send_sign_in(
+    page: Page, form_path: str, action: str, fields: dict[str, str], *, through_form: bool
+) -> None:
+    """Fills in the form at `form_path` (each field's id is its name) and sends it, or sends the
+    same fields over HTTP (`post_sign_in`)."""
+    if not through_form:
+        post_sign_in(page, form_path, action, fields)
+        return
+    page.goto(form_path)
+    for name, value in fields.items():
+        page.locator(f"#{name}").fill(value)
+    page.locator(f"form[action='{action}'] button[type=submit]").click()
 
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
