@@ -52,13 +52,34 @@ def test_the_board_leaves_no_template_in_a_cycle_for_citizen_nor_consultant(
     for sign_in in (as_citizen, as_consultant):
         client.cookies.clear()
         sign_in()
-        assert client.get(url).status_code == 200  # the first render compiles and caches
-        with cyclic_garbage() as garbage:
-            page = client.get(url)
-        assert page.status_code == 200 and "Ringe til lægen" in page.text
+        page = drawn_without_cycles(client, url)
+        assert "Ringe til lægen" in page
         # The page still has what the macros draw: read-aloud buttons and plain-words help.
-        assert "read-aloud-row" in page.text
-        assert template_contexts(garbage) == []
+        assert "read-aloud-row" in page
+
+
+def test_a_challenge_names_who_wrote_it_and_leaves_no_template_in_a_cycle(
+    client: Client, db: Session
+) -> None:
+    staff = factories.consultant(db, email="mette@example.dk")
+    citizen = factories.citizen(db, staff, name="Anna Andersen", code="ANNA-1")
+    challenge = factories.challenge(db, citizen, title="Søvn")
+    client.sign_in_staff(staff)
+    page = drawn_without_cycles(client, f"/citizens/{citizen.id}/challenges/{challenge.id}")
+    authorship = page[page.index('class="authorship') :]
+    assert "Anna Andersen" in authorship[: authorship.index("</p>")]
+
+
+def drawn_without_cycles(client: Client, url: str) -> str:
+    """The page at `url`, drawn a second time (the first compiles and caches), with nothing of
+    it left in a cycle of templates."""
+    assert client.get(url).status_code == 200
+    with cyclic_garbage() as garbage:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert template_contexts(garbage) == []
+    text: str = page.text
+    return text
 
 
 def test_an_import_with_context_is_seen() -> None:
