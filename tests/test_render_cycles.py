@@ -70,6 +70,16 @@ def test_a_challenge_names_who_wrote_it_and_leaves_no_template_in_a_cycle(
     assert "Anna Andersen" in authorship[: authorship.index("</p>")]
 
 
+def test_a_goals_scales_leave_no_template_in_a_cycle(client: Client, db: Session) -> None:
+    citizen = factories.citizen(db, factories.consultant(db), code="ANNA-1")
+    goal = factories.goal(db, citizen, title="Arbejde 10 timer om ugen")
+    client.sign_in_citizen("ANNA-1")
+    page = drawn_without_cycles(client, f"/citizens/{citizen.id}/goals/{goal.id}")
+    # The 0-10 questions, in the page's language, each with its read-aloud button.
+    today = page[page.index('class="scale-form scale-form-today') :]
+    assert "Hvor er du i dag" in today and 'aria-label="Læs op: Hvor er du i dag' in today
+
+
 def drawn_without_cycles(client: Client, url: str) -> str:
     """The page at `url`, drawn a second time (the first compiles and caches), with nothing of
     it left in a cycle of templates."""
