@@ -2,15 +2,19 @@
 imported `with context` anew at each render, as closures that refer to the render's context;
 that cycle holds the page's objects (its request, rows and views) until a collection, and with
 thousands of open streams those collections are the pauses behind the embedded p99
-(bench/NOTES.md). The board's macros are imported without context, so Jinja builds them once."""
+(bench/NOTES.md). Every macro is imported without context, so Jinja builds each module once."""
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import jinja2.runtime
 from sqlmodel import Session
 
+from app.core.config import ROOT, Settings
+from app.core.rendering import TEMPLATE_DIRS
+from app.main import create_app
 from tests import factories
 from tests.conftest import Client
 
@@ -78,6 +82,42 @@ def test_a_goals_scales_leave_no_template_in_a_cycle(client: Client, db: Session
     # The 0-10 questions, in the page's language, each with its read-aloud button.
     today = page[page.index('class="scale-form scale-form-today') :]
     assert "Hvor er du i dag" in today and 'aria-label="Læs op: Hvor er du i dag' in today
+
+
+def test_the_privacy_pages_trail_leaves_no_template_in_a_cycle(client: Client, db: Session) -> None:
+    staff = factories.consultant(db, email="mette@example.dk", name="Mette Hansen")
+    citizen = factories.citizen(db, staff, code="ANNA-1")
+    client.sign_in_staff(staff)
+    assert client.get(f"/citizens/{citizen.id}/board").status_code == 200  # a look, on the trail
+    client.cookies.clear()
+    client.sign_in_citizen("ANNA-1")
+    privacy = drawn_without_cycles(client, f"/citizens/{citizen.id}/privacy")
+    trail = privacy[privacy.index('class="card audit-entry') :]
+    assert "Mette Hansen" in trail[: trail.index("</li>")]
+
+
+def test_the_notices_page_with_e_mail_and_sms_leaves_no_template_in_a_cycle(
+    db: Session, settings: Settings
+) -> None:
+    # Offered once configured; a page that is only looked at sends nothing anywhere.
+    configured = settings.model_copy(update={"smtp_host": "127.0.0.1", "sms_url": "http://127.0.0.1:9/sms"})
+    factories.citizen(db, factories.consultant(db), code="ANNA-1")
+    with Client(create_app(configured), base_url="http://testserver") as client:
+        client.sign_in_citizen("ANNA-1")
+        notices = drawn_without_cycles(client, "/notices")
+    assert 'id="email-address"' in notices and 'id="sms-address"' in notices
+
+
+def test_no_template_imports_a_macro_with_context() -> None:
+    """The pages drawn above are samples; this holds for every template there is."""
+    with_context = re.compile(r"{%-?\s*(?:from|import)\b[^%]*\bwith\s+context\b")
+    found = [
+        str(path.relative_to(ROOT))
+        for folder in TEMPLATE_DIRS
+        for path in sorted(folder.rglob("*.html"))
+        if with_context.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
 
 
 def drawn_without_cycles(client: Client, url: str) -> str:
